@@ -1,0 +1,250 @@
+package com.canisterhost.api;
+
+import com.canisterhost.canister.CanisterManagement;
+import com.canisterhost.canister.CanisterStatus;
+import com.canisterhost.execution.CallOutcome;
+import com.canisterhost.execution.InstallMode;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** The REST contract of ARCHITECTURE.md and openapi.yaml. */
+@RestController
+@RequestMapping("/v1/canisters")
+class CanisterController {
+
+    private static final String WASM = "application/wasm";
+
+    private final CanisterManagement canisters;
+    private final ApiProperties limits;
+
+    CanisterController(CanisterManagement canisters, ApiProperties limits) {
+        this.canisters = canisters;
+        this.limits = limits;
+    }
+
+    record CanisterList(List<CanisterStatus> canisters) {}
+
+    record CallRequest(String arg) {}
+
+    record CallReply(String status, String reply, long instructions, long stateVersion) {}
+
+    @PostMapping
+    ResponseEntity<CanisterStatus> create() {
+        CanisterStatus created = canisters.create(CanisterManagement.ANONYMOUS);
+        return ResponseEntity.created(URI.create("/v1/canisters/" + created.id())).body(created);
+    }
+
+    @GetMapping
+    CanisterList list() {
+        return new CanisterList(canisters.list());
+    }
+
+    @GetMapping("/{id}")
+    CanisterStatus status(@PathVariable String id) {
+        return canisters.status(id);
+    }
+
+    @PutMapping(path = "/{id}/module", consumes = {WASM, MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/gzip"})
+    ResponseEntity<Object> installRaw(@PathVariable String id, @RequestParam(defaultValue = "install") String mode,
+            @RequestParam(defaultValue = "") String arg, HttpServletRequest request) throws IOException {
+        byte[] module = readLimited(request, limits.maxUploadSize().toBytes(), "module");
+        return install(id, mode, arg, module);
+    }
+
+    @PutMapping(path = "/{id}/module", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<Object> installMultipart(@PathVariable String id, @RequestPart("module") MultipartFile module,
+            @RequestParam(name = "mode", required = false) String mode,
+            @RequestParam(name = "arg", required = false) String arg) throws IOException {
+        if (module.getSize() > limits.maxUploadSize().toBytes()) {
+            throw new PayloadTooLargeException("module upload is over " + limits.maxUploadSize().toBytes() + " bytes");
+        }
+        return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(), module.getBytes());
+    }
+
+    @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<Object> updateRaw(@PathVariable String id, @PathVariable String method,
+            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request)
+            throws IOException {
+        byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
+        return respond(canisters.update(id, method, arg, CanisterManagement.ANONYMOUS), accept);
+    }
+
+    @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> updateJson(@PathVariable String id, @PathVariable String method,
+            @RequestHeader(name = "Accept", required = false) String accept,
+            @RequestBody(required = false) CallRequest body) {
+        return respond(canisters.update(id, method, decodeArg(body), CanisterManagement.ANONYMOUS), accept);
+    }
+
+    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<Object> queryRaw(@PathVariable String id, @PathVariable String method,
+            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request)
+            throws IOException {
+        byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
+        return respond(canisters.query(id, method, arg, CanisterManagement.ANONYMOUS), accept);
+    }
+
+    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> queryJson(@PathVariable String id, @PathVariable String method,
+            @RequestHeader(name = "Accept", required = false) String accept,
+            @RequestBody(required = false) CallRequest body) {
+        return respond(canisters.query(id, method, decodeArg(body), CanisterManagement.ANONYMOUS), accept);
+    }
+
+    @PostMapping("/{id}/stop")
+    CanisterStatus stop(@PathVariable String id) {
+        return canisters.stop(id);
+    }
+
+    @PostMapping("/{id}/start")
+    CanisterStatus start(@PathVariable String id) {
+        return canisters.start(id);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        canisters.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private ResponseEntity<Object> install(String id, String mode, String argHex, byte[] module) {
+        InstallMode installMode = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "install" -> InstallMode.INSTALL;
+            case "reinstall" -> InstallMode.REINSTALL;
+            case "upgrade" -> InstallMode.UPGRADE;
+            default -> throw new InvalidRequestException(
+                    "mode must be install, reinstall or upgrade, not '" + mode + "'");
+        };
+        byte[] arg;
+        try {
+            arg = HexFormat.of().parseHex(argHex);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("arg must be hex-encoded bytes (an even number of 0-9a-f digits)");
+        }
+        if (arg.length > limits.maxArgSize().toBytes()) {
+            throw new PayloadTooLargeException("init argument is over " + limits.maxArgSize().toBytes() + " bytes");
+        }
+        CanisterManagement.InstallResult result =
+                canisters.install(id, installMode, module, arg, CanisterManagement.ANONYMOUS);
+        if (result.outcome() instanceof CallOutcome.Rejected rejected) {
+            return rejection(rejected);
+        }
+        return ResponseEntity.ok(result.status());
+    }
+
+    private byte[] decodeArg(CallRequest body) {
+        if (body == null || body.arg() == null) {
+            return new byte[0];
+        }
+        byte[] arg;
+        try {
+            arg = Base64.getDecoder().decode(body.arg());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("arg must be standard base64");
+        }
+        if (arg.length > limits.maxArgSize().toBytes()) {
+            throw new PayloadTooLargeException("argument is over " + limits.maxArgSize().toBytes() + " bytes");
+        }
+        return arg;
+    }
+
+    private static ResponseEntity<Object> respond(CallOutcome outcome, String accept) {
+        if (outcome instanceof CallOutcome.Rejected rejected) {
+            return rejection(rejected);
+        }
+        CallOutcome.Replied replied = (CallOutcome.Replied) outcome;
+        if (wantsRawBytes(accept)) {
+            return ResponseEntity.ok()
+                    .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                    .header("X-Instructions", Long.toString(replied.instructions()))
+                    .header("X-State-Version", Long.toString(replied.stateVersion()))
+                    .body(replied.reply());
+        }
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new CallReply("replied", Base64.getEncoder().encodeToString(replied.reply()),
+                        replied.instructions(), replied.stateVersion()));
+    }
+
+    private static ResponseEntity<Object> rejection(CallOutcome.Rejected rejected) {
+        String kind = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> "method-not-found";
+            case CANISTER_REJECT -> "canister-rejected";
+            case TRAPPED, CALLED_TRAP, CONTRACT_VIOLATION -> "canister-trapped";
+            case DID_NOT_REPLY -> "canister-did-not-reply";
+            case TIMEOUT -> "execution-timeout";
+        };
+        HttpStatus status = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            default -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+        String title = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> "Method not found";
+            case CANISTER_REJECT -> "Canister rejected the call";
+            case DID_NOT_REPLY -> "Canister did not reply";
+            case TIMEOUT -> "Execution timed out";
+            default -> "Canister trapped";
+        };
+        ProblemDetail problem = Problems.problem(status, kind, title, rejected.message());
+        problem.setProperty("rejectCode", rejected.kind().rejectCode());
+        if (rejected.kind().errorCode() != null) {
+            problem.setProperty("errorCode", rejected.kind().errorCode());
+        }
+        problem.setProperty("instructions", rejected.instructions());
+        return Problems.respond(problem);
+    }
+
+    /** Raw bytes only when the client asks for them and not for JSON. */
+    private static boolean wantsRawBytes(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+        for (MediaType type : types) {
+            if (type.includes(MediaType.APPLICATION_JSON) && !type.isWildcardType()) {
+                return false;
+            }
+            if (type.equals(MediaType.APPLICATION_OCTET_STREAM)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] readLimited(HttpServletRequest request, long limit, String what) throws IOException {
+        if (request.getContentLengthLong() > limit) {
+            throw new PayloadTooLargeException(what + " is " + request.getContentLengthLong()
+                    + " bytes; the limit is " + limit + " bytes");
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (body.length > limit) {
+                throw new PayloadTooLargeException(what + " is over the limit of " + limit + " bytes");
+            }
+            return body;
+        }
+    }
+}

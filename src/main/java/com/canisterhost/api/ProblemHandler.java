@@ -1,0 +1,113 @@
+package com.canisterhost.api;
+
+import com.canisterhost.canister.CanisterNotFoundException;
+import com.canisterhost.canister.CanisterStateException;
+import com.canisterhost.execution.ExecutorOverloadedException;
+import com.canisterhost.module.InvalidModuleException;
+import com.canisterhost.module.ModuleTooLargeException;
+import com.canisterhost.state.StateVersionConflictException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Maps every failure to problem+json; nothing internal (stack traces, class names) reaches a client. */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(CanisterNotFoundException.class)
+    ResponseEntity<Object> notFound(CanisterNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "canister-not-found", "Canister not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(CanisterStateException.class)
+    ResponseEntity<Object> wrongState(CanisterStateException e) {
+        String kind = switch (e.conflict()) {
+            case EMPTY -> "canister-empty";
+            case STOPPED -> "canister-stopped";
+            case NOT_STOPPED -> "canister-not-stopped";
+            case ALREADY_INSTALLED -> "module-already-installed";
+        };
+        return Problems.respond(Problems.problem(HttpStatus.CONFLICT, kind, "Canister is in the wrong state",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidModuleException.class)
+    ResponseEntity<Object> invalidModule(InvalidModuleException e) {
+        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "invalid-module", "Invalid module",
+                e.getMessage());
+        problem.setProperty("rule", e.reason());
+        return Problems.respond(problem);
+    }
+
+    @ExceptionHandler({ModuleTooLargeException.class, PayloadTooLargeException.class})
+    ResponseEntity<Object> tooLarge(RuntimeException e) {
+        return Problems.respond(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                "Payload too large", e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Object> invalidRequest(InvalidRequestException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(ExecutorOverloadedException.class)
+    ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service overloaded",
+                        e.getMessage()));
+    }
+
+    @ExceptionHandler(StateVersionConflictException.class)
+    ResponseEntity<Object> stateConflict(StateVersionConflictException e) {
+        return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "state-conflict",
+                "Canister state changed concurrently", e.getMessage() + "; the call was not applied, retry it"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        log.error("Unexpected failure", e);
+        return Problems.respond(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+                "Internal error", "the service failed to handle the request; see the service log"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return Problems.respond(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                "Payload too large", "the upload is over the size limit"));
+    }
+
+    /** Spring MVC's own errors (unknown path, wrong method, unreadable body, ...) get our stable types too. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail detail ? detail
+                : ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
+        problem.setType(URI.create(Problems.PREFIX + Problems.kindFor(statusCode.value())));
+        if (ex instanceof NoResourceFoundException) {
+            problem.setDetail("no endpoint at this path; the API lives under /v1/canisters");
+        }
+        HttpHeaders responseHeaders = new HttpHeaders();
+        responseHeaders.addAll(headers);
+        responseHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, responseHeaders, statusCode);
+    }
+}

@@ -1,0 +1,78 @@
+package com.canisterhost.canister;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** The registry row of a canister. Its Wasm state columns are written by the state store, never through JPA. */
+@Entity
+@Table(name = "canisters")
+class CanisterEntity {
+
+    @Id
+    private String id;
+
+    private String status;
+
+    @Column(name = "module_hash", insertable = false, updatable = false)
+    private byte[] moduleHash;
+
+    @Column(name = "state_version", insertable = false, updatable = false)
+    private long stateVersion;
+
+    @Column(name = "heap_pages", insertable = false, updatable = false)
+    private int heapPages;
+
+    @Column(name = "stable_pages", insertable = false, updatable = false)
+    private long stablePages;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    private String[] controllers;
+
+    @Column(name = "created_at")
+    private Instant createdAt;
+
+    @Column(name = "updated_at", insertable = false)
+    private Instant updatedAt;
+
+    protected CanisterEntity() {}
+
+    CanisterEntity(String id, String controller, Instant now) {
+        this.id = id;
+        this.status = "running";
+        this.controllers = new String[] {controller};
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String status() {
+        return status;
+    }
+
+    void status(String status, Instant now) {
+        this.status = status;
+        this.updatedAt = now;
+    }
+
+    byte[] moduleHash() {
+        return moduleHash;
+    }
+
+    boolean isEmpty() {
+        return moduleHash == null;
+    }
+
+    CanisterStatus toStatus() {
+        return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
+                heapPages * 65536L, stablePages * 65536L, stateVersion, java.util.List.of(controllers), createdAt,
+                updatedAt == null ? createdAt : updatedAt);
+    }
+}

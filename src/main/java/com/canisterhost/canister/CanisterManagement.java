@@ -1,0 +1,132 @@
+package com.canisterhost.canister;
+
+import com.canisterhost.execution.CallOutcome;
+import com.canisterhost.execution.Executor;
+import com.canisterhost.execution.InstallMode;
+import com.canisterhost.module.ModuleService;
+import com.canisterhost.module.ValidatedModule;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates, installs, calls, stops, starts and deletes canisters. */
+@Service
+public class CanisterManagement {
+
+    /** The anonymous principal ({@code 2vxsx-fae}): every caller until identities exist. */
+    public static final byte[] ANONYMOUS = {0x04};
+
+    private final CanisterRepository canisters;
+    private final ModuleService modules;
+    private final Executor executor;
+    private final Clock clock;
+
+    CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor) {
+        this.canisters = canisters;
+        this.modules = modules;
+        this.executor = executor;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Transactional
+    public CanisterStatus create(byte[] caller) {
+        CanisterId id = CanisterId.fromIndex(canisters.nextIndex());
+        CanisterEntity canister = new CanisterEntity(id.toText(), new CanisterId(caller).toText(), clock.instant());
+        return canisters.saveAndFlush(canister).toStatus();
+    }
+
+    @Transactional(readOnly = true)
+    public List<CanisterStatus> list() {
+        return canisters.findAllInCreationOrder().stream().map(CanisterEntity::toStatus).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public CanisterStatus status(String id) {
+        return find(id).toStatus();
+    }
+
+    /**
+     * Validates {@code upload} (raw or gzip Wasm) and installs it per {@code mode}. On success returns the new status;
+     * a trap in the start function, {@code canister_init}, {@code canister_pre_upgrade} or
+     * {@code canister_post_upgrade} returns the rejection and leaves the canister as it was.
+     */
+    public InstallResult install(String id, InstallMode mode, byte[] upload, byte[] arg, byte[] caller) {
+        CanisterEntity canister = find(id);
+        if (mode == InstallMode.INSTALL && !canister.isEmpty()) {
+            throw new CanisterStateException(CanisterStateException.Conflict.ALREADY_INSTALLED, "canister " + id
+                    + " already has a module; use mode=reinstall or mode=upgrade to replace it");
+        }
+        if (mode == InstallMode.UPGRADE && canister.isEmpty()) {
+            throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
+                    "canister " + id + " has no module to upgrade; use mode=install");
+        }
+        ValidatedModule module = modules.prepare(upload);
+        CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller);
+        return new InstallResult(outcome, status(id));
+    }
+
+    /** An update call: commits what the method changed if it replied or rejected. */
+    public CallOutcome update(String id, String method, byte[] arg, byte[] caller) {
+        return executor.update(callable(id).id(), method, arg, caller);
+    }
+
+    /** A query call: sees the last committed state and never persists anything. */
+    public CallOutcome query(String id, String method, byte[] arg, byte[] caller) {
+        return executor.query(callable(id).id(), method, arg, caller);
+    }
+
+    @Transactional
+    public CanisterStatus stop(String id) {
+        CanisterEntity canister = find(id);
+        canister.status("stopped", clock.instant());
+        return canister.toStatus();
+    }
+
+    @Transactional
+    public CanisterStatus start(String id) {
+        CanisterEntity canister = find(id);
+        canister.status("running", clock.instant());
+        return canister.toStatus();
+    }
+
+    /** Deletes a stopped canister with its state; its id is never minted again. */
+    @Transactional
+    public void delete(String id) {
+        CanisterEntity canister = find(id);
+        if (!"stopped".equals(canister.status())) {
+            throw new CanisterStateException(CanisterStateException.Conflict.NOT_STOPPED,
+                    "canister " + id + " is " + canister.status() + "; stop it before deleting it");
+        }
+        canisters.delete(canister);
+        canisters.flush();
+        executor.evict(canister.id());
+    }
+
+    private CanisterEntity callable(String id) {
+        CanisterEntity canister = find(id);
+        if (canister.isEmpty()) {
+            throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
+                    "canister " + id + " has no module installed");
+        }
+        if (!"running".equals(canister.status())) {
+            throw new CanisterStateException(CanisterStateException.Conflict.STOPPED,
+                    "canister " + id + " is " + canister.status() + " and does not accept calls");
+        }
+        return canister;
+    }
+
+    private CanisterEntity find(String id) {
+        String canonical;
+        try {
+            canonical = CanisterId.parse(id).toText();
+        } catch (IllegalArgumentException e) {
+            throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
+        }
+        return canisters.findById(canonical)
+                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canonical));
+    }
+
+    /** The outcome of an install and the canister's status afterwards. */
+    public record InstallResult(CallOutcome outcome, CanisterStatus status) {}
+}

@@ -1,0 +1,24 @@
+package com.canisterhost.canister;
+
+/** The canister is not in a state that allows the request. */
+public class CanisterStateException extends RuntimeException {
+
+    /** What is wrong, each a stable error kind of the API. */
+    public enum Conflict {
+        EMPTY,
+        STOPPED,
+        NOT_STOPPED,
+        ALREADY_INSTALLED
+    }
+
+    private final Conflict conflict;
+
+    CanisterStateException(Conflict conflict, String message) {
+        super(message);
+        this.conflict = conflict;
+    }
+
+    public Conflict conflict() {
+        return conflict;
+    }
+}

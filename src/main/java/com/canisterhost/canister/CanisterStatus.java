@@ -1,0 +1,23 @@
+package com.canisterhost.canister;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What {@code GET /v1/canisters/{id}} reports.
+ *
+ * @param moduleHash hex sha256 of the installed module, null if the canister is empty
+ * @param memorySize heap size in bytes
+ * @param stableMemorySize stable memory size in bytes
+ * @param stateVersion incremented by every committed install and update
+ */
+public record CanisterStatus(
+        String id,
+        String status,
+        String moduleHash,
+        long memorySize,
+        long stableMemorySize,
+        long stateVersion,
+        List<String> controllers,
+        Instant createdAt,
+        Instant updatedAt) {}

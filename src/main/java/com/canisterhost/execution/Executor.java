@@ -1,0 +1,270 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.module.ModuleService;
+import com.canisterhost.module.ValidatedModule;
+import com.canisterhost.state.CallRecord;
+import com.canisterhost.state.CommittedState;
+import com.canisterhost.state.StateChange;
+import com.canisterhost.state.StateStore;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs canister code on a bounded pool of worker threads and commits what it changed.
+ *
+ * <p>Per canister, executions run one at a time (updates in arrival order). An update that replies or rejects commits
+ * its state changes and its call record in one transaction, fenced on the state version, before the caller hears
+ * the outcome; a trap, a missing or second reply, or the wall-clock backstop rolls the heap and globals back. Queries
+ * always roll back.
+ */
+@Service
+public class Executor implements DisposableBean {
+
+    private final SystemApi systemApi;
+    private final StateStore stateStore;
+    private final ModuleService modules;
+    private final TransactionTemplate transactions;
+    private final ExecutionProperties properties;
+    private final Map<String, LiveCanister> live = new ConcurrentHashMap<>();
+    private final Map<String, Object> canisterLocks = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService watchdog;
+
+    Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
+            ExecutionProperties properties) {
+        this.systemApi = systemApi;
+        this.stateStore = stateStore;
+        this.modules = modules;
+        this.transactions = transactions;
+        this.properties = properties;
+        AtomicInteger counter = new AtomicInteger();
+        long stack = properties.workerStackSize().toBytes();
+        this.workers = new ThreadPoolExecutor(properties.workerCount(), properties.workerCount(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(properties.queueCapacity()),
+                task -> new Thread(null, task, "canister-worker-" + counter.incrementAndGet(), stack));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "canister-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds. */
+    public CallOutcome install(String canisterId, InstallMode mode, ValidatedModule module, byte[] arg,
+            byte[] caller) {
+        return onWorker(canisterId, () -> {
+            LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
+            long version = old != null ? old.version() : stateStore.load(canisterId).version();
+            long time = System.currentTimeMillis() * 1_000_000L;
+            if (old != null && old.module.exports("canister_pre_upgrade")) {
+                CallOutcome failed = runOrFail(old, EntryPoint.PRE_UPGRADE, null, new byte[0], caller, time, version);
+                if (failed != null) {
+                    return failed;
+                }
+            }
+            LiveCanister fresh = LiveCanister.fresh(canisterId, module, systemApi, version);
+            CallOutcome failed = null;
+            if (module.startFunction().isPresent()) {
+                failed = runOrFail(fresh, EntryPoint.START, null, new byte[0], caller, time, version);
+            }
+            EntryPoint init = mode == InstallMode.UPGRADE ? EntryPoint.POST_UPGRADE : EntryPoint.INIT;
+            if (failed == null && module.exports(init.exportName(null))) {
+                failed = runOrFail(fresh, init, null, arg, caller, time, version);
+            }
+            if (old != null) {
+                old.rollback(); // pre_upgrade's heap writes never count; the old canister stays intact on failure
+            }
+            if (failed != null) {
+                return failed;
+            }
+            StateChange change = fresh.changes(true, module.hash());
+            CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null);
+            long newVersion = transactions.execute(status -> {
+                modules.store(module);
+                return stateStore.commit(canisterId, version, change, record);
+            });
+            fresh.committed(change, newVersion);
+            live.put(canisterId, fresh);
+            return new CallOutcome.Replied(new byte[0], 0, newVersion);
+        });
+    }
+
+    /** Runs an update method; query methods called this way run with query semantics (nothing persists). */
+    public CallOutcome update(String canisterId, String method, byte[] arg, byte[] caller) {
+        return onWorker(canisterId, () -> {
+            LiveCanister canister = liveCanister(canisterId);
+            if (!canister.module.updateMethods().contains(method)) {
+                return query(canister, method, arg, caller);
+            }
+            long time = System.currentTimeMillis() * 1_000_000L;
+            Message message = runWatched(canister, EntryPoint.UPDATE, method, arg, caller, time);
+            if (message.failure != null) {
+                canister.rollback();
+                return trapped(message, canister.version());
+            }
+            if (message.response == Message.Response.NONE) {
+                canister.rollback();
+                return didNotReply(message, canister.version());
+            }
+            StateChange change = canister.changes(false, null);
+            boolean replied = message.response == Message.Response.REPLIED;
+            CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
+                    replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage);
+            long newVersion;
+            try {
+                newVersion = stateStore.commit(canisterId, canister.version(), change, record);
+            } catch (RuntimeException e) {
+                live.remove(canisterId); // the in-memory state is ahead of the database: reload on next use
+                throw e;
+            }
+            canister.committed(change, newVersion);
+            return replied
+                    ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
+                    : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
+                            message.instructions, newVersion);
+        });
+    }
+
+    /** Runs a query method against the last committed state; whatever it writes is discarded. */
+    public CallOutcome query(String canisterId, String method, byte[] arg, byte[] caller) {
+        return onWorker(canisterId, () -> query(liveCanister(canisterId), method, arg, caller));
+    }
+
+    /** Forgets the in-memory copy of a canister (after it was deleted). */
+    public void evict(String canisterId) {
+        live.remove(canisterId);
+        canisterLocks.remove(canisterId);
+    }
+
+    private CallOutcome query(LiveCanister canister, String method, byte[] arg, byte[] caller) {
+        if (!canister.module.queryMethods().contains(method)) {
+            return new CallOutcome.Rejected(RejectKind.METHOD_NOT_FOUND,
+                    "canister has no " + (canister.module.updateMethods().contains(method) ? "query" : "update or query")
+                            + " method '" + method + "'", 0, canister.version());
+        }
+        long time = System.currentTimeMillis() * 1_000_000L;
+        try {
+            Message message = runWatched(canister, EntryPoint.QUERY, method, arg, caller, time);
+            if (message.failure != null) {
+                return trapped(message, canister.version());
+            }
+            return switch (message.response) {
+                case REPLIED -> new CallOutcome.Replied(message.reply, message.instructions, canister.version());
+                case REJECTED -> new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
+                        message.instructions, canister.version());
+                case NONE -> didNotReply(message, canister.version());
+            };
+        } finally {
+            canister.rollback();
+        }
+    }
+
+    /** Runs an entry point that must not fail; returns the failure outcome, or null if it succeeded. */
+    private CallOutcome runOrFail(LiveCanister canister, EntryPoint entryPoint, String method, byte[] arg,
+            byte[] caller, long time, long version) {
+        Message message = runWatched(canister, entryPoint, method, arg, caller, time);
+        return message.failure == null ? null : trapped(message, version);
+    }
+
+    /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
+    private Message runWatched(LiveCanister canister, EntryPoint entryPoint, String method, byte[] arg,
+            byte[] caller, long time) {
+        Thread worker = Thread.currentThread();
+        Object guard = new Object();
+        boolean[] running = {true};
+        var alarm = watchdog.schedule(() -> {
+            synchronized (guard) {
+                if (running[0]) {
+                    worker.interrupt();
+                }
+            }
+        }, properties.wallClockLimit().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return canister.run(entryPoint, method, arg, caller, time);
+        } finally {
+            synchronized (guard) {
+                running[0] = false;
+            }
+            alarm.cancel(false);
+            Thread.interrupted(); // an alarm that fired must not leak into the next task on this worker
+        }
+    }
+
+    private static CallOutcome trapped(Message message, long version) {
+        Throwable failure = message.failure;
+        long instructions = message.instructions;
+        if (LiveCanister.isInterrupt(failure)) {
+            return new CallOutcome.Rejected(RejectKind.TIMEOUT,
+                    "the execution ran past the wall-clock limit and was stopped", instructions, version);
+        }
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof CanisterTrap)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CanisterTrap trap) {
+            return new CallOutcome.Rejected(trap.kind(), trap.getMessage(), instructions, version);
+        }
+        String reason = failure instanceof StackOverflowError ? "call stack exhausted" : failure.getMessage();
+        return new CallOutcome.Rejected(RejectKind.TRAPPED, "canister trapped: " + reason, instructions, version);
+    }
+
+    private static CallOutcome didNotReply(Message message, long version) {
+        return new CallOutcome.Rejected(RejectKind.DID_NOT_REPLY,
+                "canister did not reply to the call", message.instructions, version);
+    }
+
+    private LiveCanister liveCanister(String canisterId) {
+        return live.computeIfAbsent(canisterId, id -> {
+            CommittedState state = stateStore.load(id);
+            if (state.moduleHash() == null) {
+                throw new IllegalStateException("canister " + id + " has no module installed");
+            }
+            return LiveCanister.restore(id, modules.load(state.moduleHash()), systemApi, state);
+        });
+    }
+
+    private <T> T onWorker(String canisterId, Callable<T> task) {
+        Future<T> future;
+        try {
+            future = workers.submit(() -> {
+                synchronized (canisterLocks.computeIfAbsent(canisterId, id -> new Object())) {
+                    return task.call();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new ExecutorOverloadedException();
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for canister " + canisterId, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Lets running executions finish (graceful shutdown), then stops the workers. */
+    @Override
+    public void destroy() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(properties.wallClockLimit().toSeconds() + 5, TimeUnit.SECONDS);
+        watchdog.shutdownNow();
+    }
+}

@@ -1,0 +1,198 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.module.ValidatedModule;
+import com.canisterhost.state.CommittedState;
+import com.canisterhost.state.StateChange;
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.GlobalInstance;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.Global;
+import com.dylibso.chicory.wasm.types.MutabilityType;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A canister held in memory: a Chicory instance whose heap and mutable globals equal the last committed state between
+ * executions, plus a copy of that committed state to diff against (what to persist) and to restore from (rollback).
+ *
+ * <p>Diffing and restoring walk the whole heap; page-granular dirty tracking replaces this later (see the README).
+ * Only the worker holding the canister's lock (see {@link Executor}) touches a live canister.
+ */
+final class LiveCanister {
+
+    private static final int PAGE_SIZE = Memory.PAGE_SIZE;
+
+    final String id;
+    final ValidatedModule module;
+    private final ImportValues imports;
+    private Instance instance;
+    private byte[][] committedPages;
+    private Map<Integer, long[]> committedGlobals;
+    private long version;
+    private Message current;
+
+    private LiveCanister(String id, ValidatedModule module, SystemApi systemApi) {
+        this.id = id;
+        this.module = module;
+        this.imports = systemApi.imports(() -> current);
+    }
+
+    /** A fresh instance of {@code module} (data segments applied, start function not yet run). */
+    static LiveCanister fresh(String id, ValidatedModule module, SystemApi systemApi, long version) {
+        LiveCanister canister = new LiveCanister(id, module, systemApi);
+        canister.instance = canister.newInstance();
+        canister.committedPages = new byte[0][];
+        canister.committedGlobals = Map.of();
+        canister.version = version;
+        return canister;
+    }
+
+    /** The canister as last committed. */
+    static LiveCanister restore(String id, ValidatedModule module, SystemApi systemApi, CommittedState state) {
+        LiveCanister canister = new LiveCanister(id, module, systemApi);
+        canister.committedPages = new byte[state.heapPages()][];
+        state.pages().forEach((index, data) -> canister.committedPages[index] = data);
+        canister.committedGlobals = new HashMap<>(state.globals());
+        canister.version = state.version();
+        canister.rebuild();
+        return canister;
+    }
+
+    long version() {
+        return version;
+    }
+
+    /**
+     * Runs one entry point and returns the message with its response, or with the {@link Message#failure} that
+     * trapped it; a trapped execution leaves the instance dirty (call {@link #rollback()}).
+     */
+    Message run(EntryPoint entryPoint, String method, byte[] arg, byte[] caller, long timeNanos) {
+        Message message = new Message(id, entryPoint, arg, caller, timeNanos);
+        current = message;
+        try {
+            if (entryPoint == EntryPoint.START) {
+                instance.getMachine().call(module.startFunction().orElseThrow(), new long[0]);
+            } else {
+                ExportFunction function = instance.export(entryPoint.exportName(method));
+                function.apply();
+            }
+        } catch (RuntimeException | StackOverflowError failure) {
+            message.failure = failure;
+        } finally {
+            current = null;
+        }
+        return message;
+    }
+
+    /** What the executions since the last commit changed, compared with the committed state. */
+    StateChange changes(boolean replacesState, byte[] moduleHash) {
+        Memory memory = instance.memory();
+        int pages = memory == null ? 0 : memory.pages();
+        Map<Integer, byte[]> dirty = new HashMap<>();
+        for (int i = 0; i < pages; i++) {
+            byte[] now = memory.readBytes(i * PAGE_SIZE, PAGE_SIZE);
+            byte[] before = i < committedPages.length ? committedPages[i] : null;
+            boolean changed = before == null ? !isZero(now) : !Arrays.equals(before, now);
+            if (changed || (replacesState && !isZero(now))) {
+                dirty.put(i, now);
+            }
+        }
+        Map<Integer, long[]> globals = new HashMap<>();
+        Global[] declared = module.module().globalSection().globals();
+        for (int i = 0; i < declared.length; i++) {
+            if (declared[i].mutabilityType() == MutabilityType.Var) {
+                GlobalInstance global = instance.global(i);
+                long[] value = {global.getValueLow(), global.getValueHigh()};
+                if (replacesState || !Arrays.equals(value, committedGlobals.get(i))) {
+                    globals.put(i, value);
+                }
+            }
+        }
+        return new StateChange(pages, dirty, globals, replacesState, moduleHash);
+    }
+
+    /** The changes were committed as {@code newVersion}: they become the state to diff against and restore. */
+    void committed(StateChange change, long newVersion) {
+        byte[][] pages = change.replacesState() ? new byte[change.heapPages()][]
+                : Arrays.copyOf(committedPages, change.heapPages());
+        change.dirtyPages().forEach((index, data) -> pages[index] = isZero(data) ? null : data);
+        committedPages = pages;
+        Map<Integer, long[]> globals = change.replacesState() ? new HashMap<>() : new HashMap<>(committedGlobals);
+        globals.putAll(change.globals());
+        committedGlobals = globals;
+        version = newVersion;
+    }
+
+    /** Puts heap and globals back to the committed state. */
+    void rollback() {
+        Memory memory = instance.memory();
+        if (memory != null && memory.pages() != committedPages.length) {
+            rebuild(); // the heap grew: a fresh instance is the only way to shrink it
+            return;
+        }
+        StateChange dirty = changes(false, null);
+        dirty.dirtyPages().keySet().forEach(index -> writePage(memory, index));
+        restoreGlobals();
+    }
+
+    private void rebuild() {
+        instance = newInstance();
+        Memory memory = instance.memory();
+        if (memory != null) {
+            int missing = committedPages.length - memory.pages();
+            if (missing > 0 && memory.grow(missing) < 0) {
+                throw new IllegalStateException("cannot restore a heap of " + committedPages.length + " pages");
+            }
+            for (int i = 0; i < committedPages.length; i++) {
+                writePage(memory, i);
+            }
+        }
+        restoreGlobals();
+    }
+
+    private void writePage(Memory memory, int index) {
+        byte[] data = committedPages[index];
+        if (data == null) {
+            memory.fill((byte) 0, index * PAGE_SIZE, (index + 1) * PAGE_SIZE);
+        } else {
+            memory.write(index * PAGE_SIZE, data);
+        }
+    }
+
+    private void restoreGlobals() {
+        committedGlobals.forEach((index, value) -> {
+            GlobalInstance global = instance.global(index);
+            global.setValueLow(value[0]);
+            global.setValueHigh(value[1]);
+        });
+    }
+
+    private Instance newInstance() {
+        return Instance.builder(module.module())
+                .withImportValues(imports)
+                .withMachineFactory(InterpreterMachine::new)
+                .withUnsafeExecutionListener((instruction, stack) -> current.instructions++)
+                .build();
+    }
+
+    private static boolean isZero(byte[] page) {
+        for (byte b : page) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a failure is the watchdog's interrupt rather than the canister's own trap. */
+    static boolean isInterrupt(Throwable failure) {
+        return failure instanceof ChicoryInterruptedException
+                || (failure instanceof ChicoryException && failure.getCause() instanceof InterruptedException);
+    }
+}

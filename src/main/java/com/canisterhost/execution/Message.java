@@ -1,0 +1,39 @@
+package com.canisterhost.execution;
+
+import java.io.ByteArrayOutputStream;
+
+/** The message one execution handles: its argument, caller, time, and the response it builds. */
+final class Message {
+
+    enum Response {
+        NONE,
+        REPLIED,
+        REJECTED
+    }
+
+    final String canisterId;
+    final EntryPoint entryPoint;
+    final byte[] arg;
+    final byte[] caller;
+    final long timeNanos;
+    final ByteArrayOutputStream replyBuffer = new ByteArrayOutputStream();
+    Response response = Response.NONE;
+    byte[] reply;
+    String rejectMessage;
+    long instructions;
+    /** Why the execution trapped, null if it ran to completion. */
+    Throwable failure;
+
+    Message(String canisterId, EntryPoint entryPoint, byte[] arg, byte[] caller, long timeNanos) {
+        this.canisterId = canisterId;
+        this.entryPoint = entryPoint;
+        this.arg = arg;
+        this.caller = caller;
+        this.timeNanos = timeNanos;
+    }
+
+    /** Entry points that answer a call: updates and queries must reply or reject exactly once. */
+    boolean expectsResponse() {
+        return entryPoint == EntryPoint.UPDATE || entryPoint == EntryPoint.QUERY;
+    }
+}

@@ -1,0 +1,195 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.module.HostFunctionCatalog;
+import com.canisterhost.module.SystemApiSignatures;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code ic0} functions this host implements. Each checks that it is called from an entry point where the
+ * interface spec allows it, bounds-checks every memory range, and traps (never throws a Java exception into the
+ * canister) when a rule is broken.
+ */
+@Component
+class SystemApi implements HostFunctionCatalog {
+
+    private static final Logger canisterLog = LoggerFactory.getLogger("canister");
+
+    private static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
+    private static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
+    private static final Set<EntryPoint> WITH_ARGUMENT =
+            EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE, EntryPoint.UPDATE, EntryPoint.QUERY);
+    private static final Set<EntryPoint> RESPONDING = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY);
+
+    private final long maxReplySize;
+    private final Map<String, Definition> definitions = new LinkedHashMap<>();
+
+    private record Definition(Set<EntryPoint> allowed, Handler handler) {}
+
+    @FunctionalInterface
+    private interface Handler {
+        long[] apply(Message message, Memory memory, long[] args);
+    }
+
+    SystemApi(ExecutionProperties properties) {
+        this.maxReplySize = properties.maxReplySize().toBytes();
+        define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
+        define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, mem, a));
+        define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
+        define("msg_caller_copy", ANY, (m, mem, a) -> copyOut("msg_caller_copy", m.caller, mem, a));
+        define("msg_reply_data_append", RESPONDING, this::replyDataAppend);
+        define("msg_reply", RESPONDING, (m, mem, a) -> reply(m));
+        define("msg_reject", RESPONDING, SystemApi::reject);
+        define("trap", ANY_AND_START, (m, mem, a) -> {
+            String text = new String(read("trap", mem, a[0], a[1]), StandardCharsets.UTF_8);
+            throw new CanisterTrap(RejectKind.CALLED_TRAP, "canister called ic0.trap: " + text);
+        });
+        define("debug_print", ANY_AND_START, SystemApi::debugPrint);
+        define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
+    }
+
+    private void define(String name, Set<EntryPoint> allowed, Handler handler) {
+        definitions.put(name, new Definition(allowed, handler));
+    }
+
+    @Override
+    public boolean provides(String ic0Function) {
+        return definitions.containsKey(ic0Function);
+    }
+
+    /** Host functions bound to one canister instance; {@code current} yields the message being executed. */
+    ImportValues imports(Supplier<Message> current) {
+        List<HostFunction> functions = new ArrayList<>();
+        definitions.forEach((name, definition) -> {
+            WasmFunctionHandle handle = (Instance instance, long... args) -> {
+                Message message = current.get();
+                if (!definition.allowed().contains(message.entryPoint)) {
+                    throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + name + " cannot be called from "
+                            + message.entryPoint.exportName("").trim() + " (context " + message.entryPoint.context
+                            + ")");
+                }
+                return definition.handler().apply(message, instance.memory(), args);
+            };
+            functions.add(new HostFunction("ic0", name, type(name), handle));
+        });
+        return ImportValues.builder().withFunctions(new ArrayList<>(functions)).build();
+    }
+
+    private long[] replyDataAppend(Message message, Memory memory, long[] args) {
+        requireNoResponse(message, "msg_reply_data_append");
+        byte[] data = read("msg_reply_data_append", memory, args[0], args[1]);
+        if (message.replyBuffer.size() + (long) data.length > maxReplySize) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION,
+                    "ic0.msg_reply_data_append: the reply would exceed " + maxReplySize + " bytes");
+        }
+        message.replyBuffer.writeBytes(data);
+        return null;
+    }
+
+    private static long[] reply(Message message) {
+        requireNoResponse(message, "msg_reply");
+        message.response = Message.Response.REPLIED;
+        message.reply = message.replyBuffer.toByteArray();
+        return null;
+    }
+
+    private static long[] reject(Message message, Memory memory, long[] args) {
+        requireNoResponse(message, "msg_reject");
+        byte[] text = read("msg_reject", memory, args[0], args[1]);
+        try {
+            message.rejectMessage = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(text))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.msg_reject: the message is not valid UTF-8");
+        }
+        message.response = Message.Response.REJECTED;
+        return null;
+    }
+
+    private static void requireNoResponse(Message message, String function) {
+        if (message.response != Message.Response.NONE) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION,
+                    "ic0." + function + ": the call was already " + message.response.name().toLowerCase() + " to");
+        }
+    }
+
+    private static long[] debugPrint(Message message, Memory memory, long[] args) {
+        // debug_print never traps, not even on a bad range: print what is readable.
+        long size = memory.pages() * (long) Memory.PAGE_SIZE;
+        long src = Math.min(Integer.toUnsignedLong((int) args[0]), size);
+        long length = Math.min(Integer.toUnsignedLong((int) args[1]), Math.min(size - src, 64 * 1024));
+        String text = new String(memory.readBytes((int) src, (int) length), StandardCharsets.UTF_8);
+        canisterLog.info("[{}] {}", message.canisterId, text);
+        return null;
+    }
+
+    private static long[] copyOut(String function, byte[] source, Memory memory, long[] args) {
+        long dst = Integer.toUnsignedLong((int) args[0]);
+        long offset = Integer.toUnsignedLong((int) args[1]);
+        long size = Integer.toUnsignedLong((int) args[2]);
+        if (offset + size > source.length) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": range " + offset + "+" + size
+                    + " is outside the " + source.length + "-byte source");
+        }
+        checkRange(function, memory, dst, size);
+        memory.write((int) dst, source, (int) offset, (int) size);
+        return null;
+    }
+
+    private static byte[] read(String function, Memory memory, long srcArg, long sizeArg) {
+        long src = Integer.toUnsignedLong((int) srcArg);
+        long size = Integer.toUnsignedLong((int) sizeArg);
+        checkRange(function, memory, src, size);
+        return memory.readBytes((int) src, (int) size);
+    }
+
+    private static void checkRange(String function, Memory memory, long address, long size) {
+        long memorySize = memory.pages() * (long) Memory.PAGE_SIZE;
+        if (address + size > memorySize) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": memory range " + address
+                    + "+" + size + " is outside the " + memorySize + "-byte heap");
+        }
+    }
+
+    private static long[] i32(int value) {
+        return new long[] {value};
+    }
+
+    private static FunctionType type(String name) {
+        String signature = SystemApiSignatures.signature(name).orElseThrow();
+        String[] sides = signature.split("->", -1);
+        return FunctionType.of(valTypes(sides[0]), valTypes(sides[1]));
+    }
+
+    /** Parses {@code (i32, i64)} into value types. */
+    private static List<ValType> valTypes(String list) {
+        List<ValType> types = new ArrayList<>();
+        for (String t : list.replaceAll("[() ]", "").split(",")) {
+            if (!t.isEmpty()) {
+                types.add(t.equals("i32") ? ValType.I32 : ValType.I64);
+            }
+        }
+        return types;
+    }
+}

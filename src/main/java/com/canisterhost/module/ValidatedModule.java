@@ -1,0 +1,36 @@
+package com.canisterhost.module;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import java.util.HexFormat;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * A module that passed validation, ready to instantiate.
+ *
+ * @param hash sha256 of the uncompressed module bytes (the content address)
+ * @param bytes the uncompressed module as uploaded
+ * @param module the parsed module without its start section (see {@link #startFunction})
+ * @param startFunction the Wasm start function, which the host runs once per fresh instance at install/upgrade,
+ *     never again when the canister is restored from its persisted state
+ * @param updateMethods names exported as {@code canister_update <name>}
+ * @param queryMethods names exported as {@code canister_query <name>}
+ * @param systemExports the bare entry points it exports ({@code canister_init}, ...)
+ */
+public record ValidatedModule(
+        byte[] hash,
+        byte[] bytes,
+        WasmModule module,
+        OptionalInt startFunction,
+        Set<String> updateMethods,
+        Set<String> queryMethods,
+        Set<String> systemExports) {
+
+    public String hashHex() {
+        return HexFormat.of().formatHex(hash);
+    }
+
+    public boolean exports(String systemEntryPoint) {
+        return systemExports.contains(systemEntryPoint);
+    }
+}

@@ -1,0 +1,14 @@
+package com.canisterhost.state;
+
+/**
+ * What produced a committed state version, stored with it in the same transaction.
+ *
+ * @param kind install, reinstall, upgrade or update
+ * @param method the method called, null for installs
+ * @param caller principal bytes of the caller
+ * @param reply the reply bytes, null if the call was rejected
+ * @param rejectCode the IC reject code, null if replied
+ * @param rejectMessage the reject message, null if replied
+ */
+public record CallRecord(
+        String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage) {}

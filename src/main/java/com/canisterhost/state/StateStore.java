@@ -1,0 +1,119 @@
+package com.canisterhost.state;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Canister Wasm state in PostgreSQL: heap pages (only non-zero ones), mutable globals, and the record of the call
+ * that produced each version. Every commit is fenced on the state version the execution started from.
+ */
+@Repository
+public class StateStore {
+
+    static final int PAGE_SIZE = 65536;
+    private static final short HEAP = 0;
+
+    private final JdbcClient jdbc;
+
+    StateStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Transactional(readOnly = true)
+    public CommittedState load(String canisterId) {
+        record Row(long version, byte[] moduleHash, int heapPages) {}
+        Row row = jdbc.sql("SELECT state_version, module_hash, heap_pages FROM canisters WHERE id = ?")
+                .param(canisterId)
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getInt(3)))
+                .single();
+        Map<Integer, byte[]> pages = new HashMap<>();
+        jdbc.sql("SELECT page_index, data FROM memory_pages WHERE canister_id = ? AND kind = ?")
+                .params(canisterId, HEAP)
+                .query(rs -> {
+                    pages.put(rs.getInt(1), rs.getBytes(2));
+                });
+        Map<Integer, long[]> globals = new HashMap<>();
+        jdbc.sql("SELECT global_index, value_low, value_high FROM canister_globals WHERE canister_id = ?")
+                .param(canisterId)
+                .query(rs -> {
+                    globals.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                });
+        return new CommittedState(row.version(), row.moduleHash(), row.heapPages(), pages, globals);
+    }
+
+    /**
+     * Writes the change and the call record atomically as the version after {@code expectedVersion}; joins the
+     * caller's transaction if there is one.
+     *
+     * @return the new state version
+     * @throws StateVersionConflictException if the canister is no longer at {@code expectedVersion}
+     */
+    @Transactional
+    public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+        int fenced = jdbc.sql("""
+                        UPDATE canisters SET state_version = state_version + 1, heap_pages = ?,
+                               module_hash = COALESCE(?, module_hash), updated_at = now()
+                         WHERE id = ? AND state_version = ?""")
+                .params(change.heapPages(), change.moduleHash(), canisterId, expectedVersion)
+                .update();
+        if (fenced != 1) {
+            throw new StateVersionConflictException(canisterId, expectedVersion);
+        }
+        long version = expectedVersion + 1;
+        if (change.replacesState()) {
+            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP).update();
+            jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
+        }
+        writePages(canisterId, change.dirtyPages());
+        change.globals().forEach((index, value) -> jdbc.sql("""
+                        INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
+                        VALUES (?, ?, ?, ?)
+                        ON CONFLICT (canister_id, global_index)
+                        DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high""")
+                .params(canisterId, index, value[0], value[1])
+                .update());
+        jdbc.sql("""
+                        INSERT INTO call_records (canister_id, state_version, kind, method, caller, outcome, reply,
+                                                  reject_code, reject_message)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(canisterId, version, record.kind(), record.method(), record.caller(),
+                        record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
+                        record.rejectMessage())
+                .update();
+        return version;
+    }
+
+    private void writePages(String canisterId, Map<Integer, byte[]> dirtyPages) {
+        List<Integer> zeroed = new ArrayList<>();
+        dirtyPages.forEach((index, data) -> {
+            if (isZero(data)) {
+                zeroed.add(index);
+            } else {
+                jdbc.sql("""
+                                INSERT INTO memory_pages (canister_id, kind, page_index, data) VALUES (?, ?, ?, ?)
+                                ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data""")
+                        .params(canisterId, HEAP, index, data)
+                        .update();
+            }
+        });
+        for (int index : zeroed) {
+            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ? AND page_index = ?")
+                    .params(canisterId, HEAP, index)
+                    .update();
+        }
+    }
+
+    static boolean isZero(byte[] page) {
+        for (byte b : page) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
