@@ -136,18 +136,18 @@ class CanisterLifecycleTest extends EndToEndTest {
 
     @ParameterizedTest
     @CsvSource({
-        "garbage, malformed, must start with",
-        "truncated, malformed, malformed module",
-        "wasi_import, import, wasi_snapshot_preview1.fd_write",
-        "unknown_ic0, import, ic0.stable64_grow is not implemented",
-        "bad_signature, import, ic0.msg_reply has type (i32) -> ()"
+        "garbage, module-malformed, bad-magic, must start with",
+        "truncated, module-malformed, section-bounds, runs past the end of the module",
+        "wasi_import, module-import-forbidden, import-module, wasi_snapshot_preview1.fd_write",
+        "unknown_ic0, module-import-forbidden, import-unimplemented, ic0.stable64_grow is not implemented",
+        "bad_signature, module-import-forbidden, import-signature, ic0.msg_reply has type (i32) -> ()"
     })
-    void badModulesAreRejectedWithTheReason(String module, String rule, String reason) {
+    void badModulesAreRejectedWithTheReason(String module, String type, String rule, String reason) {
         String id = http.createCanister();
         Response response = http.install(id, wasm(module), "");
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("type").asText()).isEqualTo("urn:canister-host:problem:invalid-module");
+        assertThat(response.json().get("type").asText()).isEqualTo("urn:canister-host:problem:" + type);
         assertThat(response.json().get("rule").asText()).isEqualTo(rule);
         assertThat(response.json().get("detail").asText()).contains(reason);
         assertThat(http.get("/v1/canisters/" + id).json().get("moduleHash").isNull()).isTrue();

@@ -11,6 +11,7 @@ import com.canisterhost.client.api.CanistersApi;
 import com.canisterhost.client.model.CallReply;
 import com.canisterhost.client.model.CallRequest;
 import com.canisterhost.client.model.CanisterStatus;
+import com.canisterhost.client.model.DeterminismProfile;
 import com.canisterhost.client.model.InstallMode;
 import com.canisterhost.support.EndToEndTest;
 import java.io.File;
@@ -37,10 +38,12 @@ class GeneratedClientTest extends EndToEndTest {
 
         File module = new File(temp, "counter.wasm");
         Files.write(module.toPath(), wasm("counter"));
-        CanisterStatus installed = api.installModule(created.getId(), module, null, null,
-                HexFormat.of().formatHex(u64(10)), InstallMode.INSTALL);
+        // query-parameter mode/arg/profile left null; the multipart fields carry them
+        CanisterStatus installed = api.installModule(created.getId(), module, null, null, null,
+                HexFormat.of().formatHex(u64(10)), InstallMode.INSTALL, DeterminismProfile.STRICT);
         assertThat(installed.getModuleHash()).hasSize(64);
         assertThat(installed.getStateVersion()).isEqualTo(1);
+        assertThat(installed.getProfile()).isEqualTo(CanisterStatus.ProfileEnum.STRICT);
 
         CallReply update = api.callUpdate(created.getId(), "inc", new CallRequest());
         assertThat(update.getStatus()).isEqualTo(CallReply.StatusEnum.REPLIED);

@@ -68,19 +68,22 @@ class CanisterController {
 
     @PutMapping(path = "/{id}/module", consumes = {WASM, MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/gzip"})
     ResponseEntity<Object> installRaw(@PathVariable String id, @RequestParam(defaultValue = "install") String mode,
-            @RequestParam(defaultValue = "") String arg, HttpServletRequest request) throws IOException {
+            @RequestParam(defaultValue = "") String arg, @RequestParam(required = false) String profile,
+            HttpServletRequest request) throws IOException {
         byte[] module = readLimited(request, limits.maxUploadSize().toBytes(), "module");
-        return install(id, mode, arg, module);
+        return install(id, mode, arg, profile, module);
     }
 
     @PutMapping(path = "/{id}/module", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Object> installMultipart(@PathVariable String id, @RequestPart("module") MultipartFile module,
             @RequestParam(name = "mode", required = false) String mode,
-            @RequestParam(name = "arg", required = false) String arg) throws IOException {
+            @RequestParam(name = "arg", required = false) String arg,
+            @RequestParam(name = "profile", required = false) String profile) throws IOException {
         if (module.getSize() > limits.maxUploadSize().toBytes()) {
             throw new PayloadTooLargeException("module upload is over " + limits.maxUploadSize().toBytes() + " bytes");
         }
-        return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(), module.getBytes());
+        return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(), profile,
+                module.getBytes());
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -129,7 +132,7 @@ class CanisterController {
         return ResponseEntity.noContent().build();
     }
 
-    private ResponseEntity<Object> install(String id, String mode, String argHex, byte[] module) {
+    private ResponseEntity<Object> install(String id, String mode, String argHex, String profile, byte[] module) {
         InstallMode installMode = switch (mode.toLowerCase(Locale.ROOT)) {
             case "install" -> InstallMode.INSTALL;
             case "reinstall" -> InstallMode.REINSTALL;
@@ -147,7 +150,7 @@ class CanisterController {
             throw new PayloadTooLargeException("init argument is over " + limits.maxArgSize().toBytes() + " bytes");
         }
         CanisterManagement.InstallResult result =
-                canisters.install(id, installMode, module, arg, CanisterManagement.ANONYMOUS);
+                canisters.install(id, installMode, module, arg, CanisterManagement.ANONYMOUS, Requests.profile(profile));
         if (result.outcome() instanceof CallOutcome.Rejected rejected) {
             return rejection(rejected);
         }
@@ -234,7 +237,7 @@ class CanisterController {
         return false;
     }
 
-    private static byte[] readLimited(HttpServletRequest request, long limit, String what) throws IOException {
+    static byte[] readLimited(HttpServletRequest request, long limit, String what) throws IOException {
         if (request.getContentLengthLong() > limit) {
             throw new PayloadTooLargeException(what + " is " + request.getContentLengthLong()
                     + " bytes; the limit is " + limit + " bytes");

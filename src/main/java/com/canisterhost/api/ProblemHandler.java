@@ -48,9 +48,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidModuleException.class)
     ResponseEntity<Object> invalidModule(InvalidModuleException e) {
-        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "invalid-module", "Invalid module",
+        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, e.kind().type(), "Module refused",
                 e.getMessage());
-        problem.setProperty("rule", e.reason());
+        problem.setProperty("rule", e.rule());
+        problem.setProperty("location", Problems.location(e.location()));
         return Problems.respond(problem);
     }
 

@@ -26,6 +26,24 @@ final class Problems {
                 .body(problem);
     }
 
+    /** The location of a module problem as a JSON object without empty members. */
+    static java.util.Map<String, Object> location(com.canisterhost.module.ModuleLocation location) {
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        if (location.section() != null) {
+            json.put("section", location.section());
+        }
+        if (location.index() != null) {
+            json.put("index", location.index());
+        }
+        if (location.name() != null) {
+            json.put("name", location.name());
+        }
+        if (location.offset() != null) {
+            json.put("offset", location.offset());
+        }
+        return json;
+    }
+
     /** The kind for statuses Spring MVC itself produces (unknown path, wrong method or media type, ...). */
     static String kindFor(int status) {
         return switch (status) {

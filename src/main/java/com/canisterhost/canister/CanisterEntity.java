@@ -21,6 +21,9 @@ class CanisterEntity {
     @Column(name = "module_hash", insertable = false, updatable = false)
     private byte[] moduleHash;
 
+    @Column(name = "profile", insertable = false, updatable = false)
+    private String profile;
+
     @Column(name = "state_version", insertable = false, updatable = false)
     private long stateVersion;
 
@@ -72,7 +75,7 @@ class CanisterEntity {
 
     CanisterStatus toStatus() {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                heapPages * 65536L, stablePages * 65536L, stateVersion, java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, stateVersion, java.util.List.of(controllers), createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

@@ -3,6 +3,7 @@ package com.canisterhost.canister;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.Executor;
 import com.canisterhost.execution.InstallMode;
+import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
 import java.time.Clock;
@@ -47,11 +48,13 @@ public class CanisterManagement {
     }
 
     /**
-     * Validates {@code upload} (raw or gzip Wasm) and installs it per {@code mode}. On success returns the new status;
+     * Validates {@code upload} (raw or gzip Wasm) under {@code profile} (null: the service's default) and installs
+     * it per {@code mode}. On success returns the new status;
      * a trap in the start function, {@code canister_init}, {@code canister_pre_upgrade} or
      * {@code canister_post_upgrade} returns the rejection and leaves the canister as it was.
      */
-    public InstallResult install(String id, InstallMode mode, byte[] upload, byte[] arg, byte[] caller) {
+    public InstallResult install(String id, InstallMode mode, byte[] upload, byte[] arg, byte[] caller,
+            DeterminismProfile profile) {
         CanisterEntity canister = find(id);
         if (mode == InstallMode.INSTALL && !canister.isEmpty()) {
             throw new CanisterStateException(CanisterStateException.Conflict.ALREADY_INSTALLED, "canister " + id
@@ -61,7 +64,7 @@ public class CanisterManagement {
             throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
                     "canister " + id + " has no module to upgrade; use mode=install");
         }
-        ValidatedModule module = modules.prepare(upload);
+        ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
         CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller);
         return new InstallResult(outcome, status(id));
     }

@@ -7,6 +7,7 @@ import java.util.List;
  * What {@code GET /v1/canisters/{id}} reports.
  *
  * @param moduleHash hex sha256 of the installed module, null if the canister is empty
+ * @param profile the determinism profile the module was installed under, null if the canister is empty
  * @param memorySize heap size in bytes
  * @param stableMemorySize stable memory size in bytes
  * @param stateVersion incremented by every committed install and update
@@ -15,6 +16,7 @@ public record CanisterStatus(
         String id,
         String status,
         String moduleHash,
+        String profile,
         long memorySize,
         long stableMemorySize,
         long stateVersion,

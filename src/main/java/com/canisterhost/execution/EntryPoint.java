@@ -7,7 +7,8 @@ enum EntryPoint {
     PRE_UPGRADE("G"),
     POST_UPGRADE("I"),
     UPDATE("U"),
-    QUERY("NRQ");
+    QUERY("NRQ"),
+    COMPOSITE_QUERY("CQ");
 
     final String context;
 
@@ -23,6 +24,7 @@ enum EntryPoint {
             case POST_UPGRADE -> "canister_post_upgrade";
             case UPDATE -> "canister_update " + method;
             case QUERY -> "canister_query " + method;
+            case COMPOSITE_QUERY -> "canister_composite_query " + method;
         };
     }
 }

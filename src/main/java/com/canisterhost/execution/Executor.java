@@ -1,5 +1,6 @@
 package com.canisterhost.execution;
 
+import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CallRecord;
@@ -150,14 +151,16 @@ public class Executor implements DisposableBean {
     }
 
     private CallOutcome query(LiveCanister canister, String method, byte[] arg, byte[] caller) {
-        if (!canister.module.queryMethods().contains(method)) {
+        EntryPoint entryPoint = canister.module.queryMethods().contains(method) ? EntryPoint.QUERY
+                : canister.module.compositeQueryMethods().contains(method) ? EntryPoint.COMPOSITE_QUERY : null;
+        if (entryPoint == null) {
             return new CallOutcome.Rejected(RejectKind.METHOD_NOT_FOUND,
                     "canister has no " + (canister.module.updateMethods().contains(method) ? "query" : "update or query")
                             + " method '" + method + "'", 0, canister.version());
         }
         long time = System.currentTimeMillis() * 1_000_000L;
         try {
-            Message message = runWatched(canister, EntryPoint.QUERY, method, arg, caller, time);
+            Message message = runWatched(canister, entryPoint, method, arg, caller, time);
             if (message.failure != null) {
                 return trapped(message, canister.version());
             }
@@ -232,7 +235,8 @@ public class Executor implements DisposableBean {
             if (state.moduleHash() == null) {
                 throw new IllegalStateException("canister " + id + " has no module installed");
             }
-            return LiveCanister.restore(id, modules.load(state.moduleHash()), systemApi, state);
+            return LiveCanister.restore(id, modules.load(state.moduleHash(),
+                    DeterminismProfile.parse(state.profile())), systemApi, state);
         });
     }
 

@@ -3,15 +3,23 @@ package com.canisterhost.execution;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CommittedState;
 import com.canisterhost.state.StateChange;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.GlobalInstance;
+import com.dylibso.chicory.runtime.ImportMemory;
+import com.dylibso.chicory.runtime.ImportTable;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Global;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableImport;
 import com.dylibso.chicory.wasm.types.MutabilityType;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +35,7 @@ import java.util.Map;
 final class LiveCanister {
 
     private static final int PAGE_SIZE = Memory.PAGE_SIZE;
+    private static final int REF_NULL = -1; // Chicory's null reference in tables
 
     final String id;
     final ValidatedModule module;
@@ -114,7 +123,8 @@ final class LiveCanister {
                 }
             }
         }
-        return new StateChange(pages, dirty, globals, replacesState, moduleHash);
+        return new StateChange(pages, dirty, globals, replacesState, moduleHash,
+                moduleHash == null ? null : module.profile().label());
     }
 
     /** The changes were committed as {@code newVersion}: they become the state to diff against and restore. */
@@ -175,10 +185,28 @@ final class LiveCanister {
 
     private Instance newInstance() {
         return Instance.builder(module.module())
-                .withImportValues(imports)
+                .withImportValues(withImportedMemoryAndTable())
                 .withMachineFactory(InterpreterMachine::new)
                 .withUnsafeExecutionListener((instruction, stack) -> current.instructions++)
                 .build();
+    }
+
+    /** A module may import its memory as env.memory and its table as env.table: each instance gets fresh ones. */
+    private ImportValues withImportedMemoryAndTable() {
+        var declared = module.module().importSection();
+        if (declared.count(ExternalType.MEMORY) == 0 && declared.count(ExternalType.TABLE) == 0) {
+            return imports;
+        }
+        ImportValues.Builder builder = ImportValues.builder().withFunctions(java.util.List.of(imports.functions()));
+        for (int i = 0; i < declared.importCount(); i++) {
+            if (declared.getImport(i) instanceof MemoryImport memory) {
+                builder.addMemory(new ImportMemory("env", "memory", new ByteArrayMemory(memory.limits())));
+            } else if (declared.getImport(i) instanceof TableImport table) {
+                builder.addTable(new ImportTable("env", "table",
+                        new TableInstance(new Table(table.entryType(), table.limits()), REF_NULL)));
+            }
+        }
+        return builder.build();
     }
 
     private static boolean isZero(byte[] page) {

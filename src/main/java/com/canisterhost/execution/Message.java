@@ -34,6 +34,7 @@ final class Message {
 
     /** Entry points that answer a call: updates and queries must reply or reject exactly once. */
     boolean expectsResponse() {
-        return entryPoint == EntryPoint.UPDATE || entryPoint == EntryPoint.QUERY;
+        return entryPoint == EntryPoint.UPDATE || entryPoint == EntryPoint.QUERY
+                || entryPoint == EntryPoint.COMPOSITE_QUERY;
     }
 }

@@ -36,9 +36,10 @@ class SystemApi implements HostFunctionCatalog {
 
     private static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
     private static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
-    private static final Set<EntryPoint> WITH_ARGUMENT =
-            EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE, EntryPoint.UPDATE, EntryPoint.QUERY);
-    private static final Set<EntryPoint> RESPONDING = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY);
+    private static final Set<EntryPoint> WITH_ARGUMENT = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
+            EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
+    private static final Set<EntryPoint> RESPONDING =
+            EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
 
     private final long maxReplySize;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();

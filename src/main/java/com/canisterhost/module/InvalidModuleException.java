@@ -1,22 +1,51 @@
 package com.canisterhost.module;
 
-/** The uploaded bytes are not a module this host will install; the message says what to fix. */
+/** The uploaded bytes are not a module this host will install; the message says what to fix and where. */
 public class InvalidModuleException extends RuntimeException {
 
-    private final String reason;
+    /** The stable kinds of module problems; each is its own problem {@code type} in the API. */
+    public enum Kind {
+        MALFORMED("module-malformed"),
+        INVALID("module-invalid"),
+        NONDETERMINISTIC("module-nondeterministic"),
+        IMPORT("module-import-forbidden"),
+        EXPORT("module-export-invalid"),
+        LIMIT("module-limit-exceeded"),
+        CUSTOM_SECTION("module-custom-section-invalid"),
+        DATA_SEGMENT("module-data-segment-invalid");
 
-    InvalidModuleException(String reason, String message) {
-        super(message);
-        this.reason = reason;
+        private final String type;
+
+        Kind(String type) {
+            this.type = type;
+        }
+
+        public String type() {
+            return type;
+        }
     }
 
-    InvalidModuleException(String reason, String message, Throwable cause) {
-        super(message, cause);
-        this.reason = reason;
+    private final Kind kind;
+    private final String rule;
+    private final ModuleLocation location;
+
+    InvalidModuleException(Kind kind, String rule, ModuleLocation location, String message) {
+        super(location.describe() + message);
+        this.kind = kind;
+        this.rule = rule;
+        this.location = location;
     }
 
-    /** A short stable word for the rule that failed: {@code malformed}, {@code invalid}, {@code import}, {@code export}. */
-    public String reason() {
-        return reason;
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The rule broken, e.g. {@code float} or {@code import-signature}: stable, finer than the kind. */
+    public String rule() {
+        return rule;
+    }
+
+    public ModuleLocation location() {
+        return location;
     }
 }

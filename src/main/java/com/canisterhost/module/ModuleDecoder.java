@@ -25,9 +25,9 @@ final class ModuleDecoder {
         }
         byte[] wasm = isGzip(upload) ? inflate(upload) : upload;
         if (wasm.length < 4 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
-            throw new InvalidModuleException("malformed", isGzip(upload)
-                    ? "the gzip content is not a WebAssembly module (no \\0asm magic)"
-                    : "not a WebAssembly module: it must start with \\0asm (raw) or 1f 8b 08 (gzip)");
+            throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "bad-magic", ModuleLocation.at(0),
+                    isGzip(upload) ? "the gzip content is not a WebAssembly module (no \\0asm magic)"
+                            : "not a WebAssembly module: it must start with \\0asm (raw) or 1f 8b 08 (gzip)");
         }
         return wasm;
     }
@@ -38,7 +38,7 @@ final class ModuleDecoder {
 
     private byte[] inflate(byte[] gzip) {
         if (gzip.length < 18) {
-            throw new InvalidModuleException("malformed", "gzip module is truncated");
+            throw gzipProblem("gzip module is truncated");
         }
         int n = gzip.length;
         // ISIZE: the uncompressed size modulo 2^32, little-endian in the last four bytes.
@@ -54,12 +54,16 @@ final class ModuleDecoder {
                 if (inflated.length > declared && declared == maxSize) {
                     throw new ModuleTooLargeException("gzip module inflates past the limit of " + maxSize + " bytes");
                 }
-                throw new InvalidModuleException("malformed",
-                        "gzip module does not inflate to the " + declared + " bytes its footer declares");
+                throw gzipProblem("gzip module does not inflate to the " + declared + " bytes its footer declares");
             }
             return inflated;
         } catch (IOException e) {
-            throw new InvalidModuleException("malformed", "gzip module is corrupt: " + e.getMessage(), e);
+            throw gzipProblem("gzip module is corrupt: " + e.getMessage());
         }
+    }
+
+    private static InvalidModuleException gzipProblem(String message) {
+        return new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "gzip", ModuleLocation.MODULE,
+                message);
     }
 }

@@ -5,12 +5,41 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * How modules are accepted and run.
+ * How modules are accepted. Defaults follow the IC's limits (ARCHITECTURE.md).
  *
  * @param maxSize cap on a module, uncompressed (and on a gzip upload before inflating)
+ * @param profile the determinism profile of installs that do not name one
  * @param cachedModules how many parsed modules are kept in memory
+ * @param limits structural caps
  */
 @ConfigurationProperties("canister.module")
 public record ModuleProperties(
         @DefaultValue("100MB") DataSize maxSize,
-        @DefaultValue("64") int cachedModules) {}
+        @DefaultValue("strict") DeterminismProfile profile,
+        @DefaultValue("64") int cachedModules,
+        @DefaultValue Limits limits) {
+
+    /**
+     * @param maxCodeSectionSize bytes of the code section
+     * @param maxFunctions functions, imported and defined
+     * @param maxGlobals globals
+     * @param maxExportedMethods exported update, query and composite query methods
+     * @param maxExportedNameBytes total bytes of those method names
+     * @param maxFunctionInstructions instructions in one function body
+     * @param maxHeapPages initial (and any declared maximum) heap in 64 KiB pages; 32768 is Chicory's 2 GiB
+     * @param maxTableSize entries of a table, initial and declared maximum
+     * @param maxCustomSections custom sections named {@code icp:...}
+     * @param maxCustomSectionBytes total bytes (names and contents) of the {@code icp:} sections
+     */
+    public record Limits(
+            @DefaultValue("10MB") DataSize maxCodeSectionSize,
+            @DefaultValue("50000") int maxFunctions,
+            @DefaultValue("1000") int maxGlobals,
+            @DefaultValue("1000") int maxExportedMethods,
+            @DefaultValue("20000") int maxExportedNameBytes,
+            @DefaultValue("1000000") int maxFunctionInstructions,
+            @DefaultValue("32768") int maxHeapPages,
+            @DefaultValue("1000000") int maxTableSize,
+            @DefaultValue("16") int maxCustomSections,
+            @DefaultValue("1MB") DataSize maxCustomSectionBytes) {}
+}

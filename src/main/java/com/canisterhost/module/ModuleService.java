@@ -16,21 +16,42 @@ public class ModuleService {
 
     private final ModuleDecoder decoder;
     private final ModuleValidator validator;
+    private final DeterminismProfile defaultProfile;
     private final JdbcClient jdbc;
     private final Map<String, ValidatedModule> modules;
 
     ModuleService(ModuleProperties properties, HostFunctionCatalog catalog, JdbcClient jdbc) {
         this.decoder = new ModuleDecoder(properties.maxSize().toBytes());
-        this.validator = new ModuleValidator(catalog::provides);
+        this.validator = new ModuleValidator(catalog::provides, properties.limits());
+        this.defaultProfile = properties.profile();
         this.jdbc = jdbc;
         this.modules = lruMap(properties.cachedModules());
     }
 
-    /** Decodes (gzip or raw) and validates an upload. */
-    public ValidatedModule prepare(byte[] upload) {
-        ValidatedModule module = validator.validate(decoder.decode(upload));
-        modules.put(module.hashHex(), module);
+    /** The profile installs use when they do not name one. */
+    public DeterminismProfile defaultProfile() {
+        return defaultProfile;
+    }
+
+    /** Decodes (gzip or raw) and validates an upload under {@code profile}. */
+    public ValidatedModule prepare(byte[] upload, DeterminismProfile profile) {
+        ValidatedModule module = validator.validate(decoder.decode(upload), profile);
+        modules.put(key(module.hash(), profile), module);
         return module;
+    }
+
+    /** A dry run of {@link #prepare}: the verdict and what the module declares, installing nothing. */
+    public ValidationReport validate(byte[] upload, DeterminismProfile profile) {
+        byte[] wasm = decoder.decode(upload);
+        String hash = java.util.HexFormat.of().formatHex(ModuleValidator.sha256(wasm));
+        try {
+            return ModuleReports.of(validator.validate(wasm, profile));
+        } catch (InvalidModuleException e) {
+            return new ValidationReport(false, profile.label(), hash, wasm.length,
+                    new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
+                    new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                            java.util.List.of()), java.util.List.of(), null, java.util.List.of());
+        }
     }
 
     /** Stores the module under its hash; storing the same bytes again is a no-op. Joins the caller's transaction. */
@@ -40,18 +61,17 @@ public class ModuleService {
                 .update();
     }
 
-    /** The stored module with this hash (validated when it was installed). */
-    public ValidatedModule load(byte[] hash) {
-        String key = HexFormat.of().formatHex(hash);
-        ValidatedModule cached = modules.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        byte[] bytes = jdbc.sql("SELECT bytes FROM modules WHERE hash = ?")
+    /** The stored module with this hash, as installed under {@code profile} (it was validated then). */
+    public ValidatedModule load(byte[] hash, DeterminismProfile profile) {
+        return modules.computeIfAbsent(key(hash, profile), key -> validator.reload(jdbc
+                .sql("SELECT bytes FROM modules WHERE hash = ?")
                 .param(hash)
                 .query(byte[].class)
-                .single();
-        return prepare(bytes);
+                .single(), profile));
+    }
+
+    private static String key(byte[] hash, DeterminismProfile profile) {
+        return HexFormat.of().formatHex(hash) + "/" + profile.label();
     }
 
     private static <V> Map<String, V> lruMap(int capacity) {

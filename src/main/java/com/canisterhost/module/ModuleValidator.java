@@ -10,77 +10,143 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashSet;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * Parses and type-checks a module with Chicory, then applies the host's rules: imports only from {@code ic0} with the
- * System API's exact signatures (and only those this host implements), entry points of type {@code () -> ()}, no
- * method exported as two kinds, no unknown {@code canister_} exports.
+ * Decides whether a module may be installed: Chicory parses and type-checks it, then the host's rules apply
+ * (resource caps, imports only from {@code ic0} with the System API's exact signatures, well-formed entry points,
+ * the determinism profile). Every refusal names the rule and where in the module it is broken.
  */
 final class ModuleValidator {
 
     static final Set<String> SYSTEM_ENTRY_POINTS = Set.of("canister_init", "canister_pre_upgrade",
             "canister_post_upgrade", "canister_inspect_message", "canister_heartbeat", "canister_global_timer",
             "canister_on_low_wasm_memory");
+    static final Set<String> RESERVED_EXPORTS = Set.of("canister_start", "canister counter_instructions",
+            "canister counter_dirty_pages", "canister counter_accessed_pages");
     private static final String UPDATE_PREFIX = "canister_update ";
     private static final String QUERY_PREFIX = "canister_query ";
     private static final String COMPOSITE_QUERY_PREFIX = "canister_composite_query ";
 
     private final Predicate<String> implemented;
+    private final ModuleProperties.Limits limits;
 
-    ModuleValidator(Predicate<String> implemented) {
+    ModuleValidator(Predicate<String> implemented, ModuleProperties.Limits limits) {
         this.implemented = implemented;
+        this.limits = limits;
     }
 
-    ValidatedModule validate(byte[] wasm) {
-        StartSectionStripper.Stripped stripped = StartSectionStripper.strip(wasm);
-        WasmModule module = parse(stripped.bytes());
+    ValidatedModule validate(byte[] wasm, DeterminismProfile profile) {
+        SectionMap sections = SectionMap.scan(wasm);
+        StructureCheck.checkCodeSize(sections, limits);
+        WasmModule module = parse(sections.withStartNeutralized(), sections);
+        FunctionNames names = new FunctionNames(module);
+        OptionalInt start = sections.startFunction();
+        checkStart(module, sections, start);
+        StructureCheck.check(module, sections, limits, names);
         checkImports(module);
-        Set<String> updates = new LinkedHashSet<>();
-        Set<String> queries = new LinkedHashSet<>();
-        Set<String> system = new LinkedHashSet<>();
-        var exports = module.exportSection();
-        for (int i = 0; i < exports.exportCount(); i++) {
-            Export export = exports.getExport(i);
-            String name = export.name();
-            if (!name.startsWith("canister_")) {
-                continue;
-            }
-            if (export.exportType() != ExternalType.FUNCTION) {
-                throw new InvalidModuleException("export", "export '" + name + "' must be a function");
-            }
-            checkEntryPointType(module, export);
-            if (name.startsWith(UPDATE_PREFIX)) {
-                addMethod(name.substring(UPDATE_PREFIX.length()), updates, queries, name);
-            } else if (name.startsWith(QUERY_PREFIX)) {
-                addMethod(name.substring(QUERY_PREFIX.length()), queries, updates, name);
-            } else if (name.startsWith(COMPOSITE_QUERY_PREFIX)) {
-                throw new InvalidModuleException("export",
-                        "export '" + name + "': composite queries are not supported by this host yet");
-            } else if (SYSTEM_ENTRY_POINTS.contains(name)) {
-                system.add(name);
-            } else {
-                throw new InvalidModuleException("export", "export '" + name
-                        + "' uses the reserved canister_ prefix but is not a System API entry point");
-            }
-        }
-        return new ValidatedModule(sha256(wasm), wasm, module, stripped.startFunction(), Set.copyOf(updates),
-                Set.copyOf(queries), Set.copyOf(system));
+        Exports exports = checkExports(module);
+        DeterminismCheck.check(module, profile, names, sections.functionBodyOffsets());
+        return new ValidatedModule(sha256(wasm), wasm, module, profile, start, exports.updates, exports.queries,
+                exports.compositeQueries, exports.system);
     }
 
-    private static WasmModule parse(byte[] wasm) {
+    /** Re-reads a module that passed validation when it was installed; only its shape is needed. */
+    ValidatedModule reload(byte[] wasm, DeterminismProfile profile) {
+        SectionMap sections = SectionMap.scan(wasm);
+        WasmModule module = parse(sections.withStartNeutralized(), sections);
+        Exports exports = checkExports(module);
+        return new ValidatedModule(sha256(wasm), wasm, module, profile, sections.startFunction(), exports.updates,
+                exports.queries, exports.compositeQueries, exports.system);
+    }
+
+    private WasmModule parse(byte[] wasm, SectionMap sections) {
         try {
             return Parser.parse(wasm);
         } catch (MalformedException e) {
-            throw new InvalidModuleException("malformed", "malformed module: " + e.getMessage(), e);
+            throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "section-content",
+                    malformedSection(wasm, sections), "malformed: " + e.getMessage());
         } catch (InvalidException e) {
-            throw new InvalidModuleException("invalid", "invalid module: " + e.getMessage(), e);
+            throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "type-check",
+                    invalidFunction(sections), "invalid: " + e.getMessage());
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new InvalidModuleException("malformed", "malformed module: " + e.getMessage(), e);
+            throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "section-content",
+                    malformedSection(wasm, sections), "malformed: " + e.getMessage());
+        }
+    }
+
+    /** The section the parser failed in: the one after the last section it delivered whole. */
+    private static ModuleLocation malformedSection(byte[] wasm, SectionMap sections) {
+        AtomicInteger parsed = new AtomicInteger();
+        try {
+            Parser.builder().withValidation(false).build()
+                    .parse(new ByteArrayInputStream(wasm), section -> parsed.incrementAndGet());
+        } catch (RuntimeException expected) {
+            // the same failure again; we only wanted the count of sections before it
+        }
+        int failed = parsed.get();
+        return failed < sections.sections().size() ? SectionMap.location(sections.sections().get(failed))
+                : ModuleLocation.MODULE;
+    }
+
+    /**
+     * Chicory does not say which function failed to type-check, so find it by bisection: stub out half of the
+     * bodies and see whether the module validates. Only runs on the error path.
+     */
+    private static ModuleLocation invalidFunction(SectionMap sections) {
+        int bodies = sections.functionBodyOffsets().length;
+        if (bodies == 0 || !validates(sections.withStubbedBodies(0, bodies))) {
+            return ModuleLocation.MODULE; // not in a function body: types, globals, elements, ...
+        }
+        int lo = 0;
+        int hi = bodies; // the first failing body is in [lo, hi)
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (validates(sections.withStubbedBodies(mid, bodies))) {
+                lo = mid; // every failing body is at mid or after
+            } else {
+                hi = mid; // one before mid still fails
+            }
+        }
+        WasmModule shape = Parser.builder().withValidation(false).build().parse(() ->
+                new ByteArrayInputStream(sections.withStubbedBodies(0, bodies)));
+        FunctionNames names = new FunctionNames(shape);
+        int function = names.importedFunctions() + lo;
+        return new ModuleLocation("code", function, names.of(function), sections.functionBodyOffsets()[lo]);
+    }
+
+    private static boolean validates(byte[] wasm) {
+        try {
+            Parser.parse(wasm);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void checkStart(WasmModule module, SectionMap sections, OptionalInt start) {
+        if (start.isEmpty()) {
+            return;
+        }
+        ModuleLocation where = sections.section(SectionMap.START).map(SectionMap::location).orElseThrow();
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        int index = start.getAsInt();
+        if (index >= imported + module.functionSection().functionCount()) {
+            throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "start-function", where,
+                    "start function " + index + " does not exist");
+        }
+        FunctionType type = functionType(module, index);
+        if (!type.params().isEmpty() || !type.returns().isEmpty()) {
+            throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "start-function", where,
+                    "the start function must have type () -> ()");
         }
     }
 
@@ -88,57 +154,132 @@ final class ModuleValidator {
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
             Import imp = imports.getImport(i);
-            String where = "import " + imp.module() + "." + imp.name();
-            if (!(imp instanceof FunctionImport function)) {
-                throw new InvalidModuleException("import", where + ": only functions may be imported ("
-                        + imp.importType().name().toLowerCase(java.util.Locale.ROOT) + " imports are not supported)");
-            }
-            if (!"ic0".equals(imp.module())) {
-                throw new InvalidModuleException("import", where
-                        + ": canisters may import only from the System API module 'ic0'");
-            }
-            String expected = SystemApiSignatures.signature(imp.name()).orElseThrow(() ->
-                    new InvalidModuleException("import", where + " is not a System API function"));
-            FunctionType type = module.typeSection().getType(function.typeIndex());
-            String actual = SystemApiSignatures.describe(type.params(), type.returns());
-            if (!expected.equals(actual)) {
-                throw new InvalidModuleException("import", where + " has type " + actual
-                        + " but the System API defines " + expected);
-            }
-            if (!implemented.test(imp.name())) {
-                throw new InvalidModuleException("import", where + " is not implemented by this host yet");
+            String qualified = imp.module() + "." + imp.name();
+            ModuleLocation where = new ModuleLocation("import", i, qualified, null);
+            switch (imp.importType()) {
+                case FUNCTION -> checkFunctionImport(module, (FunctionImport) imp, where);
+                case MEMORY -> {
+                    if (!qualified.equals("env.memory")) {
+                        throw importProblem("import-memory-name", where,
+                                "a memory may be imported only as env.memory");
+                    }
+                }
+                case TABLE -> {
+                    if (!qualified.equals("env.table")) {
+                        throw importProblem("import-table-name", where, "a table may be imported only as env.table");
+                    }
+                }
+                default -> throw importProblem("import-" + imp.importType().name().toLowerCase(java.util.Locale.ROOT),
+                        where, imp.importType().name().toLowerCase(java.util.Locale.ROOT)
+                                + " imports are not allowed");
             }
         }
     }
 
-    private static void checkEntryPointType(WasmModule module, Export export) {
-        int importedFunctions = module.importSection().count(ExternalType.FUNCTION);
-        int index = export.index();
-        FunctionType type = index < importedFunctions
-                ? module.typeSection().getType(((FunctionImport) importedFunction(module, index)).typeIndex())
-                : module.functionSection().getFunctionType(index - importedFunctions, module.typeSection());
-        if (!type.params().isEmpty() || !type.returns().isEmpty()) {
-            throw new InvalidModuleException("export", "export '" + export.name() + "' has type "
-                    + SystemApiSignatures.describe(type.params(), type.returns()) + " but entry points must be () -> ()");
+    private void checkFunctionImport(WasmModule module, FunctionImport function, ModuleLocation where) {
+        if (!"ic0".equals(function.module())) {
+            throw importProblem("import-module", where, "canisters may import functions only from the System API "
+                    + "module 'ic0'");
+        }
+        String expected = SystemApiSignatures.signature(function.name()).orElseThrow(() ->
+                importProblem("import-unknown", where, "ic0." + function.name() + " is not a System API function"));
+        FunctionType type = module.typeSection().getType(function.typeIndex());
+        String actual = SystemApiSignatures.describe(type.params(), type.returns());
+        if (!expected.equals(actual)) {
+            throw importProblem("import-signature", where, "ic0." + function.name() + " has type " + actual
+                    + " but the System API defines " + expected);
+        }
+        if (!implemented.test(function.name())) {
+            throw importProblem("import-unimplemented", where, "ic0." + function.name()
+                    + " is not implemented by this host yet");
         }
     }
 
-    private static Import importedFunction(WasmModule module, int functionIndex) {
+    private static InvalidModuleException importProblem(String rule, ModuleLocation where, String message) {
+        return new InvalidModuleException(InvalidModuleException.Kind.IMPORT, rule, where, message);
+    }
+
+    private record Exports(Set<String> updates, Set<String> queries, Set<String> compositeQueries,
+            Set<String> system) {}
+
+    private Exports checkExports(WasmModule module) {
+        Set<String> updates = new LinkedHashSet<>();
+        Set<String> queries = new LinkedHashSet<>();
+        Set<String> composite = new LinkedHashSet<>();
+        Set<String> system = new LinkedHashSet<>();
+        Set<String> methods = new LinkedHashSet<>();
+        long nameBytes = 0;
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            Export export = exports.getExport(i);
+            String name = export.name();
+            ModuleLocation where = new ModuleLocation("export", i, name, null);
+            if (RESERVED_EXPORTS.contains(name)) {
+                throw exportProblem("reserved-name", where, "'" + name + "' is reserved for the host");
+            }
+            if (!name.startsWith("canister_")) {
+                continue;
+            }
+            String method = method(name);
+            if (method == null && !SYSTEM_ENTRY_POINTS.contains(name)) {
+                throw exportProblem("reserved-prefix", where, "the canister_ prefix is reserved for System API entry "
+                        + "points (canister_update <name>, canister_query <name>, canister_init, ...)");
+            }
+            if (export.exportType() != ExternalType.FUNCTION) {
+                throw exportProblem("entry-point-kind", where, "entry points must be functions, not "
+                        + export.exportType().name().toLowerCase(java.util.Locale.ROOT) + "s");
+            }
+            FunctionType type = functionType(module, export.index());
+            if (!type.params().isEmpty() || !type.returns().isEmpty()) {
+                throw exportProblem("entry-point-type", where, "entry points must have type () -> (), not "
+                        + SystemApiSignatures.describe(type.params(), type.returns()));
+            }
+            if (method == null) {
+                system.add(name);
+                continue;
+            }
+            if (!methods.add(method)) {
+                throw exportProblem("duplicate-method", where, "method '" + method
+                        + "' is exported more than once (as update, query or composite query)");
+            }
+            (name.startsWith(UPDATE_PREFIX) ? updates : name.startsWith(QUERY_PREFIX) ? queries : composite)
+                    .add(method);
+            nameBytes += method.getBytes(StandardCharsets.UTF_8).length;
+            if (methods.size() > limits.maxExportedMethods()) {
+                throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "exported-methods", where,
+                        "more than " + limits.maxExportedMethods() + " exported methods");
+            }
+            if (nameBytes > limits.maxExportedNameBytes()) {
+                throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "exported-name-bytes", where,
+                        "exported method names total more than " + limits.maxExportedNameBytes() + " bytes");
+            }
+        }
+        return new Exports(Set.copyOf(updates), Set.copyOf(queries), Set.copyOf(composite), Set.copyOf(system));
+    }
+
+    /** The method name of a {@code canister_update/query/composite_query <name>} export, else null. */
+    private static String method(String export) {
+        for (String prefix : new String[] {UPDATE_PREFIX, QUERY_PREFIX, COMPOSITE_QUERY_PREFIX}) {
+            if (export.startsWith(prefix)) {
+                return export.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
+    private static InvalidModuleException exportProblem(String rule, ModuleLocation where, String message) {
+        return new InvalidModuleException(InvalidModuleException.Kind.EXPORT, rule, where, message);
+    }
+
+    private static FunctionType functionType(WasmModule module, int index) {
         int seen = 0;
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
-            if (imports.getImport(i).importType() == ExternalType.FUNCTION && seen++ == functionIndex) {
-                return imports.getImport(i);
+            if (imports.getImport(i) instanceof FunctionImport function && seen++ == index) {
+                return module.typeSection().getType(function.typeIndex());
             }
         }
-        throw new IllegalStateException("no imported function " + functionIndex);
-    }
-
-    private static void addMethod(String method, Set<String> kind, Set<String> other, String export) {
-        if (other.contains(method) || !kind.add(method)) {
-            throw new InvalidModuleException("export",
-                    "export '" + export + "': method '" + method + "' is exported more than once or as two kinds");
-        }
+        return module.functionSection().getFunctionType(index - seen, module.typeSection());
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -10,20 +10,24 @@ import java.util.Set;
  *
  * @param hash sha256 of the uncompressed module bytes (the content address)
  * @param bytes the uncompressed module as uploaded
- * @param module the parsed module without its start section (see {@link #startFunction})
+ * @param module the parsed module, its start section neutralised (see {@link #startFunction})
+ * @param profile the determinism profile it was validated under
  * @param startFunction the Wasm start function, which the host runs once per fresh instance at install/upgrade,
  *     never again when the canister is restored from its persisted state
  * @param updateMethods names exported as {@code canister_update <name>}
  * @param queryMethods names exported as {@code canister_query <name>}
+ * @param compositeQueryMethods names exported as {@code canister_composite_query <name>}
  * @param systemExports the bare entry points it exports ({@code canister_init}, ...)
  */
 public record ValidatedModule(
         byte[] hash,
         byte[] bytes,
         WasmModule module,
+        DeterminismProfile profile,
         OptionalInt startFunction,
         Set<String> updateMethods,
         Set<String> queryMethods,
+        Set<String> compositeQueryMethods,
         Set<String> systemExports) {
 
     public String hashHex() {

@@ -7,9 +7,10 @@ import java.util.Map;
  *
  * @param version the state version it was committed as
  * @param moduleHash the installed module, null if the canister is empty
+ * @param profile the determinism profile the module was installed under, null if empty
  * @param heapPages heap size in 64 KiB pages
  * @param pages the heap pages that are not all zero, by page index
  * @param globals mutable global values by global index ({low, high})
  */
 public record CommittedState(
-        long version, byte[] moduleHash, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals) {}
+        long version, byte[] moduleHash, String profile, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals) {}

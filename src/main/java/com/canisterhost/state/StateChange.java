@@ -10,10 +10,12 @@ import java.util.Map;
  * @param globals the mutable globals whose value changed ({low, high})
  * @param replacesState true when a new module replaces the whole state (install, reinstall, upgrade)
  * @param moduleHash the module the state now belongs to, or null if unchanged
+ * @param profile the determinism profile of that module, or null if unchanged
  */
 public record StateChange(
         int heapPages,
         Map<Integer, byte[]> dirtyPages,
         Map<Integer, long[]> globals,
         boolean replacesState,
-        byte[] moduleHash) {}
+        byte[] moduleHash,
+        String profile) {}

@@ -26,10 +26,10 @@ public class StateStore {
 
     @Transactional(readOnly = true)
     public CommittedState load(String canisterId) {
-        record Row(long version, byte[] moduleHash, int heapPages) {}
-        Row row = jdbc.sql("SELECT state_version, module_hash, heap_pages FROM canisters WHERE id = ?")
+        record Row(long version, byte[] moduleHash, String profile, int heapPages) {}
+        Row row = jdbc.sql("SELECT state_version, module_hash, profile, heap_pages FROM canisters WHERE id = ?")
                 .param(canisterId)
-                .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getInt(3)))
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getInt(4)))
                 .single();
         Map<Integer, byte[]> pages = new HashMap<>();
         jdbc.sql("SELECT page_index, data FROM memory_pages WHERE canister_id = ? AND kind = ?")
@@ -43,7 +43,7 @@ public class StateStore {
                 .query(rs -> {
                     globals.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
                 });
-        return new CommittedState(row.version(), row.moduleHash(), row.heapPages(), pages, globals);
+        return new CommittedState(row.version(), row.moduleHash(), row.profile(), row.heapPages(), pages, globals);
     }
 
     /**
@@ -57,9 +57,10 @@ public class StateStore {
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         int fenced = jdbc.sql("""
                         UPDATE canisters SET state_version = state_version + 1, heap_pages = ?,
-                               module_hash = COALESCE(?, module_hash), updated_at = now()
+                               module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
+                               updated_at = now()
                          WHERE id = ? AND state_version = ?""")
-                .params(change.heapPages(), change.moduleHash(), canisterId, expectedVersion)
+                .params(change.heapPages(), change.moduleHash(), change.profile(), canisterId, expectedVersion)
                 .update();
         if (fenced != 1) {
             throw new StateVersionConflictException(canisterId, expectedVersion);

@@ -1,0 +1,58 @@
+package com.canisterhost.module;
+
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.UnknownCustomSection;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the validation report of a module that passed. */
+final class ModuleReports {
+
+    private ModuleReports() {}
+
+    static ValidationReport of(ValidatedModule module) {
+        var wasm = module.module();
+        List<String> imports = new ArrayList<>();
+        ValidationReport.Memory memory = wasm.memorySection()
+                .filter(m -> m.memoryCount() > 0)
+                .map(m -> memory(m.getMemory(0).limits(), false))
+                .orElse(null);
+        for (int i = 0; i < wasm.importSection().importCount(); i++) {
+            Import imp = wasm.importSection().getImport(i);
+            if (imp.importType() == ExternalType.FUNCTION) {
+                imports.add(imp.module() + "." + imp.name());
+            } else if (imp instanceof MemoryImport m) {
+                memory = memory(m.limits(), true);
+            }
+        }
+        List<ValidationReport.CustomSection> custom = new ArrayList<>();
+        for (CustomSection section : wasm.customSections()) {
+            String name = section.name();
+            if (name.isEmpty()) {
+                continue; // the neutralised start section
+            }
+            String visibility = name.startsWith("icp:public ") ? "public"
+                    : name.startsWith("icp:private ") ? "private" : null;
+            int size = section instanceof UnknownCustomSection u ? u.bytes().length : 0;
+            custom.add(new ValidationReport.CustomSection(name, visibility, size));
+        }
+        return new ValidationReport(true, module.profile().label(), module.hashHex(), module.bytes().length, null,
+                new ValidationReport.Exports(sorted(module.updateMethods()), sorted(module.queryMethods()),
+                        sorted(module.compositeQueryMethods()), sorted(module.systemExports())),
+                imports, memory, custom);
+    }
+
+    private static ValidationReport.Memory memory(MemoryLimits limits, boolean imported) {
+        Integer maximum = limits.maximumPages() >= MemoryLimits.defaultLimits().maximumPages()
+                ? null : limits.maximumPages();
+        return new ValidationReport.Memory(limits.initialPages(), maximum, imported);
+    }
+
+    private static List<String> sorted(java.util.Set<String> names) {
+        return names.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,40 @@
+package com.canisterhost.module;
+
+import java.util.List;
+
+/**
+ * What {@code POST /v1/modules/validate} answers: the verdict, and what the module declares.
+ *
+ * @param valid whether the module would install under {@code profile}
+ * @param profile the determinism profile it was checked against
+ * @param moduleHash hex sha256 of the uncompressed module, null if it could not be decoded
+ * @param size bytes of the uncompressed module, 0 if it could not be decoded
+ * @param problem why it is refused, null if valid
+ * @param exports the methods and entry points it exports (empty if invalid)
+ * @param imports the functions it imports, as {@code ic0.name}
+ * @param memory its heap, null if it has none or is invalid
+ * @param customSections its custom sections
+ */
+public record ValidationReport(
+        boolean valid,
+        String profile,
+        String moduleHash,
+        int size,
+        Problem problem,
+        Exports exports,
+        List<String> imports,
+        Memory memory,
+        List<CustomSection> customSections) {
+
+    /** The rule a refused module breaks, and where. */
+    public record Problem(String kind, String rule, String detail, ModuleLocation location) {}
+
+    public record Exports(List<String> updates, List<String> queries, List<String> compositeQueries,
+            List<String> system) {}
+
+    /** Heap size in 64 KiB pages; {@code maximumPages} is null when the module declares no maximum. */
+    public record Memory(int initialPages, Integer maximumPages, boolean imported) {}
+
+    /** A custom section; {@code visibility} is public or private for {@code icp:} sections, else null. */
+    public record CustomSection(String name, String visibility, int size) {}
+}
