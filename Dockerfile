@@ -28,7 +28,7 @@ RUN groupadd --system app \
     && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 
 WORKDIR /app
-COPY --from=build /workspace/target/canister-host-*.jar /app/app.jar
+COPY --from=build /workspace/target/canister-host-*-exec.jar /app/app.jar
 RUN chown -R app:app /app
 
 USER app
