@@ -197,6 +197,7 @@ class CanisterController {
             case CANISTER_REJECT -> "canister-rejected";
             case TRAPPED, CALLED_TRAP, CONTRACT_VIOLATION -> "canister-trapped";
             case DID_NOT_REPLY -> "canister-did-not-reply";
+            case INSTRUCTION_LIMIT -> "instruction-limit-exceeded";
             case TIMEOUT -> "execution-timeout";
         };
         HttpStatus status = switch (rejected.kind()) {
@@ -207,6 +208,7 @@ class CanisterController {
             case METHOD_NOT_FOUND -> "Method not found";
             case CANISTER_REJECT -> "Canister rejected the call";
             case DID_NOT_REPLY -> "Canister did not reply";
+            case INSTRUCTION_LIMIT -> "Instruction limit exceeded";
             case TIMEOUT -> "Execution timed out";
             default -> "Canister trapped";
         };

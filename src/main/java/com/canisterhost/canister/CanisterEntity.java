@@ -27,6 +27,9 @@ class CanisterEntity {
     @Column(name = "state_version", insertable = false, updatable = false)
     private long stateVersion;
 
+    @Column(name = "instructions_total", insertable = false, updatable = false)
+    private long instructionsTotal;
+
     @Column(name = "heap_pages", insertable = false, updatable = false)
     private int heapPages;
 
@@ -75,7 +78,7 @@ class CanisterEntity {
 
     CanisterStatus toStatus() {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                profile, heapPages * 65536L, stablePages * 65536L, stateVersion, java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

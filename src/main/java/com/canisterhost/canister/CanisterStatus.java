@@ -11,6 +11,7 @@ import java.util.List;
  * @param memorySize heap size in bytes
  * @param stableMemorySize stable memory size in bytes
  * @param stateVersion incremented by every committed install and update
+ * @param instructionsTotal instructions executed by every committed install and update
  */
 public record CanisterStatus(
         String id,
@@ -20,6 +21,7 @@ public record CanisterStatus(
         long memorySize,
         long stableMemorySize,
         long stateVersion,
+        long instructionsTotal,
         List<String> controllers,
         Instant createdAt,
         Instant updatedAt) {}

@@ -13,14 +13,26 @@ import org.springframework.util.unit.DataSize;
  * @param workerStackSize stack of each worker thread; Chicory's interpreter recurses on the Java stack
  * @param wallClockLimit non-deterministic safety net: an execution running longer is interrupted
  * @param maxReplySize cap on a reply ({@code msg_reply_data_append} traps past it)
+ * @param instructionLimits instructions one message may execute, per kind of message
+ * @param maxCallDepth nested Wasm calls past which a message traps (deterministically)
+ * @param maxHeapPages the heap may grow to this many 64 KiB pages; {@code memory.grow} past it returns -1
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
         @DefaultValue("0") int workers,
         @DefaultValue("1000") int queueCapacity,
-        @DefaultValue("16MB") DataSize workerStackSize,
+        @DefaultValue("512MB") DataSize workerStackSize,
         @DefaultValue("30s") Duration wallClockLimit,
-        @DefaultValue("2MB") DataSize maxReplySize) {
+        @DefaultValue("2MB") DataSize maxReplySize,
+        @DefaultValue InstructionLimits instructionLimits,
+        @DefaultValue("10000") int maxCallDepth,
+        @DefaultValue("32768") int maxHeapPages) {
+
+    /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
+    public record InstructionLimits(
+            @DefaultValue("5000000000") long update,
+            @DefaultValue("5000000000") long query,
+            @DefaultValue("20000000000") long install) {}
 
     int workerCount() {
         return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();

@@ -70,20 +70,22 @@ public class Executor implements DisposableBean {
             LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
             long version = old != null ? old.version() : stateStore.load(canisterId).version();
             long time = System.currentTimeMillis() * 1_000_000L;
+            long[] installInstructions = {0};
             if (old != null && old.module.exports("canister_pre_upgrade")) {
-                CallOutcome failed = runOrFail(old, EntryPoint.PRE_UPGRADE, null, new byte[0], caller, time, version);
+                CallOutcome failed = runOrFail(old, EntryPoint.PRE_UPGRADE, new byte[0], caller, time, version,
+                        installInstructions);
                 if (failed != null) {
                     return failed;
                 }
             }
-            LiveCanister fresh = LiveCanister.fresh(canisterId, module, systemApi, version);
+            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version);
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
-                failed = runOrFail(fresh, EntryPoint.START, null, new byte[0], caller, time, version);
+                failed = runOrFail(fresh, EntryPoint.START, new byte[0], caller, time, version, installInstructions);
             }
             EntryPoint init = mode == InstallMode.UPGRADE ? EntryPoint.POST_UPGRADE : EntryPoint.INIT;
             if (failed == null && module.exports(init.exportName(null))) {
-                failed = runOrFail(fresh, init, null, arg, caller, time, version);
+                failed = runOrFail(fresh, init, arg, caller, time, version, installInstructions);
             }
             if (old != null) {
                 old.rollback(); // pre_upgrade's heap writes never count; the old canister stays intact on failure
@@ -92,14 +94,15 @@ public class Executor implements DisposableBean {
                 return failed;
             }
             StateChange change = fresh.changes(true, module.hash());
-            CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null);
+            CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
+                    installInstructions[0]);
             long newVersion = transactions.execute(status -> {
                 modules.store(module);
                 return stateStore.commit(canisterId, version, change, record);
             });
             fresh.committed(change, newVersion);
             live.put(canisterId, fresh);
-            return new CallOutcome.Replied(new byte[0], 0, newVersion);
+            return new CallOutcome.Replied(new byte[0], installInstructions[0], newVersion);
         });
     }
 
@@ -123,7 +126,8 @@ public class Executor implements DisposableBean {
             StateChange change = canister.changes(false, null);
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
-                    replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage);
+                    replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
+                    message.instructions);
             long newVersion;
             try {
                 newVersion = stateStore.commit(canisterId, canister.version(), change, record);
@@ -176,9 +180,10 @@ public class Executor implements DisposableBean {
     }
 
     /** Runs an entry point that must not fail; returns the failure outcome, or null if it succeeded. */
-    private CallOutcome runOrFail(LiveCanister canister, EntryPoint entryPoint, String method, byte[] arg,
-            byte[] caller, long time, long version) {
-        Message message = runWatched(canister, entryPoint, method, arg, caller, time);
+    private CallOutcome runOrFail(LiveCanister canister, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
+            long version, long[] instructions) {
+        Message message = runWatched(canister, entryPoint, null, arg, caller, time);
+        instructions[0] += message.instructions;
         return message.failure == null ? null : trapped(message, version);
     }
 
@@ -196,7 +201,7 @@ public class Executor implements DisposableBean {
             }
         }, properties.wallClockLimit().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return canister.run(entryPoint, method, arg, caller, time);
+            return canister.run(entryPoint, method, arg, caller, time, instructionLimit(entryPoint));
         } finally {
             synchronized (guard) {
                 running[0] = false;
@@ -224,6 +229,19 @@ public class Executor implements DisposableBean {
         return new CallOutcome.Rejected(RejectKind.TRAPPED, "canister trapped: " + reason, instructions, version);
     }
 
+    private LiveCanister.Runtime runtime(ValidatedModule module) {
+        return new LiveCanister.Runtime(systemApi, modules.machineFactory(module), properties);
+    }
+
+    private long instructionLimit(EntryPoint entryPoint) {
+        var limits = properties.instructionLimits();
+        return switch (entryPoint) {
+            case UPDATE -> limits.update();
+            case QUERY, COMPOSITE_QUERY -> limits.query();
+            case START, INIT, PRE_UPGRADE, POST_UPGRADE -> limits.install();
+        };
+    }
+
     private static CallOutcome didNotReply(Message message, long version) {
         return new CallOutcome.Rejected(RejectKind.DID_NOT_REPLY,
                 "canister did not reply to the call", message.instructions, version);
@@ -235,8 +253,8 @@ public class Executor implements DisposableBean {
             if (state.moduleHash() == null) {
                 throw new IllegalStateException("canister " + id + " has no module installed");
             }
-            return LiveCanister.restore(id, modules.load(state.moduleHash(),
-                    DeterminismProfile.parse(state.profile())), systemApi, state);
+            ValidatedModule module = modules.load(state.moduleHash(), DeterminismProfile.parse(state.profile()));
+            return LiveCanister.restore(id, module, runtime(module), state);
         });
     }
 

@@ -1,5 +1,6 @@
 package com.canisterhost.execution;
 
+import com.canisterhost.module.Metering;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CommittedState;
 import com.canisterhost.state.StateChange;
@@ -11,19 +12,21 @@ import com.dylibso.chicory.runtime.ImportMemory;
 import com.dylibso.chicory.runtime.ImportTable;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Global;
 import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableImport;
 import com.dylibso.chicory.wasm.types.MutabilityType;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A canister held in memory: a Chicory instance whose heap and mutable globals equal the last committed state between
@@ -46,15 +49,23 @@ final class LiveCanister {
     private long version;
     private Message current;
 
-    private LiveCanister(String id, ValidatedModule module, SystemApi systemApi) {
+    private final Function<Instance, Machine> machines;
+    private final ExecutionProperties limits;
+
+    private LiveCanister(String id, ValidatedModule module, Runtime runtime) {
         this.id = id;
         this.module = module;
-        this.imports = systemApi.imports(() -> current);
+        this.imports = runtime.systemApi().imports(() -> current);
+        this.machines = runtime.machines();
+        this.limits = runtime.limits();
     }
 
+    /** What a live canister runs with: the System API, the module's machine factory, the execution limits. */
+    record Runtime(SystemApi systemApi, Function<Instance, Machine> machines, ExecutionProperties limits) {}
+
     /** A fresh instance of {@code module} (data segments applied, start function not yet run). */
-    static LiveCanister fresh(String id, ValidatedModule module, SystemApi systemApi, long version) {
-        LiveCanister canister = new LiveCanister(id, module, systemApi);
+    static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version) {
+        LiveCanister canister = new LiveCanister(id, module, runtime);
         canister.instance = canister.newInstance();
         canister.committedPages = new byte[0][];
         canister.committedGlobals = Map.of();
@@ -63,8 +74,8 @@ final class LiveCanister {
     }
 
     /** The canister as last committed. */
-    static LiveCanister restore(String id, ValidatedModule module, SystemApi systemApi, CommittedState state) {
-        LiveCanister canister = new LiveCanister(id, module, systemApi);
+    static LiveCanister restore(String id, ValidatedModule module, Runtime runtime, CommittedState state) {
+        LiveCanister canister = new LiveCanister(id, module, runtime);
         canister.committedPages = new byte[state.heapPages()][];
         state.pages().forEach((index, data) -> canister.committedPages[index] = data);
         canister.committedGlobals = new HashMap<>(state.globals());
@@ -81,8 +92,15 @@ final class LiveCanister {
      * Runs one entry point and returns the message with its response, or with the {@link Message#failure} that
      * trapped it; a trapped execution leaves the instance dirty (call {@link #rollback()}).
      */
-    Message run(EntryPoint entryPoint, String method, byte[] arg, byte[] caller, long timeNanos) {
+    Message run(EntryPoint entryPoint, String method, byte[] arg, byte[] caller, long timeNanos,
+            long instructionLimit) {
         Message message = new Message(id, entryPoint, arg, caller, timeNanos);
+        Metering metering = module.metering();
+        message.counter = instance.global(metering.counterGlobal());
+        message.counter.setValue(instructionLimit);
+        message.instructionLimit = instructionLimit;
+        instance.global(metering.depthGlobal()).setValue(0);
+        instance.global(metering.depthLimitGlobal()).setValue(limits.maxCallDepth());
         current = message;
         try {
             if (entryPoint == EntryPoint.START) {
@@ -95,6 +113,18 @@ final class LiveCanister {
             message.failure = failure;
         } finally {
             current = null;
+        }
+        long left = message.counter.getValue();
+        message.instructions = left < 0 ? instructionLimit : instructionLimit - left;
+        if (message.failure != null && !(message.failure instanceof CanisterTrap)) {
+            // The instrumentation traps with `unreachable`: the globals say whether it was one of its limits.
+            if (left < 0) {
+                message.failure = new CanisterTrap(RejectKind.INSTRUCTION_LIMIT, "the message exceeded its limit of "
+                        + instructionLimit + " instructions");
+            } else if (instance.global(metering.depthGlobal()).getValue() > limits.maxCallDepth()) {
+                message.failure = new CanisterTrap(RejectKind.TRAPPED, "canister trapped: call stack depth exceeded "
+                        + "the limit of " + limits.maxCallDepth() + " nested calls");
+            }
         }
         return message;
     }
@@ -114,7 +144,7 @@ final class LiveCanister {
         }
         Map<Integer, long[]> globals = new HashMap<>();
         Global[] declared = module.module().globalSection().globals();
-        for (int i = 0; i < declared.length; i++) {
+        for (int i = 0; i < module.metering().stateGlobals(); i++) {
             if (declared[i].mutabilityType() == MutabilityType.Var) {
                 GlobalInstance global = instance.global(i);
                 long[] value = {global.getValueLow(), global.getValueHigh()};
@@ -184,11 +214,17 @@ final class LiveCanister {
     }
 
     private Instance newInstance() {
-        return Instance.builder(module.module())
+        Instance.Builder builder = Instance.builder(module.module())
                 .withImportValues(withImportedMemoryAndTable())
-                .withMachineFactory(InterpreterMachine::new)
-                .withUnsafeExecutionListener((instruction, stack) -> current.instructions++)
-                .build();
+                .withMachineFactory(machines);
+        module.module().memorySection().filter(m -> m.memoryCount() > 0)
+                .ifPresent(m -> builder.withMemoryLimits(capped(m.getMemory(0).limits())));
+        return builder.build();
+    }
+
+    /** The module's memory limits with the maximum lowered to the host's heap cap: growing past it returns -1. */
+    private MemoryLimits capped(MemoryLimits declared) {
+        return new MemoryLimits(declared.initialPages(), Math.min(declared.maximumPages(), limits.maxHeapPages()));
     }
 
     /** A module may import its memory as env.memory and its table as env.table: each instance gets fresh ones. */
@@ -200,7 +236,7 @@ final class LiveCanister {
         ImportValues.Builder builder = ImportValues.builder().withFunctions(java.util.List.of(imports.functions()));
         for (int i = 0; i < declared.importCount(); i++) {
             if (declared.getImport(i) instanceof MemoryImport memory) {
-                builder.addMemory(new ImportMemory("env", "memory", new ByteArrayMemory(memory.limits())));
+                builder.addMemory(new ImportMemory("env", "memory", new ByteArrayMemory(capped(memory.limits()))));
             } else if (declared.getImport(i) instanceof TableImport table) {
                 builder.addTable(new ImportTable("env", "table",
                         new TableInstance(new Table(table.entryType(), table.limits()), REF_NULL)));

@@ -1,5 +1,6 @@
 package com.canisterhost.execution;
 
+import com.dylibso.chicory.runtime.GlobalInstance;
 import java.io.ByteArrayOutputStream;
 
 /** The message one execution handles: its argument, caller, time, and the response it builds. */
@@ -20,7 +21,12 @@ final class Message {
     Response response = Response.NONE;
     byte[] reply;
     String rejectMessage;
+    /** Instructions executed, set when the execution ends. */
     long instructions;
+    /** The instrumentation's counter of instructions left; System API calls charge it too. */
+    GlobalInstance counter;
+    /** The instruction limit the counter started from. */
+    long instructionLimit;
     /** Why the execution trapped, null if it ran to completion. */
     Throwable failure;
 

@@ -12,6 +12,8 @@ public enum RejectKind {
     CALLED_TRAP(5, "IC0503"),
     /** The canister broke a System API rule (a second reply, a call from the wrong context, ...). */
     CONTRACT_VIOLATION(5, "IC0504"),
+    /** The message executed more instructions than its limit allows. */
+    INSTRUCTION_LIMIT(5, "IC0522"),
     /** The method returned without replying or rejecting. */
     DID_NOT_REPLY(5, "IC0506"),
     /** The wall-clock backstop interrupted the execution. */

@@ -54,18 +54,47 @@ class SystemApi implements HostFunctionCatalog {
     SystemApi(ExecutionProperties properties) {
         this.maxReplySize = properties.maxReplySize().toBytes();
         define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
-        define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, mem, a));
+        define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, m, mem, a));
         define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
-        define("msg_caller_copy", ANY, (m, mem, a) -> copyOut("msg_caller_copy", m.caller, mem, a));
+        define("msg_caller_copy", ANY, (m, mem, a) -> copyOut("msg_caller_copy", m.caller, m, mem, a));
         define("msg_reply_data_append", RESPONDING, this::replyDataAppend);
         define("msg_reply", RESPONDING, (m, mem, a) -> reply(m));
         define("msg_reject", RESPONDING, SystemApi::reject);
         define("trap", ANY_AND_START, (m, mem, a) -> {
-            String text = new String(read("trap", mem, a[0], a[1]), StandardCharsets.UTF_8);
+            String text = new String(read("trap", m, mem, a[0], a[1]), StandardCharsets.UTF_8);
             throw new CanisterTrap(RejectKind.CALLED_TRAP, "canister called ic0.trap: " + text);
         });
         define("debug_print", ANY_AND_START, SystemApi::debugPrint);
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
+        define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
+    }
+
+    /** What a call costs before any bytes it copies (the IC's "new" System API metering). */
+    private static long fixedCost(String function) {
+        return switch (function) {
+            case "debug_print" -> 100;
+            case "performance_counter" -> 200;
+            default -> 500;
+        };
+    }
+
+    /** Charges the message's instruction counter; past the limit, the call traps. */
+    static void charge(Message message, long instructions) {
+        long left = message.counter.getValue() - instructions;
+        message.counter.setValue(left);
+        if (left < 0) {
+            throw new CanisterTrap(RejectKind.INSTRUCTION_LIMIT, "the message exceeded its instruction limit");
+        }
+    }
+
+    private static long[] performanceCounter(Message message, Memory memory, long[] args) {
+        int type = (int) args[0];
+        if (type != 0 && type != 1) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.performance_counter: unknown counter type "
+                    + type);
+        }
+        // 0: instructions of this message so far; 1: of the call context, which here is the same message.
+        return new long[] {message.instructionLimit - message.counter.getValue()};
     }
 
     private void define(String name, Set<EntryPoint> allowed, Handler handler) {
@@ -88,6 +117,7 @@ class SystemApi implements HostFunctionCatalog {
                             + message.entryPoint.exportName("").trim() + " (context " + message.entryPoint.context
                             + ")");
                 }
+                charge(message, fixedCost(name));
                 return definition.handler().apply(message, instance.memory(), args);
             };
             functions.add(new HostFunction("ic0", name, type(name), handle));
@@ -97,7 +127,7 @@ class SystemApi implements HostFunctionCatalog {
 
     private long[] replyDataAppend(Message message, Memory memory, long[] args) {
         requireNoResponse(message, "msg_reply_data_append");
-        byte[] data = read("msg_reply_data_append", memory, args[0], args[1]);
+        byte[] data = read("msg_reply_data_append", message, memory, args[0], args[1]);
         if (message.replyBuffer.size() + (long) data.length > maxReplySize) {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION,
                     "ic0.msg_reply_data_append: the reply would exceed " + maxReplySize + " bytes");
@@ -115,7 +145,7 @@ class SystemApi implements HostFunctionCatalog {
 
     private static long[] reject(Message message, Memory memory, long[] args) {
         requireNoResponse(message, "msg_reject");
-        byte[] text = read("msg_reject", memory, args[0], args[1]);
+        byte[] text = read("msg_reject", message, memory, args[0], args[1]);
         try {
             message.rejectMessage = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -145,7 +175,7 @@ class SystemApi implements HostFunctionCatalog {
         return null;
     }
 
-    private static long[] copyOut(String function, byte[] source, Memory memory, long[] args) {
+    private static long[] copyOut(String function, byte[] source, Message message, Memory memory, long[] args) {
         long dst = Integer.toUnsignedLong((int) args[0]);
         long offset = Integer.toUnsignedLong((int) args[1]);
         long size = Integer.toUnsignedLong((int) args[2]);
@@ -154,14 +184,16 @@ class SystemApi implements HostFunctionCatalog {
                     + " is outside the " + source.length + "-byte source");
         }
         checkRange(function, memory, dst, size);
+        charge(message, size); // one instruction per byte copied
         memory.write((int) dst, source, (int) offset, (int) size);
         return null;
     }
 
-    private static byte[] read(String function, Memory memory, long srcArg, long sizeArg) {
+    private static byte[] read(String function, Message message, Memory memory, long srcArg, long sizeArg) {
         long src = Integer.toUnsignedLong((int) srcArg);
         long size = Integer.toUnsignedLong((int) sizeArg);
         checkRange(function, memory, src, size);
+        charge(message, size); // one instruction per byte copied
         return memory.readBytes((int) src, (int) size);
     }
 

@@ -9,15 +9,24 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxSize cap on a module, uncompressed (and on a gzip upload before inflating)
  * @param profile the determinism profile of installs that do not name one
- * @param cachedModules how many parsed modules are kept in memory
+ * @param engine {@code compiler} (Chicory's Wasm-to-JVM-bytecode compiler, compiled once per module) or
+ *     {@code interpreter}
+ * @param cachedModules how many parsed (and compiled) modules are kept in memory
  * @param limits structural caps
  */
 @ConfigurationProperties("canister.module")
 public record ModuleProperties(
         @DefaultValue("100MB") DataSize maxSize,
         @DefaultValue("strict") DeterminismProfile profile,
+        @DefaultValue("compiler") Engine engine,
         @DefaultValue("64") int cachedModules,
         @DefaultValue Limits limits) {
+
+    /** How Wasm code is executed; metering makes both give the same results and instruction counts. */
+    public enum Engine {
+        COMPILER,
+        INTERPRETER
+    }
 
     /**
      * @param maxCodeSectionSize bytes of the code section

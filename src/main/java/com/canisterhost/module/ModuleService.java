@@ -1,6 +1,12 @@
 package com.canisterhost.module;
 
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
 import java.util.Collections;
+import java.util.function.Function;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +25,8 @@ public class ModuleService {
     private final DeterminismProfile defaultProfile;
     private final JdbcClient jdbc;
     private final Map<String, ValidatedModule> modules;
+    private final Map<String, Compiled> machines;
+    private final ModuleProperties.Engine engine;
 
     ModuleService(ModuleProperties properties, HostFunctionCatalog catalog, JdbcClient jdbc) {
         this.decoder = new ModuleDecoder(properties.maxSize().toBytes());
@@ -26,6 +34,8 @@ public class ModuleService {
         this.defaultProfile = properties.profile();
         this.jdbc = jdbc;
         this.modules = lruMap(properties.cachedModules());
+        this.machines = lruMap(properties.cachedModules());
+        this.engine = properties.engine();
     }
 
     /** The profile installs use when they do not name one. */
@@ -35,8 +45,14 @@ public class ModuleService {
 
     /** Decodes (gzip or raw) and validates an upload under {@code profile}. */
     public ValidatedModule prepare(byte[] upload, DeterminismProfile profile) {
-        ValidatedModule module = validator.validate(decoder.decode(upload), profile);
-        modules.put(key(module.hash(), profile), module);
+        byte[] wasm = decoder.decode(upload);
+        String key = key(ModuleValidator.sha256(wasm), profile);
+        ValidatedModule cached = modules.get(key);
+        if (cached != null) {
+            return cached; // the same bytes passed under this profile already
+        }
+        ValidatedModule module = validator.validate(wasm, profile);
+        modules.put(key, module);
         return module;
     }
 
@@ -59,16 +75,55 @@ public class ModuleService {
         jdbc.sql("INSERT INTO modules (hash, bytes, size) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING")
                 .params(module.hash(), module.bytes(), module.bytes().length)
                 .update();
+        jdbc.sql("""
+                        INSERT INTO instrumented_modules (module_hash, profile, cost_table_version, start_function, bytes)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                .params(module.hash(), module.profile().label(), module.metering().costTableVersion(),
+                        module.startFunction().isPresent() ? module.startFunction().getAsInt() : null,
+                        module.instrumented())
+                .update();
     }
 
     /** The stored module with this hash, as installed under {@code profile} (it was validated then). */
     public ValidatedModule load(byte[] hash, DeterminismProfile profile) {
-        return modules.computeIfAbsent(key(hash, profile), key -> validator.reload(jdbc
-                .sql("SELECT bytes FROM modules WHERE hash = ?")
-                .param(hash)
-                .query(byte[].class)
-                .single(), profile));
+        return modules.computeIfAbsent(key(hash, profile), key -> {
+            byte[] original = jdbc.sql("SELECT bytes FROM modules WHERE hash = ?").param(hash)
+                    .query(byte[].class).single();
+            record Stored(byte[] bytes, Integer start) {}
+            var stored = jdbc.sql("""
+                            SELECT bytes, start_function FROM instrumented_modules
+                             WHERE module_hash = ? AND profile = ? AND cost_table_version = ?""")
+                    .params(hash, profile.label(), CostTable.VERSION)
+                    .query((rs, n) -> new Stored(rs.getBytes(1), (Integer) rs.getObject(2)))
+                    .optional();
+            if (stored.isPresent()) {
+                return validator.restore(original, stored.get().bytes(), profile, stored.get().start() == null
+                        ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(stored.get().start()));
+            }
+            ValidatedModule module = validator.reload(original, profile); // the cost table changed: meter anew
+            store(module);
+            return module;
+        });
     }
+
+    /**
+     * How to run this module's code: Chicory's compiler by default, compiled once per module and kept while in use
+     * (functions too large for a JVM method fall back to the interpreter), or the interpreter.
+     */
+    public Function<Instance, Machine> machineFactory(ValidatedModule module) {
+        if (engine == ModuleProperties.Engine.INTERPRETER) {
+            return InterpreterMachine::new;
+        }
+        // Chicory's compiled factory only accepts instances of the very module object it compiled.
+        return machines.compute(key(module.hash(), module.profile()), (key, compiled) ->
+                compiled != null && compiled.module() == module.module() ? compiled
+                        : new Compiled(module.module(), MachineFactoryCompiler.builder(module.module())
+                                .withInterpreterFallback(InterpreterFallback.SILENT)
+                                .compile()))
+                .factory();
+    }
+
+    private record Compiled(com.dylibso.chicory.wasm.WasmModule module, Function<Instance, Machine> factory) {}
 
     private static String key(byte[] hash, DeterminismProfile profile) {
         return HexFormat.of().formatHex(hash) + "/" + profile.label();

@@ -47,25 +47,50 @@ final class ModuleValidator {
     ValidatedModule validate(byte[] wasm, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
         StructureCheck.checkCodeSize(sections, limits);
-        WasmModule module = parse(sections.withStartNeutralized(), sections);
+        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
+        WasmModule module = parse(neutralised.bytes(), sections);
         FunctionNames names = new FunctionNames(module);
         OptionalInt start = sections.startFunction();
         checkStart(module, sections, start);
         StructureCheck.check(module, sections, limits, names);
         checkImports(module);
-        Exports exports = checkExports(module);
+        checkExports(module);
         DeterminismCheck.check(module, profile, names, sections.functionBodyOffsets());
-        return new ValidatedModule(sha256(wasm), wasm, module, profile, start, exports.updates, exports.queries,
-                exports.compositeQueries, exports.system);
+        return instrument(wasm, neutralised, module, profile, start);
     }
 
-    /** Re-reads a module that passed validation when it was installed; only its shape is needed. */
+    /** Re-instruments a module that passed validation when it was installed. */
     ValidatedModule reload(byte[] wasm, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
-        WasmModule module = parse(sections.withStartNeutralized(), sections);
+        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
+        return instrument(wasm, neutralised, parse(neutralised.bytes(), sections), profile, sections.startFunction());
+    }
+
+    /** Wraps an instrumented module stored earlier (same cost table) without instrumenting again. */
+    ValidatedModule restore(byte[] wasm, byte[] instrumented, DeterminismProfile profile, OptionalInt start) {
+        WasmModule module = Parser.parse(instrumented);
+        int globals = module.globalSection().globalCount();
+        Metering metering = new Metering(CostTable.VERSION, globals - 3, globals - 3, globals - 2, globals - 1);
+        return module(wasm, instrumented, module, profile, metering, start);
+    }
+
+    private ValidatedModule instrument(byte[] wasm, SectionMap neutralised, WasmModule module,
+            DeterminismProfile profile, OptionalInt start) {
+        Instrumenter.Result result = Instrumenter.instrument(neutralised, module, profile);
+        WasmModule instrumented;
+        try {
+            instrumented = Parser.parse(result.bytes());
+        } catch (ChicoryException e) {
+            throw new IllegalStateException("instrumentation produced an invalid module: " + e.getMessage(), e);
+        }
+        return module(wasm, result.bytes(), instrumented, profile, result.metering(), start);
+    }
+
+    private ValidatedModule module(byte[] wasm, byte[] instrumented, WasmModule module, DeterminismProfile profile,
+            Metering metering, OptionalInt start) {
         Exports exports = checkExports(module);
-        return new ValidatedModule(sha256(wasm), wasm, module, profile, sections.startFunction(), exports.updates,
-                exports.queries, exports.compositeQueries, exports.system);
+        return new ValidatedModule(sha256(wasm), wasm, instrumented, module, profile, metering, start,
+                exports.updates, exports.queries, exports.compositeQueries, exports.system);
     }
 
     private WasmModule parse(byte[] wasm, SectionMap sections) {

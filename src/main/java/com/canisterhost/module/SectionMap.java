@@ -88,6 +88,11 @@ final class SectionMap {
         return sections.stream().filter(s -> s.id() == id).findFirst();
     }
 
+    /** The position of a non-custom section id in the required section order. */
+    static int rank(int id) {
+        return ORDER[id];
+    }
+
     static ModuleLocation location(Section section) {
         return new ModuleLocation(section.name(), null, null, section.contentOffset());
     }
@@ -131,6 +136,22 @@ final class SectionMap {
             copy[section.contentOffset() + i] = '_';
         }
         return copy;
+    }
+
+    /** Each function body's {start, end}: from its local declarations to its last byte, by defined-function index. */
+    int[][] functionBodies() {
+        int[] starts = functionBodyOffsets();
+        int[][] bodies = new int[starts.length][];
+        for (int i = 0; i < starts.length; i++) {
+            int sizeStart = i == 0 ? (int) readU32(wasm, section(CODE).orElseThrow().contentOffset())[1] : bodies[i - 1][1];
+            long[] size = readU32(wasm, sizeStart);
+            bodies[i] = new int[] {starts[i], (int) (size[1] + size[0])};
+        }
+        return bodies;
+    }
+
+    byte[] bytes() {
+        return wasm;
     }
 
     /** Offsets of each function body in the code section (at its local declarations), by defined-function index. */

@@ -6,12 +6,14 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * A module that passed validation, ready to instantiate.
+ * A module that passed validation and was instrumented, ready to instantiate.
  *
  * @param hash sha256 of the uncompressed module bytes (the content address)
  * @param bytes the uncompressed module as uploaded
- * @param module the parsed module, its start section neutralised (see {@link #startFunction})
+ * @param instrumented the metered module the host runs (its start section neutralised)
+ * @param module {@code instrumented}, parsed
  * @param profile the determinism profile it was validated under
+ * @param metering where the instrumentation's globals are
  * @param startFunction the Wasm start function, which the host runs once per fresh instance at install/upgrade,
  *     never again when the canister is restored from its persisted state
  * @param updateMethods names exported as {@code canister_update <name>}
@@ -22,8 +24,10 @@ import java.util.Set;
 public record ValidatedModule(
         byte[] hash,
         byte[] bytes,
+        byte[] instrumented,
         WasmModule module,
         DeterminismProfile profile,
+        Metering metering,
         OptionalInt startFunction,
         Set<String> updateMethods,
         Set<String> queryMethods,

@@ -9,6 +9,8 @@ package com.canisterhost.state;
  * @param reply the reply bytes, null if the call was rejected
  * @param rejectCode the IC reject code, null if replied
  * @param rejectMessage the reject message, null if replied
+ * @param instructions instructions the execution used
  */
 public record CallRecord(
-        String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage) {}
+        String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage,
+        long instructions) {}

@@ -58,9 +58,10 @@ public class StateStore {
         int fenced = jdbc.sql("""
                         UPDATE canisters SET state_version = state_version + 1, heap_pages = ?,
                                module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
-                               updated_at = now()
+                               instructions_total = instructions_total + ?, updated_at = now()
                          WHERE id = ? AND state_version = ?""")
-                .params(change.heapPages(), change.moduleHash(), change.profile(), canisterId, expectedVersion)
+                .params(change.heapPages(), change.moduleHash(), change.profile(), record.instructions(),
+                        canisterId, expectedVersion)
                 .update();
         if (fenced != 1) {
             throw new StateVersionConflictException(canisterId, expectedVersion);

@@ -1,0 +1,98 @@
+package com.canisterhost.module;
+
+import com.dylibso.chicory.wasm.types.OpCode;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Deterministic instruction weights, after the IC's {@code instruction_to_cost} (see ic-execution-notes.md §1.2).
+ * Every instrumented module records the {@link #VERSION} it was metered with; bump it whenever a weight changes,
+ * so stored instrumented modules are rebuilt rather than silently billed differently.
+ */
+final class CostTable {
+
+    static final int VERSION = 1;
+
+    /** What bulk memory and table operations cost on top of one instruction per byte or element. */
+    static final int BULK_BASE = 100;
+
+    private static final Map<OpCode, Integer> WEIGHTS = new EnumMap<>(OpCode.class);
+
+    static {
+        for (OpCode op : OpCode.values()) {
+            WEIGHTS.put(op, weigh(op));
+        }
+    }
+
+    private CostTable() {}
+
+    static int weight(OpCode opcode) {
+        return WEIGHTS.get(opcode);
+    }
+
+    private static int weigh(OpCode op) {
+        String name = op.name();
+        switch (op) {
+            case BLOCK, LOOP, ELSE, END:
+                return 0;
+            case IF, BR, BR_IF, BR_TABLE, GLOBAL_GET, GLOBAL_SET:
+                return 2;
+            case CALL:
+                return 5;
+            case CALL_INDIRECT:
+                return 10;
+            case RETURN_CALL:
+                return 3;
+            case RETURN_CALL_INDIRECT:
+                return 60;
+            case MEMORY_GROW, TABLE_GROW, DATA_DROP, ELEM_DROP:
+                return 300;
+            case MEMORY_SIZE:
+                return 20;
+            case TABLE_SIZE:
+                return 100;
+            case TABLE_GET, TABLE_SET, REF_IS_NULL:
+                return 5;
+            case REF_FUNC:
+                return 130;
+            case MEMORY_FILL, MEMORY_COPY, MEMORY_INIT, TABLE_FILL, TABLE_COPY, TABLE_INIT:
+                return BULK_BASE;
+            case F32_DIV:
+                return 3;
+            case F64_DIV:
+                return 5;
+            case F32_COPYSIGN:
+                return 2;
+            case F64_COPYSIGN:
+                return 3;
+            case F32_SQRT:
+                return 5;
+            case F64_SQRT:
+                return 8;
+            default:
+                break;
+        }
+        if (name.matches("I(32|64)_(DIV|REM)_[SU]")) {
+            return 10;
+        }
+        if (name.matches("F(32|64)_(ADD|SUB|MUL|CEIL|FLOOR|TRUNC|NEAREST)")) {
+            return 2;
+        }
+        if (name.matches("F(32|64)_(MIN|MAX)")) {
+            return 18;
+        }
+        if (name.matches("F(32|64)_(EQ|NE|LT|GT|LE|GE)")) {
+            return 3;
+        }
+        if (name.matches("F(32|64)_CONVERT_I(32|64)_S")) {
+            return 3;
+        }
+        if (name.matches("F(32|64)_CONVERT_I(32|64)_U")) {
+            return 16;
+        }
+        if (name.matches("I(32|64)_TRUNC_(SAT_)?F(32|64)_[SU]")) {
+            return 20;
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,234 @@
+package com.canisterhost.module;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.OpCode;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Install-time metering, as the IC does it (ic-execution-notes.md §1), written by hand because no Java library
+ * rewrites Wasm this way. It splices code into the original function bodies at byte level, so everything else in
+ * the module keeps its bytes and indices:
+ *
+ * <ul>
+ *   <li>an i64 instruction counter (a new mutable global the host sets to the message's limit) is charged per basic
+ *       block with the static weights of {@link CostTable}; re-entrant blocks (function entry, loop headers) also
+ *       check it and trap with {@code unreachable} once it is negative;
+ *   <li>bulk memory and table operations are charged one more per byte or element before they run;
+ *   <li>every call increments a depth counter (a second global) and traps past the limit (a third global, set by
+ *       the host), so runaway recursion is a deterministic trap rather than a JVM stack overflow;
+ *   <li>under {@code canonical-nan}, every float result that can be NaN is replaced by the canonical NaN.
+ * </ul>
+ *
+ * The host tells the two traps apart from a canister trap by reading the globals afterwards.
+ */
+final class Instrumenter {
+
+    /** The instrumented bytes and where the host finds its globals. */
+    record Result(byte[] bytes, Metering metering) {}
+
+    private static final Set<OpCode> BLOCK_ENDS = EnumSet.of(OpCode.IF, OpCode.ELSE, OpCode.BR, OpCode.BR_IF,
+            OpCode.BR_TABLE, OpCode.END, OpCode.RETURN, OpCode.UNREACHABLE, OpCode.RETURN_CALL,
+            OpCode.RETURN_CALL_INDIRECT);
+    private static final Set<OpCode> BULK = EnumSet.of(OpCode.MEMORY_FILL, OpCode.MEMORY_COPY, OpCode.MEMORY_INIT,
+            OpCode.TABLE_FILL, OpCode.TABLE_COPY, OpCode.TABLE_INIT);
+    private static final Set<OpCode> CALLS = EnumSet.of(OpCode.CALL, OpCode.CALL_INDIRECT);
+    private static final Set<OpCode> F32_MAY_BE_NAN = EnumSet.of(OpCode.F32_ADD, OpCode.F32_SUB, OpCode.F32_MUL,
+            OpCode.F32_DIV, OpCode.F32_SQRT, OpCode.F32_MIN, OpCode.F32_MAX, OpCode.F32_CEIL, OpCode.F32_FLOOR,
+            OpCode.F32_TRUNC, OpCode.F32_NEAREST, OpCode.F32_DEMOTE_F64);
+    private static final Set<OpCode> F64_MAY_BE_NAN = EnumSet.of(OpCode.F64_ADD, OpCode.F64_SUB, OpCode.F64_MUL,
+            OpCode.F64_DIV, OpCode.F64_SQRT, OpCode.F64_MIN, OpCode.F64_MAX, OpCode.F64_CEIL, OpCode.F64_FLOOR,
+            OpCode.F64_TRUNC, OpCode.F64_NEAREST, OpCode.F64_PROMOTE_F32);
+    private static final int CANONICAL_NAN_F32 = 0x7fc00000;
+    private static final long CANONICAL_NAN_F64 = 0x7ff8000000000000L;
+    private static final int GLOBAL_SECTION = 6;
+    private static final int GLOBAL_RANK = 7; // SectionMap's order position of the global section
+
+    private Instrumenter() {}
+
+    /** Scratch locals appended to each function: i32 and i64 always, f32 and f64 under canonical-nan. */
+    private record Scratch(int i32, int i64, int f32, int f64) {}
+
+    static Result instrument(SectionMap sections, WasmModule module, DeterminismProfile profile) {
+        byte[] wasm = sections.bytes();
+        int globals = module.globalSection().globalCount();
+        int counter = globals;
+        int depth = globals + 1;
+        int depthLimit = globals + 2;
+        boolean canonicalize = profile == DeterminismProfile.CANONICAL_NAN;
+
+        WasmWriter code = new WasmWriter();
+        int[][] bodies = sections.functionBodies();
+        code.u32(bodies.length);
+        for (int i = 0; i < bodies.length; i++) {
+            byte[] body = body(wasm, bodies[i], module, i, counter, depth, depthLimit, canonicalize);
+            code.u32(body.length).bytes(body);
+        }
+
+        WasmWriter global = new WasmWriter();
+        var existing = sections.section(GLOBAL_SECTION);
+        global.u32(globals + 3);
+        existing.ifPresent(s -> {
+            long[] count = SectionMap.readU32(wasm, s.contentOffset());
+            global.bytes(wasm, (int) count[1], s.end());
+        });
+        global.op(WasmWriter.TYPE_I64).op(1).i64Const(0).op(WasmWriter.END);
+        global.op(WasmWriter.TYPE_I32).op(1).i32Const(0).op(WasmWriter.END);
+        global.op(WasmWriter.TYPE_I32).op(1).i32Const(0).op(WasmWriter.END);
+
+        WasmWriter out = new WasmWriter().bytes(wasm, 0, 8);
+        boolean globalWritten = false;
+        for (SectionMap.Section section : sections.sections()) {
+            if (!globalWritten && section.id() != SectionMap.CUSTOM
+                    && (section.id() == GLOBAL_SECTION || SectionMap.rank(section.id()) > GLOBAL_RANK)) {
+                writeSection(out, GLOBAL_SECTION, global);
+                globalWritten = true;
+                if (section.id() == GLOBAL_SECTION) {
+                    continue;
+                }
+            }
+            if (section.id() == SectionMap.CODE) {
+                writeSection(out, SectionMap.CODE, code);
+            } else {
+                out.bytes(wasm, section.headerOffset(), section.end());
+            }
+        }
+        if (!globalWritten) {
+            writeSection(out, GLOBAL_SECTION, global);
+        }
+        return new Result(out.toByteArray(), new Metering(CostTable.VERSION, globals, counter, depth, depthLimit));
+    }
+
+    private static void writeSection(WasmWriter out, int id, WasmWriter content) {
+        out.op(id).u32(content.size()).bytes(content.toByteArray());
+    }
+
+    private static byte[] body(byte[] wasm, int[] span, WasmModule module, int index, int counter, int depth,
+            int depthLimit, boolean canonicalize) {
+        FunctionBody function = module.codeSection().getFunctionBody(index);
+        List<AnnotatedInstruction> instructions = function.instructions();
+        int first = instructions.get(0).address();
+        int params = module.functionSection().getFunctionType(index, module.typeSection()).params().size();
+        int locals = params + function.localTypes().size();
+        Scratch scratch = new Scratch(locals, locals + 1, locals + 2, locals + 3);
+
+        long[] declCount = SectionMap.readU32(wasm, span[0]);
+        WasmWriter body = new WasmWriter();
+        body.u32(declCount[0] + (canonicalize ? 4 : 2));
+        body.bytes(wasm, (int) declCount[1], first);
+        body.u32(1).op(WasmWriter.TYPE_I32).u32(1).op(WasmWriter.TYPE_I64);
+        if (canonicalize) {
+            body.u32(1).op(WasmWriter.TYPE_F32).u32(1).op(WasmWriter.TYPE_F64);
+        }
+
+        Map<Integer, WasmWriter> inserts = new TreeMap<>();
+        int point = first;
+        boolean check = true;
+        boolean entry = true;
+        long cost = 0;
+        for (int k = 0; k < instructions.size(); k++) {
+            AnnotatedInstruction instruction = instructions.get(k);
+            OpCode op = instruction.opcode();
+            int at = instruction.address();
+            int next = k + 1 < instructions.size() ? instructions.get(k + 1).address() : span[1];
+            if (BULK.contains(op)) {
+                chargeOperand(at(inserts, at), counter, scratch);
+            }
+            if (CALLS.contains(op)) {
+                enterCall(at(inserts, at), depth, depthLimit, scratch);
+                leaveCall(at(inserts, next), depth);
+            }
+            cost += CostTable.weight(op);
+            if (canonicalize && F32_MAY_BE_NAN.contains(op)) {
+                canonicalize(at(inserts, next), false, scratch);
+            } else if (canonicalize && F64_MAY_BE_NAN.contains(op)) {
+                canonicalize(at(inserts, next), true, scratch);
+            }
+            boolean loop = op == OpCode.LOOP;
+            if (loop || BLOCK_ENDS.contains(op)) {
+                if (entry || cost > 0) {
+                    charge(at(inserts, point), counter, entry ? Math.max(1, cost) : cost, check, scratch);
+                }
+                point = next;
+                check = loop;
+                entry = false;
+                cost = 0;
+            }
+        }
+        if (cost > 0 && point < span[1]) {
+            charge(at(inserts, point), counter, cost, check, scratch);
+        }
+
+        int copied = first;
+        for (Map.Entry<Integer, WasmWriter> insert : inserts.entrySet()) {
+            int position = Math.min(insert.getKey(), span[1]);
+            if (position >= span[1]) {
+                break; // nothing may follow the function's final end
+            }
+            body.bytes(wasm, copied, position).bytes(insert.getValue().toByteArray());
+            copied = position;
+        }
+        body.bytes(wasm, copied, span[1]);
+        return body.toByteArray();
+    }
+
+    private static WasmWriter at(Map<Integer, WasmWriter> inserts, int position) {
+        return inserts.computeIfAbsent(position, p -> new WasmWriter());
+    }
+
+    /** counter -= cost; with {@code check}, trap when it went negative. */
+    private static void charge(WasmWriter w, int counter, long cost, boolean check, Scratch scratch) {
+        w.op(WasmWriter.GLOBAL_GET, counter).i64Const(cost).op(WasmWriter.I64_SUB);
+        if (check) {
+            w.op(WasmWriter.LOCAL_TEE, scratch.i64()).op(WasmWriter.GLOBAL_SET, counter);
+            trapIfNegative(w, scratch);
+        } else {
+            w.op(WasmWriter.GLOBAL_SET, counter);
+        }
+    }
+
+    /** Charges the i32 size operand on top of the stack (bulk operations), leaving it in place. */
+    private static void chargeOperand(WasmWriter w, int counter, Scratch scratch) {
+        w.op(WasmWriter.LOCAL_SET, scratch.i32())
+                .op(WasmWriter.GLOBAL_GET, counter)
+                .op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.I64_EXTEND_I32_U)
+                .op(WasmWriter.I64_SUB)
+                .op(WasmWriter.LOCAL_TEE, scratch.i64()).op(WasmWriter.GLOBAL_SET, counter);
+        trapIfNegative(w, scratch);
+        w.op(WasmWriter.LOCAL_GET, scratch.i32());
+    }
+
+    private static void trapIfNegative(WasmWriter w, Scratch scratch) {
+        w.op(WasmWriter.LOCAL_GET, scratch.i64()).i64Const(0).op(WasmWriter.I64_LT_S)
+                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK).op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
+    }
+
+    private static void enterCall(WasmWriter w, int depth, int depthLimit, Scratch scratch) {
+        w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_ADD)
+                .op(WasmWriter.LOCAL_TEE, scratch.i32()).op(WasmWriter.GLOBAL_SET, depth)
+                .op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.GLOBAL_GET, depthLimit).op(WasmWriter.I32_GT_U)
+                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK).op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
+    }
+
+    private static void leaveCall(WasmWriter w, int depth) {
+        w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_SUB).op(WasmWriter.GLOBAL_SET, depth);
+    }
+
+    /** Replaces the float on top of the stack by the canonical NaN if it is any NaN. */
+    private static void canonicalize(WasmWriter w, boolean f64, Scratch scratch) {
+        int local = f64 ? scratch.f64() : scratch.f32();
+        w.op(WasmWriter.LOCAL_SET, local);
+        if (f64) {
+            w.op(WasmWriter.F64_CONST).littleEndian(CANONICAL_NAN_F64, 8);
+        } else {
+            w.op(WasmWriter.F32_CONST).littleEndian(CANONICAL_NAN_F32, 4);
+        }
+        w.op(WasmWriter.LOCAL_GET, local).op(WasmWriter.LOCAL_GET, local).op(WasmWriter.LOCAL_GET, local)
+                .op(f64 ? WasmWriter.F64_NE : WasmWriter.F32_NE).op(WasmWriter.SELECT);
+    }
+}
