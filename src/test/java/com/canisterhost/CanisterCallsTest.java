@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 
 /** Update and query semantics of the counter canister, end to end. */
+// An instruction limit high enough that the infinite loop below meets the wall-clock backstop first.
+@TestPropertySource(properties = "canister.execution.instruction-limits.update=1000000000000000")
 class CanisterCallsTest extends EndToEndTest {
 
     private String id;

@@ -52,7 +52,7 @@ final class Instrumenter {
     private Instrumenter() {}
 
     /** Scratch locals appended to each function: i32 and i64 always, f32 and f64 under canonical-nan. */
-    private record Scratch(int i32, int i64, int f32, int f64) {}
+    private record Scratch(int i32, int counter, int f32, int f64) {}
 
     static Result instrument(SectionMap sections, WasmModule module, DeterminismProfile profile) {
         byte[] wasm = sections.bytes();
@@ -126,6 +126,10 @@ final class Instrumenter {
             body.u32(1).op(WasmWriter.TYPE_F32).u32(1).op(WasmWriter.TYPE_F64);
         }
 
+        // The counter lives in a local while the function runs (JVM locals are far cheaper than Chicory globals);
+        // it is loaded at entry and after calls, and written back before calls, traps and every way out.
+        body.op(WasmWriter.GLOBAL_GET, counter).op(WasmWriter.LOCAL_SET, scratch.counter());
+        Map<Integer, WasmWriter> charges = new TreeMap<>();
         Map<Integer, WasmWriter> inserts = new TreeMap<>();
         int point = first;
         boolean check = true;
@@ -135,13 +139,18 @@ final class Instrumenter {
             AnnotatedInstruction instruction = instructions.get(k);
             OpCode op = instruction.opcode();
             int at = instruction.address();
-            int next = k + 1 < instructions.size() ? instructions.get(k + 1).address() : span[1];
+            boolean last = k + 1 == instructions.size();
+            int next = last ? span[1] : instructions.get(k + 1).address();
             if (BULK.contains(op)) {
                 chargeOperand(at(inserts, at), counter, scratch);
             }
             if (CALLS.contains(op)) {
-                enterCall(at(inserts, at), depth, depthLimit, scratch);
+                store(at(inserts, at), counter, scratch);
+                enterCall(at(inserts, at), counter, depth, depthLimit, scratch);
                 leaveCall(at(inserts, next), depth);
+                at(inserts, next).op(WasmWriter.GLOBAL_GET, counter).op(WasmWriter.LOCAL_SET, scratch.counter());
+            } else if (last || leavesFunction(instruction)) {
+                store(at(inserts, at), counter, scratch);
             }
             cost += CostTable.weight(op);
             if (canonicalize && F32_MAY_BE_NAN.contains(op)) {
@@ -152,7 +161,7 @@ final class Instrumenter {
             boolean loop = op == OpCode.LOOP;
             if (loop || BLOCK_ENDS.contains(op)) {
                 if (entry || cost > 0) {
-                    charge(at(inserts, point), counter, entry ? Math.max(1, cost) : cost, check, scratch);
+                    charge(at(charges, point), counter, entry ? Math.max(1, cost) : cost, check, scratch);
                 }
                 point = next;
                 check = loop;
@@ -161,12 +170,14 @@ final class Instrumenter {
             }
         }
         if (cost > 0 && point < span[1]) {
-            charge(at(inserts, point), counter, cost, check, scratch);
+            charge(at(charges, point), counter, cost, check, scratch);
         }
+        // At one position the block's charge comes first: a call or exit right there must see it.
+        inserts.forEach((position, code) -> at(charges, position).bytes(code.toByteArray()));
 
         int copied = first;
-        for (Map.Entry<Integer, WasmWriter> insert : inserts.entrySet()) {
-            int position = Math.min(insert.getKey(), span[1]);
+        for (Map.Entry<Integer, WasmWriter> insert : charges.entrySet()) {
+            int position = insert.getKey();
             if (position >= span[1]) {
                 break; // nothing may follow the function's final end
             }
@@ -177,38 +188,55 @@ final class Instrumenter {
         return body.toByteArray();
     }
 
+    /** Whether an instruction may leave the function (the counter must be in its global by then). */
+    private static boolean leavesFunction(AnnotatedInstruction instruction) {
+        return switch (instruction.opcode()) {
+            case RETURN, RETURN_CALL, RETURN_CALL_INDIRECT, UNREACHABLE -> true;
+            case BR, BR_IF -> instruction.operand(0) == instruction.depth();
+            case BR_TABLE -> java.util.Arrays.stream(instruction.operands()).anyMatch(l -> l == instruction.depth());
+            default -> false;
+        };
+    }
+
+    /** Writes the local counter back to its global. */
+    private static void store(WasmWriter w, int counter, Scratch scratch) {
+        w.op(WasmWriter.LOCAL_GET, scratch.counter()).op(WasmWriter.GLOBAL_SET, counter);
+    }
+
     private static WasmWriter at(Map<Integer, WasmWriter> inserts, int position) {
         return inserts.computeIfAbsent(position, p -> new WasmWriter());
     }
 
     /** counter -= cost; with {@code check}, trap when it went negative. */
     private static void charge(WasmWriter w, int counter, long cost, boolean check, Scratch scratch) {
-        w.op(WasmWriter.GLOBAL_GET, counter).i64Const(cost).op(WasmWriter.I64_SUB);
+        w.op(WasmWriter.LOCAL_GET, scratch.counter()).i64Const(cost).op(WasmWriter.I64_SUB);
         if (check) {
-            w.op(WasmWriter.LOCAL_TEE, scratch.i64()).op(WasmWriter.GLOBAL_SET, counter);
-            trapIfNegative(w, scratch);
+            w.op(WasmWriter.LOCAL_TEE, scratch.counter());
+            trapIfNegative(w, counter, scratch);
         } else {
-            w.op(WasmWriter.GLOBAL_SET, counter);
+            w.op(WasmWriter.LOCAL_SET, scratch.counter());
         }
     }
 
     /** Charges the i32 size operand on top of the stack (bulk operations), leaving it in place. */
     private static void chargeOperand(WasmWriter w, int counter, Scratch scratch) {
         w.op(WasmWriter.LOCAL_SET, scratch.i32())
-                .op(WasmWriter.GLOBAL_GET, counter)
+                .op(WasmWriter.LOCAL_GET, scratch.counter())
                 .op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.I64_EXTEND_I32_U)
                 .op(WasmWriter.I64_SUB)
-                .op(WasmWriter.LOCAL_TEE, scratch.i64()).op(WasmWriter.GLOBAL_SET, counter);
-        trapIfNegative(w, scratch);
+                .op(WasmWriter.LOCAL_TEE, scratch.counter());
+        trapIfNegative(w, counter, scratch);
         w.op(WasmWriter.LOCAL_GET, scratch.i32());
     }
 
-    private static void trapIfNegative(WasmWriter w, Scratch scratch) {
-        w.op(WasmWriter.LOCAL_GET, scratch.i64()).i64Const(0).op(WasmWriter.I64_LT_S)
-                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK).op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
+    /** Expects the counter on the stack; if it is negative, stores it and traps. */
+    private static void trapIfNegative(WasmWriter w, int counter, Scratch scratch) {
+        w.i64Const(0).op(WasmWriter.I64_LT_S).op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK);
+        store(w, counter, scratch);
+        w.op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
     }
 
-    private static void enterCall(WasmWriter w, int depth, int depthLimit, Scratch scratch) {
+    private static void enterCall(WasmWriter w, int counter, int depth, int depthLimit, Scratch scratch) {
         w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_ADD)
                 .op(WasmWriter.LOCAL_TEE, scratch.i32()).op(WasmWriter.GLOBAL_SET, depth)
                 .op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.GLOBAL_GET, depthLimit).op(WasmWriter.I32_GT_U)

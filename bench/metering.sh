@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Metering overhead and engine speed, in one run, on the same sha256 canister (1 MiB x ROUNDS):
+#   Chicory compiler + instrumentation vs Chicory compiler alone vs Node's V8.
+# Usage: bench/metering.sh [rounds=8]   (needs node on the PATH)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-8}
+./mvnw -q -B -ntp install -DskipTests
+./mvnw -q -B -ntp -f bench/pom.xml package
+java -jar bench/target/benchmarks.jar MeteringBenchmark -p rounds="$rounds" -rf csv -rff /tmp/metering-jmh.csv \
+    | tail -5
+v8=$(node bench/v8/sha256.mjs "$rounds" 30 | tail -1)
+echo "$v8"
+v8_ms=$(echo "$v8" | sed -E 's/.*mean_ms=([0-9.]+).*/\1/')
+python3 - "$v8_ms" <<'PY'
+import csv, sys
+v8 = float(sys.argv[1])
+rows = {r["Benchmark"].split(".")[-1]: float(r["Score"]) for r in csv.DictReader(open("/tmp/metering-jmh.csv"))}
+inst, plain = rows["compiledInstrumented"], rows["compiledUninstrumented"]
+print(f"instrumented compiled  {inst:8.2f} ms")
+print(f"uninstrumented compiled {plain:7.2f} ms")
+print(f"node v8                {v8:8.2f} ms")
+print(f"metering overhead: {100 * (inst / plain - 1):.1f} %   instrumented/V8: {inst / v8:.2f}x")
+PY

@@ -1,0 +1,98 @@
+package com.canisterhost.module;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The cost of metering: sha256 over 1 MiB, {@code rounds} times (src/test/resources/metering/sha256.c), on
+ * Chicory's compiler with and without the install-time instrumentation. bench/metering.sh runs this and Node's V8
+ * on the same .wasm in one go and prints the ratios.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 10, time = 2)
+@Fork(1)
+public class MeteringBenchmark {
+
+    @Param("8")
+    public int rounds;
+
+    @Param("src/test/resources/metering/sha256.wasm")
+    public String module;
+
+    private ExportFunction instrumented;
+    private ExportFunction uninstrumented;
+    private Instance instrumentedInstance;
+    private Metering metering;
+
+    @Setup
+    public void setUp() throws IOException {
+        byte[] wasm = Files.readAllBytes(Path.of(module));
+        WasmModule plain = Parser.parse(wasm);
+        uninstrumented = instantiate(plain).export("bench_run");
+
+        ModuleProperties.Limits icLimits = new ModuleProperties.Limits(DataSize.ofMegabytes(10), 50_000, 1_000,
+                1_000, 20_000, 1_000_000, 32_768, 1_000_000, 16, DataSize.ofMegabytes(1));
+        ValidatedModule metered = new ModuleValidator(name -> true, icLimits)
+                .validate(wasm, DeterminismProfile.STRICT);
+        metering = metered.metering();
+        instrumentedInstance = instantiate(metered.module());
+        instrumented = instrumentedInstance.export("bench_run");
+    }
+
+    private static Instance instantiate(WasmModule module) {
+        List<HostFunction> stubs = new ArrayList<>();
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof FunctionImport f) {
+                FunctionType type = module.typeSection().getType(f.typeIndex());
+                long[] result = new long[type.returns().size()];
+                stubs.add(new HostFunction(f.module(), f.name(), type, (instance, args) -> result));
+            }
+        }
+        return Instance.builder(module)
+                .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(stubs)).build())
+                .withMachineFactory(MachineFactoryCompiler.compile(module))
+                .build();
+    }
+
+    @Benchmark
+    public long[] compiledUninstrumented() {
+        return uninstrumented.apply(rounds);
+    }
+
+    @Benchmark
+    public long[] compiledInstrumented() {
+        instrumentedInstance.global(metering.counterGlobal()).setValue(Long.MAX_VALUE);
+        instrumentedInstance.global(metering.depthGlobal()).setValue(0);
+        instrumentedInstance.global(metering.depthLimitGlobal()).setValue(10_000);
+        return instrumented.apply(rounds);
+    }
+}
