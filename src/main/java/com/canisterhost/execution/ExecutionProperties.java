@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param instructionLimits instructions one message may execute, per kind of message
  * @param maxCallDepth nested Wasm calls past which a message traps (deterministically)
  * @param maxHeapPages the heap may grow to this many 64 KiB pages; {@code memory.grow} past it returns -1
+ * @param liveMemoryBudget heap bytes of the canisters kept in memory; past it the least recently used are evicted
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
@@ -26,7 +27,8 @@ public record ExecutionProperties(
         @DefaultValue("2MB") DataSize maxReplySize,
         @DefaultValue InstructionLimits instructionLimits,
         @DefaultValue("10000") int maxCallDepth,
-        @DefaultValue("32768") int maxHeapPages) {
+        @DefaultValue("32768") int maxHeapPages,
+        @DefaultValue("1GB") DataSize liveMemoryBudget) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(

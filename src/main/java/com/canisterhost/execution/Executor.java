@@ -39,7 +39,7 @@ public class Executor implements DisposableBean {
     private final ModuleService modules;
     private final TransactionTemplate transactions;
     private final ExecutionProperties properties;
-    private final Map<String, LiveCanister> live = new ConcurrentHashMap<>();
+    private final LiveCanisters live;
     private final Map<String, Object> canisterLocks = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService watchdog;
@@ -51,6 +51,7 @@ public class Executor implements DisposableBean {
         this.modules = modules;
         this.transactions = transactions;
         this.properties = properties;
+        this.live = new LiveCanisters(properties.liveMemoryBudget().toBytes());
         AtomicInteger counter = new AtomicInteger();
         long stack = properties.workerStackSize().toBytes();
         this.workers = new ThreadPoolExecutor(properties.workerCount(), properties.workerCount(), 0,
@@ -66,76 +67,77 @@ public class Executor implements DisposableBean {
     /** Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds. */
     public CallOutcome install(String canisterId, InstallMode mode, ValidatedModule module, byte[] arg,
             byte[] caller) {
-        return onWorker(canisterId, () -> {
+        return onWorker(canisterId, true, () -> {
             LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
             long version = old != null ? old.version() : stateStore.load(canisterId).version();
             long time = System.currentTimeMillis() * 1_000_000L;
             long[] installInstructions = {0};
             if (old != null && old.module.exports("canister_pre_upgrade")) {
-                CallOutcome failed = runOrFail(old, EntryPoint.PRE_UPGRADE, new byte[0], caller, time, version,
-                        installInstructions);
+                // pre_upgrade runs on the old code; its heap writes are dropped with its execution either way
+                CallOutcome failed = runOrFail(old.begin(), EntryPoint.PRE_UPGRADE, new byte[0], caller, time,
+                        version, installInstructions);
                 if (failed != null) {
                     return failed;
                 }
             }
             LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version);
+            Execution execution = fresh.begin();
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
-                failed = runOrFail(fresh, EntryPoint.START, new byte[0], caller, time, version, installInstructions);
+                failed = runOrFail(execution, EntryPoint.START, new byte[0], caller, time, version,
+                        installInstructions);
             }
             EntryPoint init = mode == InstallMode.UPGRADE ? EntryPoint.POST_UPGRADE : EntryPoint.INIT;
             if (failed == null && module.exports(init.exportName(null))) {
-                failed = runOrFail(fresh, init, arg, caller, time, version, installInstructions);
-            }
-            if (old != null) {
-                old.rollback(); // pre_upgrade's heap writes never count; the old canister stays intact on failure
+                failed = runOrFail(execution, init, arg, caller, time, version, installInstructions);
             }
             if (failed != null) {
                 return failed;
             }
-            StateChange change = fresh.changes(true, module.hash());
+            StateChange change = execution.changes(true, module.hash());
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
                     installInstructions[0]);
             long newVersion = transactions.execute(status -> {
                 modules.store(module);
                 return stateStore.commit(canisterId, version, change, record);
             });
-            fresh.committed(change, newVersion);
-            live.put(canisterId, fresh);
+            fresh.publish(execution.result(change, newVersion));
+            live.put(fresh);
             return new CallOutcome.Replied(new byte[0], installInstructions[0], newVersion);
         });
     }
 
     /** Runs an update method; query methods called this way run with query semantics (nothing persists). */
     public CallOutcome update(String canisterId, String method, byte[] arg, byte[] caller) {
-        return onWorker(canisterId, () -> {
+        return onWorker(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
                 return query(canister, method, arg, caller);
             }
             long time = System.currentTimeMillis() * 1_000_000L;
-            Message message = runWatched(canister, EntryPoint.UPDATE, method, arg, caller, time);
+            Execution execution = canister.begin();
+            long version = canister.version();
+            Message message = runWatched(execution, EntryPoint.UPDATE, method, arg, caller, time);
             if (message.failure != null) {
-                canister.rollback();
-                return trapped(message, canister.version());
+                return trapped(message, version); // dropping the execution is the rollback
             }
             if (message.response == Message.Response.NONE) {
-                canister.rollback();
-                return didNotReply(message, canister.version());
+                return didNotReply(message, version);
             }
-            StateChange change = canister.changes(false, null);
+            StateChange change = execution.changes(false, null);
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                     replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
                     message.instructions);
             long newVersion;
             try {
-                newVersion = stateStore.commit(canisterId, canister.version(), change, record);
+                newVersion = stateStore.commit(canisterId, version, change, record);
             } catch (RuntimeException e) {
-                live.remove(canisterId); // the in-memory state is ahead of the database: reload on next use
+                live.remove(canisterId); // e.g. another node committed first: reload on next use
                 throw e;
             }
-            canister.committed(change, newVersion);
+            canister.publish(execution.result(change, newVersion));
+            live.put(canister);
             return replied
                     ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
                     : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
@@ -143,15 +145,23 @@ public class Executor implements DisposableBean {
         });
     }
 
-    /** Runs a query method against the last committed state; whatever it writes is discarded. */
+    /**
+     * Runs a query method against the last committed state; whatever it writes is discarded. Queries take no
+     * canister lock: they run concurrently with each other and with an update of the same canister.
+     */
     public CallOutcome query(String canisterId, String method, byte[] arg, byte[] caller) {
-        return onWorker(canisterId, () -> query(liveCanister(canisterId), method, arg, caller));
+        return onWorker(canisterId, false, () -> query(liveCanister(canisterId), method, arg, caller));
     }
 
     /** Forgets the in-memory copy of a canister (after it was deleted). */
     public void evict(String canisterId) {
         live.remove(canisterId);
         canisterLocks.remove(canisterId);
+    }
+
+    /** How many canisters are held in memory. */
+    public int liveCanisters() {
+        return live.size();
     }
 
     private CallOutcome query(LiveCanister canister, String method, byte[] arg, byte[] caller) {
@@ -163,32 +173,30 @@ public class Executor implements DisposableBean {
                             + " method '" + method + "'", 0, canister.version());
         }
         long time = System.currentTimeMillis() * 1_000_000L;
-        try {
-            Message message = runWatched(canister, entryPoint, method, arg, caller, time);
-            if (message.failure != null) {
-                return trapped(message, canister.version());
-            }
-            return switch (message.response) {
-                case REPLIED -> new CallOutcome.Replied(message.reply, message.instructions, canister.version());
-                case REJECTED -> new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
-                        message.instructions, canister.version());
-                case NONE -> didNotReply(message, canister.version());
-            };
-        } finally {
-            canister.rollback();
+        Execution execution = canister.begin();
+        long version = execution.baseVersion();
+        Message message = runWatched(execution, entryPoint, method, arg, caller, time);
+        if (message.failure != null) {
+            return trapped(message, version);
         }
+        return switch (message.response) {
+            case REPLIED -> new CallOutcome.Replied(message.reply, message.instructions, version);
+            case REJECTED -> new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
+                    message.instructions, version);
+            case NONE -> didNotReply(message, version);
+        };
     }
 
     /** Runs an entry point that must not fail; returns the failure outcome, or null if it succeeded. */
-    private CallOutcome runOrFail(LiveCanister canister, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
+    private CallOutcome runOrFail(Execution execution, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
             long version, long[] instructions) {
-        Message message = runWatched(canister, entryPoint, null, arg, caller, time);
+        Message message = runWatched(execution, entryPoint, null, arg, caller, time);
         instructions[0] += message.instructions;
         return message.failure == null ? null : trapped(message, version);
     }
 
     /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
-    private Message runWatched(LiveCanister canister, EntryPoint entryPoint, String method, byte[] arg,
+    private Message runWatched(Execution execution, EntryPoint entryPoint, String method, byte[] arg,
             byte[] caller, long time) {
         Thread worker = Thread.currentThread();
         Object guard = new Object();
@@ -201,7 +209,7 @@ public class Executor implements DisposableBean {
             }
         }, properties.wallClockLimit().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return canister.run(entryPoint, method, arg, caller, time, instructionLimit(entryPoint));
+            return execution.run(entryPoint, method, arg, caller, time, instructionLimit(entryPoint));
         } finally {
             synchronized (guard) {
                 running[0] = false;
@@ -214,7 +222,7 @@ public class Executor implements DisposableBean {
     private static CallOutcome trapped(Message message, long version) {
         Throwable failure = message.failure;
         long instructions = message.instructions;
-        if (LiveCanister.isInterrupt(failure)) {
+        if (Execution.isInterrupt(failure)) {
             return new CallOutcome.Rejected(RejectKind.TIMEOUT,
                     "the execution ran past the wall-clock limit and was stopped", instructions, version);
         }
@@ -248,7 +256,7 @@ public class Executor implements DisposableBean {
     }
 
     private LiveCanister liveCanister(String canisterId) {
-        return live.computeIfAbsent(canisterId, id -> {
+        return live.get(canisterId, id -> {
             CommittedState state = stateStore.load(id);
             if (state.moduleHash() == null) {
                 throw new IllegalStateException("canister " + id + " has no module installed");
@@ -258,10 +266,14 @@ public class Executor implements DisposableBean {
         });
     }
 
-    private <T> T onWorker(String canisterId, Callable<T> task) {
+    /** Runs {@code task} on a worker; {@code exclusive} tasks (installs, updates) hold the canister's lock. */
+    private <T> T onWorker(String canisterId, boolean exclusive, Callable<T> task) {
         Future<T> future;
         try {
             future = workers.submit(() -> {
+                if (!exclusive) {
+                    return task.call();
+                }
                 synchronized (canisterLocks.computeIfAbsent(canisterId, id -> new Object())) {
                     return task.call();
                 }
