@@ -75,6 +75,12 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("POST", base + "/update/echo", "application/octet-stream", new byte[2 * 1024 * 1024 + 1], 413);
         check("POST", base + "/update/echo", "application/json", "{\"arg\":\"%%%\"}", 400);
 
+        long snapshot = check("POST", base + "/snapshots", null, NO_BODY, 201).json().get("id").asLong();
+        check("GET", base + "/snapshots", null, NO_BODY, 200);
+        check("POST", base + "/snapshots/" + snapshot + "/load", null, NO_BODY, 200);
+        check("DELETE", base + "/snapshots/" + snapshot, null, NO_BODY, 204);
+        check("POST", base + "/snapshots/" + snapshot + "/load", null, NO_BODY, 404);
+
         check("DELETE", base, null, NO_BODY, 409);
         check("POST", base + "/stop", null, NO_BODY, 200);
         check("POST", base + "/update/inc", "application/json", "{}", 409);
@@ -83,7 +89,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(27);
+        assertThat(checked).isEqualTo(32);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

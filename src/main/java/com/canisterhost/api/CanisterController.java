@@ -4,6 +4,7 @@ import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.canister.CanisterStatus;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.InstallMode;
+import com.canisterhost.state.Snapshot;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,6 +125,31 @@ class CanisterController {
     @PostMapping("/{id}/start")
     CanisterStatus start(@PathVariable String id) {
         return canisters.start(id);
+    }
+
+    record SnapshotList(List<Snapshot> snapshots) {}
+
+    @PostMapping("/{id}/snapshots")
+    ResponseEntity<Snapshot> takeSnapshot(@PathVariable String id) {
+        Snapshot snapshot = canisters.takeSnapshot(id);
+        return ResponseEntity.created(URI.create("/v1/canisters/" + id + "/snapshots/" + snapshot.id()))
+                .body(snapshot);
+    }
+
+    @GetMapping("/{id}/snapshots")
+    SnapshotList snapshots(@PathVariable String id) {
+        return new SnapshotList(canisters.snapshots(id));
+    }
+
+    @PostMapping("/{id}/snapshots/{snapshotId}/load")
+    CanisterStatus loadSnapshot(@PathVariable String id, @PathVariable long snapshotId) {
+        return canisters.loadSnapshot(id, snapshotId, CanisterManagement.ANONYMOUS);
+    }
+
+    @DeleteMapping("/{id}/snapshots/{snapshotId}")
+    ResponseEntity<Void> deleteSnapshot(@PathVariable String id, @PathVariable long snapshotId) {
+        canisters.deleteSnapshot(id, snapshotId);
+        return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}")

@@ -2,6 +2,7 @@ package com.canisterhost.api;
 
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
+import com.canisterhost.canister.SnapshotNotFoundException;
 import com.canisterhost.execution.ExecutorOverloadedException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
@@ -34,6 +35,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 e.getMessage()));
     }
 
+    @ExceptionHandler(SnapshotNotFoundException.class)
+    ResponseEntity<Object> snapshotNotFound(SnapshotNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "snapshot-not-found", "Snapshot not found",
+                e.getMessage()));
+    }
+
     @ExceptionHandler(CanisterStateException.class)
     ResponseEntity<Object> wrongState(CanisterStateException e) {
         String kind = switch (e.conflict()) {
@@ -41,6 +48,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case STOPPED -> "canister-stopped";
             case NOT_STOPPED -> "canister-not-stopped";
             case ALREADY_INSTALLED -> "module-already-installed";
+            case SNAPSHOT_LIMIT -> "snapshot-limit-reached";
         };
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, kind, "Canister is in the wrong state",
                 e.getMessage()));

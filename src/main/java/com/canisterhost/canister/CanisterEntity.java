@@ -30,6 +30,10 @@ class CanisterEntity {
     @Column(name = "instructions_total", insertable = false, updatable = false)
     private long instructionsTotal;
 
+    @org.hibernate.annotations.Formula(
+            "(SELECT coalesce(sum(octet_length(p.data)), 0) FROM memory_pages p WHERE p.canister_id = id)")
+    private long persistedBytes;
+
     @Column(name = "heap_pages", insertable = false, updatable = false)
     private int heapPages;
 
@@ -78,7 +82,7 @@ class CanisterEntity {
 
     CanisterStatus toStatus() {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                profile, heapPages * 65536L, stablePages * 65536L, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

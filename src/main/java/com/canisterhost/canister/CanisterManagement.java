@@ -6,8 +6,11 @@ import com.canisterhost.execution.InstallMode;
 import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
+import com.canisterhost.state.Snapshot;
+import com.canisterhost.state.SnapshotStore;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,12 +24,17 @@ public class CanisterManagement {
     private final CanisterRepository canisters;
     private final ModuleService modules;
     private final Executor executor;
+    private final SnapshotStore snapshots;
+    private final int maxSnapshots;
     private final Clock clock;
 
-    CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor) {
+    CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
+            SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots) {
         this.canisters = canisters;
         this.modules = modules;
         this.executor = executor;
+        this.snapshots = snapshots;
+        this.maxSnapshots = maxSnapshots;
         this.clock = Clock.systemUTC();
     }
 
@@ -106,12 +114,52 @@ public class CanisterManagement {
         executor.evict(canister.id());
     }
 
-    private CanisterEntity callable(String id) {
+    /** Takes a snapshot of the committed state; at most {@code canister.state.max-snapshots} per canister. */
+    public Snapshot takeSnapshot(String id) {
+        CanisterEntity canister = installed(id);
+        return executor.exclusive(canister.id(), false, () -> {
+            if (snapshots.count(canister.id()) >= maxSnapshots) {
+                throw new CanisterStateException(CanisterStateException.Conflict.SNAPSHOT_LIMIT, "canister " + id
+                        + " already has " + maxSnapshots + " snapshots; delete one first");
+            }
+            return snapshots.take(canister.id());
+        });
+    }
+
+    public List<Snapshot> snapshots(String id) {
+        return snapshots.list(find(id).id());
+    }
+
+    /** Restores heap, globals and module from a snapshot, as a new state version. */
+    public CanisterStatus loadSnapshot(String id, long snapshotId, byte[] caller) {
+        CanisterEntity canister = find(id);
+        snapshot(canister, snapshotId);
+        executor.exclusive(canister.id(), true, () -> snapshots.load(canister.id(), snapshotId, caller));
+        return status(id);
+    }
+
+    public void deleteSnapshot(String id, long snapshotId) {
+        CanisterEntity canister = find(id);
+        snapshot(canister, snapshotId);
+        snapshots.delete(canister.id(), snapshotId);
+    }
+
+    private Snapshot snapshot(CanisterEntity canister, long snapshotId) {
+        return snapshots.find(canister.id(), snapshotId).orElseThrow(() -> new SnapshotNotFoundException(
+                "canister " + canister.id() + " has no snapshot " + snapshotId));
+    }
+
+    private CanisterEntity installed(String id) {
         CanisterEntity canister = find(id);
         if (canister.isEmpty()) {
             throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
                     "canister " + id + " has no module installed");
         }
+        return canister;
+    }
+
+    private CanisterEntity callable(String id) {
+        CanisterEntity canister = installed(id);
         if (!"running".equals(canister.status())) {
             throw new CanisterStateException(CanisterStateException.Conflict.STOPPED,
                     "canister " + id + " is " + canister.status() + " and does not accept calls");

@@ -8,7 +8,8 @@ public class CanisterStateException extends RuntimeException {
         EMPTY,
         STOPPED,
         NOT_STOPPED,
-        ALREADY_INSTALLED
+        ALREADY_INSTALLED,
+        SNAPSHOT_LIMIT
     }
 
     private final Conflict conflict;

@@ -10,6 +10,7 @@ import java.util.List;
  * @param profile the determinism profile the module was installed under, null if the canister is empty
  * @param memorySize heap size in bytes
  * @param stableMemorySize stable memory size in bytes
+ * @param persistedBytes bytes of memory pages stored in PostgreSQL (all-zero pages are not stored)
  * @param stateVersion incremented by every committed install and update
  * @param instructionsTotal instructions executed by every committed install and update
  */
@@ -20,6 +21,7 @@ public record CanisterStatus(
         String profile,
         long memorySize,
         long stableMemorySize,
+        long persistedBytes,
         long stateVersion,
         long instructionsTotal,
         List<String> controllers,

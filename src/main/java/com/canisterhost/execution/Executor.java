@@ -159,6 +159,22 @@ public class Executor implements DisposableBean {
         canisterLocks.remove(canisterId);
     }
 
+    /**
+     * Runs {@code task} holding the canister's lock, between its updates; if {@code reload}, the canister is
+     * read from PostgreSQL again on next use (the task changed its state there).
+     */
+    public <T> T exclusive(String canisterId, boolean reload, Callable<T> task) {
+        return onWorker(canisterId, true, () -> {
+            try {
+                return task.call();
+            } finally {
+                if (reload) {
+                    live.remove(canisterId);
+                }
+            }
+        });
+    }
+
     /** How many canisters are held in memory. */
     public int liveCanisters() {
         return live.size();
