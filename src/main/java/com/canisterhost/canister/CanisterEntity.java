@@ -30,10 +30,6 @@ class CanisterEntity {
     @Column(name = "instructions_total", insertable = false, updatable = false)
     private long instructionsTotal;
 
-    @org.hibernate.annotations.Formula(
-            "(SELECT coalesce(sum(octet_length(p.data)), 0) FROM memory_pages p WHERE p.canister_id = id)")
-    private long persistedBytes;
-
     @Column(name = "heap_pages", insertable = false, updatable = false)
     private int heapPages;
 
@@ -80,7 +76,8 @@ class CanisterEntity {
         return moduleHash == null;
     }
 
-    CanisterStatus toStatus() {
+    /** The status, with the bytes of memory pages stored for the canister (computed only for status). */
+    CanisterStatus toStatus(long persistedBytes) {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
                 profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
                 updatedAt == null ? createdAt : updatedAt);

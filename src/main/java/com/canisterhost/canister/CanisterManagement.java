@@ -42,17 +42,17 @@ public class CanisterManagement {
     public CanisterStatus create(byte[] caller) {
         CanisterId id = CanisterId.fromIndex(canisters.nextIndex());
         CanisterEntity canister = new CanisterEntity(id.toText(), new CanisterId(caller).toText(), clock.instant());
-        return canisters.saveAndFlush(canister).toStatus();
+        return status(canisters.saveAndFlush(canister));
     }
 
     @Transactional(readOnly = true)
     public List<CanisterStatus> list() {
-        return canisters.findAllInCreationOrder().stream().map(CanisterEntity::toStatus).toList();
+        return canisters.findAllInCreationOrder().stream().map(this::status).toList();
     }
 
     @Transactional(readOnly = true)
     public CanisterStatus status(String id) {
-        return find(id).toStatus();
+        return status(find(id));
     }
 
     /**
@@ -91,14 +91,14 @@ public class CanisterManagement {
     public CanisterStatus stop(String id) {
         CanisterEntity canister = find(id);
         canister.status("stopped", clock.instant());
-        return canister.toStatus();
+        return status(canister);
     }
 
     @Transactional
     public CanisterStatus start(String id) {
         CanisterEntity canister = find(id);
         canister.status("running", clock.instant());
-        return canister.toStatus();
+        return status(canister);
     }
 
     /** Deletes a stopped canister with its state; its id is never minted again. */
@@ -112,6 +112,10 @@ public class CanisterManagement {
         canisters.delete(canister);
         canisters.flush();
         executor.evict(canister.id());
+    }
+
+    private CanisterStatus status(CanisterEntity canister) {
+        return canister.toStatus(canisters.persistedBytes(canister.id()));
     }
 
     /** Takes a snapshot of the committed state; at most {@code canister.state.max-snapshots} per canister. */

@@ -34,6 +34,7 @@ public final class CanisterMemory implements Memory {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MemoryLimits limits;
+    private final byte[][] base;
     private final int heapCap;
     private final boolean applyDataSegments;
     private byte[][] pages;
@@ -46,7 +47,8 @@ public final class CanisterMemory implements Memory {
         this.heapCap = heapCap;
         this.applyDataSegments = applyDataSegments;
         this.wasmPages = Math.max(heap.wasmPages(), limits.initialPages());
-        this.pages = java.util.Arrays.copyOf(heap.pages(), wasmPages * PAGES_PER_WASM_PAGE);
+        this.base = heap.pages();
+        this.pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
     }
 
     /**
@@ -62,10 +64,18 @@ public final class CanisterMemory implements Memory {
         return new CanisterMemory(heap, limits, heapCap, false);
     }
 
-    /** The 4 KiB pages this execution wrote, by page index, with their new content. */
+    /**
+     * The 4 KiB pages this execution changed, by page index, with their new content. A page written back with
+     * the bytes it had is not changed (canisters use scratch space that way), so it is not persisted again.
+     */
     public Map<Integer, byte[]> dirtyPages() {
         Map<Integer, byte[]> dirty = new LinkedHashMap<>();
-        owned.stream().forEach(index -> dirty.put(index, pages[index]));
+        owned.stream().forEach(index -> {
+            byte[] before = index < base.length && base[index] != null ? base[index] : ZERO_PAGE;
+            if (!java.util.Arrays.equals(before, pages[index])) {
+                dirty.put(index, pages[index]);
+            }
+        });
         return dirty;
     }
 
