@@ -28,7 +28,7 @@ class EmbeddedPostgresConfiguration {
         Path dataDirectory = properties.dataDirectory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dataDirectory);
-            EmbeddedPostgres postgres = EmbeddedPostgresLauncher.start(dataDirectory, properties.port());
+            EmbeddedPostgres postgres = EmbeddedPostgresLauncher.start(dataDirectory, properties.port(), true);
             log.info("Embedded PostgreSQL running on 127.0.0.1:{} with its data in {} (set SPRING_DATASOURCE_URL "
                     + "to use another server)", postgres.getPort(), dataDirectory);
             return postgres;

@@ -13,12 +13,21 @@ public final class EmbeddedPostgresLauncher {
 
     private EmbeddedPostgresLauncher() {}
 
-    public static EmbeddedPostgres start(Path dataDirectory, int port) throws IOException {
+    /**
+     * @param durable whether commits are flushed to disk before they are acknowledged; zonky turns that off by
+     *     default (it is a test library), which the service cannot afford: a reply is a promise the state is kept
+     */
+    public static EmbeddedPostgres start(Path dataDirectory, int port, boolean durable) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200");
+        if (durable) {
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
+        }
         if (port > 0) {
             builder.setPort(port);
         }

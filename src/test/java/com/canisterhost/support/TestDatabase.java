@@ -58,7 +58,7 @@ public final class TestDatabase {
         } else {
             try {
                 Path data = Files.createTempDirectory("canister-test-pg");
-                EmbeddedPostgres postgres = EmbeddedPostgresLauncher.start(data, 0);
+                EmbeddedPostgres postgres = EmbeddedPostgresLauncher.start(data, 0, false); // a throwaway database: speed over durability
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         postgres.close();
