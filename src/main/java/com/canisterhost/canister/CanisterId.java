@@ -2,7 +2,6 @@ package com.canisterhost.canister;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.zip.CRC32;
 
@@ -77,10 +76,6 @@ public record CanisterId(byte[] bytes) {
     @Override
     public String toString() {
         return toText();
-    }
-
-    String toHex() {
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static String base32Encode(byte[] data) {

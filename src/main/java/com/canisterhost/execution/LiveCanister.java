@@ -3,11 +3,11 @@ package com.canisterhost.execution;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CommittedHeap;
 import com.canisterhost.state.CommittedState;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
 
 /**
  * A canister held in memory: its module and its last committed state (heap, mutable globals, version), published

@@ -37,10 +37,4 @@ final class Message {
         this.caller = caller;
         this.timeNanos = timeNanos;
     }
-
-    /** Entry points that answer a call: updates and queries must reply or reject exactly once. */
-    boolean expectsResponse() {
-        return entryPoint == EntryPoint.UPDATE || entryPoint == EntryPoint.QUERY
-                || entryPoint == EntryPoint.COMPOSITE_QUERY;
-    }
 }

@@ -50,5 +50,12 @@ public record ModuleProperties(
             @DefaultValue("32768") int maxHeapPages,
             @DefaultValue("1000000") int maxTableSize,
             @DefaultValue("16") int maxCustomSections,
-            @DefaultValue("1MB") DataSize maxCustomSectionBytes) {}
+            @DefaultValue("1MB") DataSize maxCustomSectionBytes) {
+
+        /** The IC's limits, the same as the defaults above (for code that builds a validator without Spring). */
+        public static Limits ic() {
+            return new Limits(DataSize.ofMegabytes(10), 50_000, 1_000, 1_000, 20_000, 1_000_000, 32_768, 1_000_000,
+                    16, DataSize.ofMegabytes(1));
+        }
+    }
 }

@@ -26,7 +26,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The cost of metering: sha256 over 1 MiB, {@code rounds} times (src/test/resources/metering/sha256.c), on
@@ -58,9 +57,7 @@ public class MeteringBenchmark {
         WasmModule plain = Parser.parse(wasm);
         uninstrumented = instantiate(plain).export("bench_run");
 
-        ModuleProperties.Limits icLimits = new ModuleProperties.Limits(DataSize.ofMegabytes(10), 50_000, 1_000,
-                1_000, 20_000, 1_000_000, 32_768, 1_000_000, 16, DataSize.ofMegabytes(1));
-        ValidatedModule metered = new ModuleValidator(name -> true, icLimits)
+        ValidatedModule metered = new ModuleValidator(name -> true, ModuleProperties.Limits.ic())
                 .validate(wasm, DeterminismProfile.STRICT);
         metering = metered.metering();
         instrumentedInstance = instantiate(metered.module());

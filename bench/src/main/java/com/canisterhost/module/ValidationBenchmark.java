@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Warm validation time of a real Motoko module (about 200 KB): everything an install does before instantiating
@@ -39,10 +38,8 @@ public class ValidationBenchmark {
     @Setup
     public void load() throws IOException {
         wasm = Files.readAllBytes(Path.of(module));
-        ModuleProperties.Limits icLimits = new ModuleProperties.Limits(DataSize.ofMegabytes(10), 50_000, 1_000,
-                1_000, 20_000, 1_000_000, 32_768, 1_000_000, 16, DataSize.ofMegabytes(1));
         // Treat every System API function as implemented, so validation runs to the end on a Motoko module.
-        validator = new ModuleValidator(name -> true, icLimits);
+        validator = new ModuleValidator(name -> true, ModuleProperties.Limits.ic());
     }
 
     @Benchmark
