@@ -139,7 +139,6 @@ class CanisterLifecycleTest extends EndToEndTest {
         "garbage, module-malformed, bad-magic, must start with",
         "truncated, module-malformed, section-bounds, runs past the end of the module",
         "wasi_import, module-import-forbidden, import-module, wasi_snapshot_preview1.fd_write",
-        "unknown_ic0, module-import-forbidden, import-unimplemented, ic0.stable64_grow is not implemented",
         "bad_signature, module-import-forbidden, import-signature, ic0.msg_reply has type (i32) -> ()"
     })
     void badModulesAreRejectedWithTheReason(String module, String type, String rule, String reason) {

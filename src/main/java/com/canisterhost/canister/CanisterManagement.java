@@ -6,6 +6,7 @@ import com.canisterhost.execution.InstallMode;
 import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
+import com.canisterhost.principal.CanisterId;
 import com.canisterhost.state.Snapshot;
 import com.canisterhost.state.SnapshotStore;
 import java.time.Clock;

@@ -33,6 +33,10 @@ final class Execution {
     private final LiveCanister canister;
     private final LiveCanister.Committed base;
     private final CanisterMemory memory;
+    private final CanisterMemory stable;
+    private byte[] certifiedData;
+    private long globalTimer;
+    private boolean timerChanged;
     private final Instance instance;
     private Message current;
 
@@ -50,6 +54,10 @@ final class Execution {
         if (memory != null) {
             builder.withMemoryFactory(limits -> memory);
         }
+        this.stable = CanisterMemory.of(base.stable(), new MemoryLimits(0, canister.runtime.limits().maxStablePages()),
+                canister.runtime.limits().maxStablePages());
+        this.certifiedData = base.certifiedData();
+        this.globalTimer = base.globalTimer();
         this.instance = builder.build();
         base.globals().forEach((index, value) -> {
             GlobalInstance global = instance.global(index);
@@ -64,6 +72,7 @@ final class Execution {
      */
     Message run(EntryPoint entryPoint, String method, byte[] arg, byte[] caller, long timeNanos, long instructionLimit) {
         Message message = new Message(canister.id, entryPoint, arg, caller, timeNanos);
+        message.execution = this;
         Metering metering = canister.module.metering();
         int maxCallDepth = canister.runtime.limits().maxCallDepth();
         message.counter = instance.global(metering.counterGlobal());
@@ -102,8 +111,29 @@ final class Execution {
         return base.version();
     }
 
+    /** Stable memory as this execution sees it (copy-on-write like the heap). */
+    CanisterMemory stable() {
+        return stable;
+    }
+
+    String canisterId() {
+        return canister.id;
+    }
+
+    void certifiedData(byte[] data) {
+        certifiedData = data;
+    }
+
+    /** Sets the global timer and returns the previous one. */
+    long globalTimer(long timestamp) {
+        long previous = globalTimer;
+        globalTimer = timestamp;
+        timerChanged = true;
+        return previous;
+    }
+
     /** The dirty pages and changed globals of this execution, compared with the state it started from. */
-    StateChange changes(boolean replacesState, byte[] moduleHash) {
+    StateChange changes(boolean replacesState, boolean replacesStable, byte[] moduleHash) {
         Map<Integer, long[]> globals = new HashMap<>();
         for (int i = 0; i < canister.module.metering().stateGlobals(); i++) {
             GlobalInstance global = instance.global(i);
@@ -117,7 +147,9 @@ final class Execution {
         }
         return new StateChange(memory == null ? 0 : memory.pages(),
                 memory == null ? Map.of() : memory.dirtyPages(), globals, replacesState, moduleHash,
-                moduleHash == null ? null : canister.module.profile().label());
+                moduleHash == null ? null : canister.module.profile().label(), stable.pages(), stable.dirtyPages(),
+                replacesStable, certifiedData,
+                timerChanged || replacesState ? globalTimer : null);
     }
 
     /** This execution's state, to publish as the canister's committed state once it is durable. */
@@ -125,7 +157,7 @@ final class Execution {
         Map<Integer, long[]> globals = change.replacesState() ? new HashMap<>() : new HashMap<>(base.globals());
         globals.putAll(change.globals());
         return new LiveCanister.Committed(memory == null ? com.canisterhost.state.CommittedHeap.empty()
-                : memory.toCommitted(), globals, newVersion);
+                : memory.toCommitted(), globals, newVersion, stable.toCommitted(), certifiedData, globalTimer);
     }
 
     /** Whether a failure is the wall-clock backstop's interrupt rather than the canister's own trap. */

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param instructionLimits instructions one message may execute, per kind of message
  * @param maxCallDepth nested Wasm calls past which a message traps (deterministically)
  * @param maxHeapPages the heap may grow to this many 64 KiB pages; {@code memory.grow} past it returns -1
+ * @param maxStablePages stable memory may grow to this many 64 KiB pages (Chicory memories stop at 2 GiB)
  * @param liveMemoryBudget heap bytes of the canisters kept in memory; past it the least recently used are evicted
  */
 @ConfigurationProperties("canister.execution")
@@ -28,7 +29,8 @@ public record ExecutionProperties(
         @DefaultValue InstructionLimits instructionLimits,
         @DefaultValue("10000") int maxCallDepth,
         @DefaultValue("32768") int maxHeapPages,
-        @DefaultValue("1GB") DataSize liveMemoryBudget) {
+        @DefaultValue("1GB") DataSize liveMemoryBudget,
+        @DefaultValue("32768") int maxStablePages) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(

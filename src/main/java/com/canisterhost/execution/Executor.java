@@ -4,6 +4,7 @@ import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CallRecord;
+import com.canisterhost.state.CommittedHeap;
 import com.canisterhost.state.CommittedState;
 import com.canisterhost.state.StateChange;
 import com.canisterhost.state.StateStore;
@@ -72,15 +73,21 @@ public class Executor implements DisposableBean {
             long version = old != null ? old.version() : stateStore.load(canisterId).version();
             long time = System.currentTimeMillis() * 1_000_000L;
             long[] installInstructions = {0};
+            CommittedHeap stable = old != null ? old.committed().stable() : CommittedHeap.empty();
+            Map<Integer, byte[]> preUpgradeStable = Map.of();
             if (old != null && old.module.exports("canister_pre_upgrade")) {
-                // pre_upgrade runs on the old code; its heap writes are dropped with its execution either way
-                CallOutcome failed = runOrFail(old.begin(), EntryPoint.PRE_UPGRADE, new byte[0], caller, time,
+                // pre_upgrade runs on the old code: its stable memory goes on to the new code, its heap does not
+                Execution preUpgrade = old.begin();
+                CallOutcome failed = runOrFail(preUpgrade, EntryPoint.PRE_UPGRADE, new byte[0], caller, time,
                         version, installInstructions);
                 if (failed != null) {
                     return failed;
                 }
+                preUpgradeStable = preUpgrade.stable().dirtyPages();
+                stable = preUpgrade.stable().toCommitted();
             }
-            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version);
+            // an upgrade keeps stable memory; install and reinstall start without
+            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable);
             Execution execution = fresh.begin();
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
@@ -94,7 +101,8 @@ public class Executor implements DisposableBean {
             if (failed != null) {
                 return failed;
             }
-            StateChange change = execution.changes(true, module.hash());
+            StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash())
+                    .afterStableChanges(preUpgradeStable);
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
                     installInstructions[0]);
             long newVersion = transactions.execute(status -> {
@@ -124,7 +132,7 @@ public class Executor implements DisposableBean {
             if (message.response == Message.Response.NONE) {
                 return didNotReply(message, version);
             }
-            StateChange change = execution.changes(false, null);
+            StateChange change = execution.changes(false, false, null);
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                     replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,

@@ -18,7 +18,8 @@ import java.util.function.Function;
 final class LiveCanister {
 
     /** The committed state executions start from. */
-    record Committed(CommittedHeap heap, Map<Integer, long[]> globals, long version) {}
+    record Committed(CommittedHeap heap, Map<Integer, long[]> globals, long version, CommittedHeap stable,
+            byte[] certifiedData, long globalTimer) {}
 
     /** What a live canister runs with: the System API, the module's machine factory, the execution limits. */
     record Runtime(SystemApi systemApi, Function<Instance, Machine> machines, ExecutionProperties limits) {}
@@ -35,15 +36,19 @@ final class LiveCanister {
         this.committed = committed;
     }
 
-    /** A canister about to get {@code module} freshly installed on top of state version {@code version}. */
-    static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version) {
-        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version));
+    /**
+     * A canister about to get {@code module} freshly installed on top of state version {@code version}, keeping
+     * {@code stable} memory (an upgrade) or starting with none.
+     */
+    static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version, CommittedHeap stable) {
+        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0));
     }
 
     /** The canister as last committed in PostgreSQL. */
     static LiveCanister restore(String id, ValidatedModule module, Runtime runtime, CommittedState state) {
         return new LiveCanister(id, module, runtime, new Committed(CommittedHeap.of(state.heapPages(),
-                state.pages()), new HashMap<>(state.globals()), state.version()));
+                state.pages()), new HashMap<>(state.globals()), state.version(),
+                CommittedHeap.of(state.stablePages(), state.stable()), state.certifiedData(), state.globalTimer()));
     }
 
     Committed committed() {
@@ -57,7 +62,7 @@ final class LiveCanister {
     /** Bytes of heap this canister holds in memory. */
     long residentBytes() {
         Committed now = committed;
-        return now.heap() == null ? 0 : now.heap().residentBytes();
+        return (now.heap() == null ? 0 : now.heap().residentBytes()) + now.stable().residentBytes();
     }
 
     /** An execution over the committed state (or, for a fresh install, over the module's initial state). */

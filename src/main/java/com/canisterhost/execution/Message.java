@@ -27,6 +27,10 @@ final class Message {
     GlobalInstance counter;
     /** The instruction limit the counter started from. */
     long instructionLimit;
+    /** The execution the message runs in: stable memory and the canister's system state. */
+    Execution execution;
+    /** A call the canister is building with call_new (inter-canister calls are not performed yet). */
+    boolean callUnderConstruction;
     /** Why the execution trapped, null if it ran to completion. */
     Throwable failure;
 

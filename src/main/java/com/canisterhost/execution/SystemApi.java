@@ -34,8 +34,8 @@ class SystemApi implements HostFunctionCatalog {
 
     private static final Logger canisterLog = LoggerFactory.getLogger("canister");
 
-    private static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
-    private static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
+    static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
+    static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
     private static final Set<EntryPoint> WITH_ARGUMENT = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
             EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
     private static final Set<EntryPoint> RESPONDING =
@@ -47,7 +47,7 @@ class SystemApi implements HostFunctionCatalog {
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
 
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         long[] apply(Message message, Memory memory, long[] args);
     }
 
@@ -67,6 +67,7 @@ class SystemApi implements HostFunctionCatalog {
         define("debug_print", ANY_AND_START, SystemApi::debugPrint);
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
         define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
+        SystemFunctions.define(this);
     }
 
     /** What a call costs before any bytes it copies (the IC's "new" System API metering). */
@@ -97,7 +98,7 @@ class SystemApi implements HostFunctionCatalog {
         return new long[] {message.instructionLimit - message.counter.getValue()};
     }
 
-    private void define(String name, Set<EntryPoint> allowed, Handler handler) {
+    void define(String name, Set<EntryPoint> allowed, Handler handler) {
         definitions.put(name, new Definition(allowed, handler));
     }
 
@@ -175,7 +176,7 @@ class SystemApi implements HostFunctionCatalog {
         return null;
     }
 
-    private static long[] copyOut(String function, byte[] source, Message message, Memory memory, long[] args) {
+    static long[] copyOut(String function, byte[] source, Message message, Memory memory, long[] args) {
         long dst = Integer.toUnsignedLong((int) args[0]);
         long offset = Integer.toUnsignedLong((int) args[1]);
         long size = Integer.toUnsignedLong((int) args[2]);
@@ -189,7 +190,7 @@ class SystemApi implements HostFunctionCatalog {
         return null;
     }
 
-    private static byte[] read(String function, Message message, Memory memory, long srcArg, long sizeArg) {
+    static byte[] read(String function, Message message, Memory memory, long srcArg, long sizeArg) {
         long src = Integer.toUnsignedLong((int) srcArg);
         long size = Integer.toUnsignedLong((int) sizeArg);
         checkRange(function, memory, src, size);
@@ -197,7 +198,7 @@ class SystemApi implements HostFunctionCatalog {
         return memory.readBytes((int) src, (int) size);
     }
 
-    private static void checkRange(String function, Memory memory, long address, long size) {
+    static void checkRange(String function, Memory memory, long address, long size) {
         long memorySize = memory.pages() * (long) Memory.PAGE_SIZE;
         if (address + size > memorySize) {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": memory range " + address

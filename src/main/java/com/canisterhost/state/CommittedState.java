@@ -11,6 +11,11 @@ import java.util.Map;
  * @param heapPages heap size in 64 KiB pages
  * @param pages the heap pages that are not all zero, by page index
  * @param globals mutable global values by global index ({low, high})
+ * @param stablePages stable memory size in 64 KiB pages
+ * @param stable the stable memory pages (4 KiB) that are not all zero
+ * @param certifiedData what the canister last passed to {@code certified_data_set}
+ * @param globalTimer the time the global timer is set to, 0 if none
  */
 public record CommittedState(
-        long version, byte[] moduleHash, String profile, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals) {}
+        long version, byte[] moduleHash, String profile, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals,
+        int stablePages, Map<Integer, byte[]> stable, byte[] certifiedData, long globalTimer) {}

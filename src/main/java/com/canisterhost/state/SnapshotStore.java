@@ -25,8 +25,9 @@ public class SnapshotStore {
     public Snapshot take(String canisterId) {
         long id = jdbc.sql("SELECT nextval('snapshot_ids')").query(Long.class).single();
         int copied = jdbc.sql("""
-                        INSERT INTO snapshots (canister_id, id, state_version, module_hash, profile, heap_pages)
-                        SELECT id, ?, state_version, module_hash, profile, heap_pages FROM canisters
+                        INSERT INTO snapshots (canister_id, id, state_version, module_hash, profile, heap_pages,
+                                               stable_pages)
+                        SELECT id, ?, state_version, module_hash, profile, heap_pages, stable_pages FROM canisters
                          WHERE id = ? AND module_hash IS NOT NULL""")
                 .params(id, canisterId)
                 .update();
@@ -80,7 +81,8 @@ public class SnapshotStore {
                 .param(canisterId).query(Long.class).single();
         int fenced = jdbc.sql("""
                         UPDATE canisters c SET state_version = c.state_version + 1, module_hash = s.module_hash,
-                               profile = s.profile, heap_pages = s.heap_pages, updated_at = now()
+                               profile = s.profile, heap_pages = s.heap_pages, stable_pages = s.stable_pages,
+                               updated_at = now()
                           FROM snapshots s
                          WHERE c.id = ? AND c.state_version = ? AND s.canister_id = c.id AND s.id = ?""")
                 .params(canisterId, expectedVersion, snapshotId)

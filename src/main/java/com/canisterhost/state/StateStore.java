@@ -17,6 +17,7 @@ public class StateStore {
 
     static final int PAGE_SIZE = 65536;
     private static final short HEAP = 0;
+    private static final short STABLE = 1;
 
     private final JdbcClient jdbc;
 
@@ -26,16 +27,21 @@ public class StateStore {
 
     @Transactional(readOnly = true)
     public CommittedState load(String canisterId) {
-        record Row(long version, byte[] moduleHash, String profile, int heapPages) {}
-        Row row = jdbc.sql("SELECT state_version, module_hash, profile, heap_pages FROM canisters WHERE id = ?")
+        record Row(long version, byte[] moduleHash, String profile, int heapPages, int stablePages,
+                byte[] certifiedData, long globalTimer) {}
+        Row row = jdbc.sql("""
+                        SELECT state_version, module_hash, profile, heap_pages, stable_pages, certified_data,
+                               global_timer FROM canisters WHERE id = ?""")
                 .param(canisterId)
-                .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getInt(4)))
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getInt(4),
+                        rs.getInt(5), rs.getBytes(6), rs.getLong(7)))
                 .single();
         Map<Integer, byte[]> pages = new HashMap<>();
-        jdbc.sql("SELECT page_index, data FROM memory_pages WHERE canister_id = ? AND kind = ?")
-                .params(canisterId, HEAP)
+        Map<Integer, byte[]> stable = new HashMap<>();
+        jdbc.sql("SELECT kind, page_index, data FROM memory_pages WHERE canister_id = ?")
+                .param(canisterId)
                 .query(rs -> {
-                    pages.put(rs.getInt(1), rs.getBytes(2));
+                    (rs.getShort(1) == HEAP ? pages : stable).put(rs.getInt(2), rs.getBytes(3));
                 });
         Map<Integer, long[]> globals = new HashMap<>();
         jdbc.sql("SELECT global_index, value_low, value_high FROM canister_globals WHERE canister_id = ?")
@@ -43,7 +49,8 @@ public class StateStore {
                 .query(rs -> {
                     globals.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
                 });
-        return new CommittedState(row.version(), row.moduleHash(), row.profile(), row.heapPages(), pages, globals);
+        return new CommittedState(row.version(), row.moduleHash(), row.profile(), row.heapPages(), pages, globals,
+                row.stablePages(), stable, row.certifiedData(), row.globalTimer());
     }
 
     /**
@@ -56,11 +63,14 @@ public class StateStore {
     @Transactional
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         int fenced = jdbc.sql("""
-                        UPDATE canisters SET state_version = state_version + 1, heap_pages = ?,
+                        UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
+                               certified_data = COALESCE(?, certified_data),
+                               global_timer = COALESCE(?, global_timer),
                                module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
                                instructions_total = instructions_total + ?, updated_at = now()
                          WHERE id = ? AND state_version = ?""")
-                .params(change.heapPages(), change.moduleHash(), change.profile(), record.instructions(),
+                .params(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
+                        change.moduleHash(), change.profile(), record.instructions(),
                         canisterId, expectedVersion)
                 .update();
         if (fenced != 1) {
@@ -71,7 +81,12 @@ public class StateStore {
             jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP).update();
             jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
         }
-        writePages(canisterId, change.dirtyPages());
+        if (change.replacesStable()) {
+            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, STABLE)
+                    .update();
+        }
+        writePages(canisterId, HEAP, change.dirtyPages());
+        writePages(canisterId, STABLE, change.stableDirty());
         change.globals().forEach((index, value) -> jdbc.sql("""
                         INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
                         VALUES (?, ?, ?, ?)
@@ -90,7 +105,7 @@ public class StateStore {
         return version;
     }
 
-    private void writePages(String canisterId, Map<Integer, byte[]> dirtyPages) {
+    private void writePages(String canisterId, short kind, Map<Integer, byte[]> dirtyPages) {
         List<Integer> zeroed = new ArrayList<>();
         dirtyPages.forEach((index, data) -> {
             if (isZero(data)) {
@@ -99,13 +114,13 @@ public class StateStore {
                 jdbc.sql("""
                                 INSERT INTO memory_pages (canister_id, kind, page_index, data) VALUES (?, ?, ?, ?)
                                 ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data""")
-                        .params(canisterId, HEAP, index, data)
+                        .params(canisterId, kind, index, data)
                         .update();
             }
         });
         for (int index : zeroed) {
             jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ? AND page_index = ?")
-                    .params(canisterId, HEAP, index)
+                    .params(canisterId, kind, index)
                     .update();
         }
     }

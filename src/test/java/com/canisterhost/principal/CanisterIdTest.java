@@ -1,4 +1,4 @@
-package com.canisterhost.canister;
+package com.canisterhost.principal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.canisterhost.canister;
+package com.canisterhost.principal;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

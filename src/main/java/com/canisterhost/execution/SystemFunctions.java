@@ -1,0 +1,210 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.principal.CanisterId;
+import com.dylibso.chicory.runtime.Memory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The rest of the wasm32 System API: canister identity and status, stable memory (64-bit and legacy 32-bit),
+ * cycles (a balance of zero, with every function consistent with it), certified data, the global timer, costs,
+ * environment variables, and the inter-canister call builder (calls are not performed yet: {@code call_perform}
+ * answers 2). Functions that belong to callbacks or {@code canister_inspect_message} exist, so every module
+ * instantiates, but trap from the entry points this host runs, as on the IC.
+ */
+final class SystemFunctions {
+
+    private static final Set<EntryPoint> NONE = EnumSet.noneOf(EntryPoint.class);
+    private static final Set<EntryPoint> I = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE);
+    private static final Set<EntryPoint> I_G_U = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
+            EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE);
+    private static final Set<EntryPoint> U_Q_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
+            EntryPoint.COMPOSITE_QUERY);
+    private static final Set<EntryPoint> U = EnumSet.of(EntryPoint.UPDATE);
+    private static final Set<EntryPoint> U_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY);
+    private static final Set<EntryPoint> U_RQ = EnumSet.of(EntryPoint.UPDATE);
+    private static final Set<EntryPoint> NRQ_CQ = EnumSet.of(EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
+    /** The id this host gives its one subnet: a self-authenticating-style principal of 29 bytes. */
+    private static final byte[] SUBNET = subnet();
+    private static final int MAX_32_BIT_STABLE_PAGES = 65536;
+    private static final int CERTIFIED_DATA_MAX = 32;
+
+    private SystemFunctions() {}
+
+    static void define(SystemApi api) {
+        byte[] none = new byte[0];
+        api.define("msg_caller_info_data_size", U_Q_CQ, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_data_copy", U_Q_CQ, (m, mem, a) -> SystemApi.copyOut("msg_caller_info_data_copy",
+                none, m, mem, a));
+        api.define("msg_caller_info_signer_size", U_Q_CQ, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_signer_copy", U_Q_CQ, (m, mem, a) ->
+                SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
+        // reply and reject callbacks, and inspect_message: none of them runs on this host yet
+        for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded",
+            "msg_method_name_size", "accept_message"}) {
+            api.define(callbackOnly, NONE, (m, mem, a) -> i64(0));
+        }
+        for (String callbackOnly : new String[] {"msg_reject_msg_copy", "msg_cycles_refunded128",
+            "msg_method_name_copy"}) {
+            api.define(callbackOnly, NONE, (m, mem, a) -> null);
+        }
+        api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(0));
+
+        // cycles: the balance is zero and nothing is ever attached to a call
+        api.define("msg_cycles_available128", U_RQ, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_available128"));
+        api.define("msg_cycles_accept128", U_RQ, (m, mem, a) -> u128(mem, m, a[2], "msg_cycles_accept128"));
+        api.define("cycles_burn128", I_G_U, (m, mem, a) -> u128(mem, m, a[2], "cycles_burn128"));
+        api.define("canister_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
+                "canister_cycle_balance128"));
+        api.define("canister_liquid_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
+                "canister_liquid_cycle_balance128"));
+        api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(0));
+        api.define("msg_cycles_accept", U_RQ, (m, mem, a) -> i64(0));
+        api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> i64(0));
+
+        api.define("canister_self_size", SystemApi.ANY, (m, mem, a) -> i32(self(m).length));
+        api.define("canister_self_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("canister_self_copy",
+                self(m), m, mem, a));
+        api.define("subnet_self_size", SystemApi.ANY, (m, mem, a) -> i32(SUBNET.length));
+        api.define("subnet_self_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("subnet_self_copy", SUBNET, m,
+                mem, a));
+        api.define("canister_status", SystemApi.ANY, (m, mem, a) -> i32(1)); // running: others refuse calls
+        api.define("canister_version", SystemApi.ANY, (m, mem, a) -> i64(m.execution.baseVersion()));
+        api.define("in_replicated_execution", SystemApi.ANY_AND_START, (m, mem, a) ->
+                i32(NRQ_CQ.contains(m.entryPoint) ? 0 : 1));
+        api.define("is_controller", SystemApi.ANY_AND_START, SystemFunctions::isController);
+        api.define("root_key_size", I_G_U, (m, mem, a) -> i32(0));
+        api.define("root_key_copy", I_G_U, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
+
+        api.define("certified_data_set", I_G_U, SystemFunctions::certifiedDataSet);
+        api.define("data_certificate_present", SystemApi.ANY, (m, mem, a) -> i32(0));
+        api.define("data_certificate_size", NRQ_CQ, (m, mem, a) -> {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_size: no certificate");
+        });
+        api.define("data_certificate_copy", NRQ_CQ, (m, mem, a) -> {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_copy: no certificate");
+        });
+        api.define("global_timer_set", I_G_U, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
+
+        // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
+        api.define("call_new", U_CQ, SystemFunctions::callNew);
+        api.define("call_on_cleanup", U_CQ, (m, mem, a) -> building(m, "call_on_cleanup"));
+        api.define("call_data_append", U_CQ, (m, mem, a) -> {
+            building(m, "call_data_append");
+            SystemApi.read("call_data_append", m, mem, a[0], a[1]);
+            return null;
+        });
+        api.define("call_with_best_effort_response", U_CQ, (m, mem, a) -> building(m,
+                "call_with_best_effort_response"));
+        api.define("call_cycles_add128", U, (m, mem, a) -> building(m, "call_cycles_add128"));
+        api.define("call_cycles_add", U, (m, mem, a) -> building(m, "call_cycles_add"));
+        api.define("call_perform", U_CQ, (m, mem, a) -> {
+            building(m, "call_perform");
+            m.callUnderConstruction = false;
+            return i32(2);
+        });
+
+        // costs in cycles: nothing is charged here, so everything costs zero; there are no threshold keys
+        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call"));
+        api.define("cost_create_canister", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[0],
+                "cost_create_canister"));
+        api.define("cost_http_request", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2],
+                "cost_http_request"));
+        for (String signing : new String[] {"cost_sign_with_ecdsa", "cost_sign_with_schnorr",
+            "cost_vetkd_derive_key"}) {
+            api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
+                SystemApi.read(signing, m, mem, a[0], a[1]);
+                return i32(2); // unknown key name
+            });
+        }
+
+        // environment variables: none are set
+        api.define("env_var_count", SystemApi.ANY, (m, mem, a) -> i32(0));
+        api.define("env_var_name_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_size"));
+        api.define("env_var_name_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_copy"));
+        api.define("env_var_name_exists", SystemApi.ANY, (m, mem, a) -> {
+            SystemApi.read("env_var_name_exists", m, mem, a[0], a[1]);
+            return i32(0);
+        });
+        api.define("env_var_value_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_size"));
+        api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_copy"));
+
+        StableMemoryFunctions.define(api);
+    }
+
+    private static byte[] self(Message message) {
+        return CanisterId.parse(message.execution.canisterId()).bytes();
+    }
+
+    private static long[] isController(Message message, Memory memory, long[] args) {
+        byte[] principal = SystemApi.read("is_controller", message, memory, args[0], args[1]);
+        if (principal.length > 29) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.is_controller: not a principal ("
+                    + principal.length + " bytes)");
+        }
+        // Until identities exist every canister's controller is its creator, the anonymous principal.
+        return i32(principal.length == 1 && principal[0] == 0x04 ? 1 : 0);
+    }
+
+    private static long[] certifiedDataSet(Message message, Memory memory, long[] args) {
+        byte[] data = SystemApi.read("certified_data_set", message, memory, args[0], args[1]);
+        if (data.length > CERTIFIED_DATA_MAX) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.certified_data_set: at most 32 bytes, not "
+                    + data.length);
+        }
+        message.execution.certifiedData(data);
+        return null;
+    }
+
+    private static long[] callNew(Message message, Memory memory, long[] args) {
+        SystemApi.read("call_new", message, memory, args[0], args[1]); // callee
+        SystemApi.read("call_new", message, memory, args[2], args[3]); // method name
+        message.callUnderConstruction = true;
+        return null;
+    }
+
+    private static long[] building(Message message, String function) {
+        if (!message.callUnderConstruction) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": no call under construction "
+                    + "(call ic0.call_new first)");
+        }
+        return null;
+    }
+
+    private static long[] noSuchVariable(String function) {
+        throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": the canister has no "
+                + "environment variables");
+    }
+
+    /** Writes a zero 128-bit little-endian amount of cycles at {@code dst}. */
+    private static long[] u128(Memory memory, Message message, long dst, String function) {
+        long address = Integer.toUnsignedLong((int) dst);
+        SystemApi.checkRange(function, memory, address, 16);
+        memory.write((int) address, new byte[16], 0, 16);
+        return null;
+    }
+
+    static long[] i32(int value) {
+        return new long[] {value};
+    }
+
+    static long[] i64(long value) {
+        return new long[] {value};
+    }
+
+    private static byte[] subnet() {
+        byte[] id = new byte[29];
+        id[28] = 0x02;
+        return id;
+    }
+
+    static int maxThirtyTwoBitStablePages() {
+        return MAX_32_BIT_STABLE_PAGES;
+    }
+
+    static ByteBuffer littleEndian(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}
