@@ -70,8 +70,10 @@ public class Executor implements DisposableBean {
             byte[] caller) {
         return onWorker(canisterId, true, () -> {
             LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
-            long version = old != null ? old.version() : stateStore.load(canisterId).version();
-            long time = System.currentTimeMillis() * 1_000_000L;
+            CommittedState current = old == null ? stateStore.load(canisterId) : null;
+            long version = old != null ? old.version() : current.version();
+            long lastTime = old != null ? old.lastTime() : current.lastTime();
+            long time = Math.max(lastTime + 1, System.currentTimeMillis() * 1_000_000L);
             long[] installInstructions = {0};
             CommittedHeap stable = old != null ? old.committed().stable() : CommittedHeap.empty();
             Map<Integer, byte[]> preUpgradeStable = Map.of();
@@ -87,7 +89,7 @@ public class Executor implements DisposableBean {
                 stable = preUpgrade.stable().toCommitted();
             }
             // an upgrade keeps stable memory; install and reinstall start without
-            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable);
+            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable, time);
             Execution execution = fresh.begin();
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
@@ -104,7 +106,7 @@ public class Executor implements DisposableBean {
             StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash())
                     .afterStableChanges(preUpgradeStable);
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
-                    installInstructions[0]);
+                    installInstructions[0], time);
             long newVersion = transactions.execute(status -> {
                 modules.store(module);
                 return stateStore.commit(canisterId, version, change, record);
@@ -122,7 +124,7 @@ public class Executor implements DisposableBean {
             if (!canister.module.updateMethods().contains(method)) {
                 return query(canister, method, arg, caller);
             }
-            long time = System.currentTimeMillis() * 1_000_000L;
+            long time = canister.nextTime();
             Execution execution = canister.begin();
             long version = canister.version();
             Message message = runWatched(execution, EntryPoint.UPDATE, method, arg, caller, time);
@@ -136,7 +138,7 @@ public class Executor implements DisposableBean {
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                     replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
-                    message.instructions);
+                    message.instructions, time);
             long newVersion;
             try {
                 newVersion = stateStore.commit(canisterId, version, change, record);
@@ -196,7 +198,7 @@ public class Executor implements DisposableBean {
                     "canister has no " + (canister.module.updateMethods().contains(method) ? "query" : "update or query")
                             + " method '" + method + "'", 0, canister.version());
         }
-        long time = System.currentTimeMillis() * 1_000_000L;
+        long time = canister.nextTime();
         Execution execution = canister.begin();
         long version = execution.baseVersion();
         Message message = runWatched(execution, entryPoint, method, arg, caller, time);

@@ -28,8 +28,10 @@ final class LiveCanister {
     final ValidatedModule module;
     final Runtime runtime;
     private volatile Committed committed;
+    private final java.util.concurrent.atomic.AtomicLong lastTime;
 
-    private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed) {
+    private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed, long lastTime) {
+        this.lastTime = new java.util.concurrent.atomic.AtomicLong(lastTime);
         this.id = id;
         this.module = module;
         this.runtime = runtime;
@@ -40,15 +42,28 @@ final class LiveCanister {
      * A canister about to get {@code module} freshly installed on top of state version {@code version}, keeping
      * {@code stable} memory (an upgrade) or starting with none.
      */
-    static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version, CommittedHeap stable) {
-        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0));
+    static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version, CommittedHeap stable,
+            long lastTime) {
+        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0),
+                lastTime);
     }
 
     /** The canister as last committed in PostgreSQL. */
     static LiveCanister restore(String id, ValidatedModule module, Runtime runtime, CommittedState state) {
         return new LiveCanister(id, module, runtime, new Committed(CommittedHeap.of(state.heapPages(),
                 state.pages()), new HashMap<>(state.globals()), state.version(),
-                CommittedHeap.of(state.stablePages(), state.stable()), state.certifiedData(), state.globalTimer()));
+                CommittedHeap.of(state.stablePages(), state.stable()), state.certifiedData(), state.globalTimer()),
+                state.lastTime());
+    }
+
+    /** The time for the next message: the wall clock, but always after every time this canister saw before. */
+    long nextTime() {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        return lastTime.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    long lastTime() {
+        return lastTime.get();
     }
 
     Committed committed() {

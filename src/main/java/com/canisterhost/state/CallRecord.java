@@ -10,7 +10,9 @@ package com.canisterhost.state;
  * @param rejectCode the IC reject code, null if replied
  * @param rejectMessage the reject message, null if replied
  * @param instructions instructions the execution used
+ * @param timeNanos the {@code ic0.time} of the execution
  */
 public record CallRecord(
         String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage,
-        long instructions) {}
+        long instructions,
+        long timeNanos) {}

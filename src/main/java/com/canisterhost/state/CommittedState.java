@@ -15,7 +15,9 @@ import java.util.Map;
  * @param stable the stable memory pages (4 KiB) that are not all zero
  * @param certifiedData what the canister last passed to {@code certified_data_set}
  * @param globalTimer the time the global timer is set to, 0 if none
+ * @param lastTime the latest {@code ic0.time} a committed execution saw
  */
 public record CommittedState(
         long version, byte[] moduleHash, String profile, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals,
-        int stablePages, Map<Integer, byte[]> stable, byte[] certifiedData, long globalTimer) {}
+        int stablePages, Map<Integer, byte[]> stable, byte[] certifiedData, long globalTimer,
+        long lastTime) {}
