@@ -2,8 +2,6 @@ package com.canisterhost.execution;
 
 import com.canisterhost.principal.CanisterId;
 import com.dylibso.chicory.runtime.Memory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -202,9 +200,5 @@ final class SystemFunctions {
 
     static int maxThirtyTwoBitStablePages() {
         return MAX_32_BIT_STABLE_PAGES;
-    }
-
-    static ByteBuffer littleEndian(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -46,12 +46,13 @@ public class ModuleService {
     /** Decodes (gzip or raw) and validates an upload under {@code profile}. */
     public ValidatedModule prepare(byte[] upload, DeterminismProfile profile) {
         byte[] wasm = decoder.decode(upload);
-        String key = key(ModuleValidator.sha256(wasm), profile);
+        byte[] hash = ModuleValidator.sha256(wasm);
+        String key = key(hash, profile);
         ValidatedModule cached = modules.get(key);
         if (cached != null) {
             return cached; // the same bytes passed under this profile already
         }
-        ValidatedModule module = validator.validate(wasm, profile);
+        ValidatedModule module = validator.validate(wasm, hash, profile);
         modules.put(key, module);
         return module;
     }
@@ -59,11 +60,11 @@ public class ModuleService {
     /** A dry run of {@link #prepare}: the verdict and what the module declares, installing nothing. */
     public ValidationReport validate(byte[] upload, DeterminismProfile profile) {
         byte[] wasm = decoder.decode(upload);
-        String hash = java.util.HexFormat.of().formatHex(ModuleValidator.sha256(wasm));
+        byte[] hash = ModuleValidator.sha256(wasm);
         try {
-            return ModuleReports.of(validator.validate(wasm, profile));
+            return ModuleReports.of(validator.validate(wasm, hash, profile));
         } catch (InvalidModuleException e) {
-            return new ValidationReport(false, profile.label(), hash, wasm.length,
+            return new ValidationReport(false, profile.label(), HexFormat.of().formatHex(hash), wasm.length,
                     new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
                     new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
                             java.util.List.of()), java.util.List.of(), null, java.util.List.of());
@@ -97,10 +98,10 @@ public class ModuleService {
                     .query((rs, n) -> new Stored(rs.getBytes(1), (Integer) rs.getObject(2)))
                     .optional();
             if (stored.isPresent()) {
-                return validator.restore(original, stored.get().bytes(), profile, stored.get().start() == null
+                return validator.restore(original, hash, stored.get().bytes(), profile, stored.get().start() == null
                         ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(stored.get().start()));
             }
-            ValidatedModule module = validator.reload(original, profile); // the cost table changed: meter anew
+            ValidatedModule module = validator.reload(original, hash, profile); // the cost table changed: meter anew
             store(module);
             return module;
         });

@@ -45,6 +45,11 @@ final class ModuleValidator {
     }
 
     ValidatedModule validate(byte[] wasm, DeterminismProfile profile) {
+        return validate(wasm, sha256(wasm), profile);
+    }
+
+    /** Validates {@code wasm}, whose sha256 the caller already computed, and instruments it. */
+    ValidatedModule validate(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
         StructureCheck.checkCodeSize(sections, limits);
         SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
@@ -54,28 +59,31 @@ final class ModuleValidator {
         checkStart(module, sections, start);
         StructureCheck.check(module, sections, limits, names);
         checkImports(module);
-        checkExports(module);
+        Exports exports = checkExports(module);
         DeterminismCheck.check(module, profile, names, sections.functionBodyOffsets());
-        return instrument(wasm, neutralised, module, profile, start);
+        return instrument(hash, wasm, neutralised, module, profile, start, exports);
     }
 
     /** Re-instruments a module that passed validation when it was installed. */
-    ValidatedModule reload(byte[] wasm, DeterminismProfile profile) {
+    ValidatedModule reload(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
         SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
-        return instrument(wasm, neutralised, parse(neutralised.bytes(), sections), profile, sections.startFunction());
+        WasmModule module = parse(neutralised.bytes(), sections);
+        return instrument(hash, wasm, neutralised, module, profile, sections.startFunction(), checkExports(module));
     }
 
     /** Wraps an instrumented module stored earlier (same cost table) without instrumenting again. */
-    ValidatedModule restore(byte[] wasm, byte[] instrumented, DeterminismProfile profile, OptionalInt start) {
+    ValidatedModule restore(byte[] wasm, byte[] hash, byte[] instrumented, DeterminismProfile profile,
+            OptionalInt start) {
         WasmModule module = Parser.parse(instrumented);
         int globals = module.globalSection().globalCount();
         Metering metering = new Metering(CostTable.VERSION, globals - 3, globals - 3, globals - 2, globals - 1);
-        return module(wasm, instrumented, module, profile, metering, start);
+        // instrumentation leaves the exports as they were
+        return module(hash, wasm, instrumented, module, profile, metering, start, checkExports(module));
     }
 
-    private ValidatedModule instrument(byte[] wasm, SectionMap neutralised, WasmModule module,
-            DeterminismProfile profile, OptionalInt start) {
+    private ValidatedModule instrument(byte[] hash, byte[] wasm, SectionMap neutralised, WasmModule module,
+            DeterminismProfile profile, OptionalInt start, Exports exports) {
         Instrumenter.Result result = Instrumenter.instrument(neutralised, module, profile);
         WasmModule instrumented;
         try {
@@ -83,13 +91,12 @@ final class ModuleValidator {
         } catch (ChicoryException e) {
             throw new IllegalStateException("instrumentation produced an invalid module: " + e.getMessage(), e);
         }
-        return module(wasm, result.bytes(), instrumented, profile, result.metering(), start);
+        return module(hash, wasm, result.bytes(), instrumented, profile, result.metering(), start, exports);
     }
 
-    private ValidatedModule module(byte[] wasm, byte[] instrumented, WasmModule module, DeterminismProfile profile,
-            Metering metering, OptionalInt start) {
-        Exports exports = checkExports(module);
-        return new ValidatedModule(sha256(wasm), wasm, instrumented, module, profile, metering, start,
+    private static ValidatedModule module(byte[] hash, byte[] wasm, byte[] instrumented, WasmModule module,
+            DeterminismProfile profile, Metering metering, OptionalInt start, Exports exports) {
+        return new ValidatedModule(hash, wasm, instrumented, module, profile, metering, start,
                 exports.updates, exports.queries, exports.compositeQueries, exports.system);
     }
 

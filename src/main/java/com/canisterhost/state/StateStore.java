@@ -15,7 +15,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class StateStore {
 
-    static final int PAGE_SIZE = 65536;
     private static final short HEAP = 0;
     private static final short STABLE = 1;
 
