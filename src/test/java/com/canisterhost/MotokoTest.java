@@ -66,6 +66,9 @@ class MotokoTest extends EndToEndTest {
         String map = install("map");
         call("update", map, "put", "4449444c0002717d016101"); // put("a", 1)
         assertThat(call("query", map, "get", "4449444c0001710161")).isEqualTo("4449444c016e7d01000101"); // ?1
+        // Debug.print in the committed update is in the canister's log
+        assertThat(http.get("/v1/canisters/" + map + "/logs").json().get("logs").findValuesAsText("content"))
+                .containsExactly("put a");
 
         String records = install("records");
         call("update", records, "add", "4449444c016c02bfe9a7027dcbe4fdc7047101001e05416c696365");
@@ -83,5 +86,10 @@ class MotokoTest extends EndToEndTest {
         Response divide = http.update(id, "divide", HexFormat.of().parseHex("4449444c00027d7d0a00"));
         assertThat(divide.status()).isEqualTo(422);
         assertThat(call("query", id, "ok", NO_ARGS)).isEqualTo("4449444c000171026f6b");
+        // both failed updates left their trap message in the log
+        assertThat(http.get("/v1/canisters/" + id + "/logs").json().get("logs").findValuesAsText("kind"))
+                .containsExactly("trap", "trap");
+        assertThat(http.get("/v1/canisters/" + id + "/logs").json().get("logs").get(0).get("content").asText())
+                .contains("boom from motoko");
     }
 }

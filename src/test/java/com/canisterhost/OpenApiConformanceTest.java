@@ -81,6 +81,14 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base + "/snapshots/" + snapshot, null, NO_BODY, 204);
         check("POST", base + "/snapshots/" + snapshot + "/load", null, NO_BODY, 404);
 
+        check("GET", base + "/logs", null, NO_BODY, 200);
+        String system = check("POST", "/v1/canisters", null, NO_BODY, 201).json().get("id").asText();
+        check("PUT", "/v1/canisters/" + system + "/module", "application/wasm", wasm("system"), 200);
+        check("POST", "/v1/canisters/" + system + "/update/print", "application/json", "{}", 200);
+        check("POST", "/v1/canisters/" + system + "/update/refused", "application/json", "{}", 403);
+        assertThat(check("GET", "/v1/canisters/" + system + "/logs", null, NO_BODY, 200).json().get("logs"))
+                .isNotEmpty();
+
         check("DELETE", base, null, NO_BODY, 409);
         check("POST", base + "/stop", null, NO_BODY, 200);
         check("POST", base + "/update/inc", "application/json", "{}", 409);
@@ -89,7 +97,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(32);
+        assertThat(checked).isEqualTo(38);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

@@ -4,6 +4,7 @@ import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.canister.CanisterStatus;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.InstallMode;
+import com.canisterhost.state.LogEntry;
 import com.canisterhost.state.Snapshot;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -127,6 +128,13 @@ class CanisterController {
         return canisters.start(id);
     }
 
+    record LogList(List<LogEntry.Stored> logs) {}
+
+    @GetMapping("/{id}/logs")
+    LogList logs(@PathVariable String id) {
+        return new LogList(canisters.logs(id));
+    }
+
     record SnapshotList(List<Snapshot> snapshots) {}
 
     @PostMapping("/{id}/snapshots")
@@ -221,6 +229,7 @@ class CanisterController {
         String kind = switch (rejected.kind()) {
             case METHOD_NOT_FOUND -> "method-not-found";
             case CANISTER_REJECT -> "canister-rejected";
+            case MESSAGE_REFUSED -> "message-refused";
             case TRAPPED, CALLED_TRAP, CONTRACT_VIOLATION -> "canister-trapped";
             case DID_NOT_REPLY -> "canister-did-not-reply";
             case INSTRUCTION_LIMIT -> "instruction-limit-exceeded";
@@ -228,11 +237,13 @@ class CanisterController {
         };
         HttpStatus status = switch (rejected.kind()) {
             case METHOD_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case MESSAGE_REFUSED -> HttpStatus.FORBIDDEN;
             default -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         String title = switch (rejected.kind()) {
             case METHOD_NOT_FOUND -> "Method not found";
             case CANISTER_REJECT -> "Canister rejected the call";
+            case MESSAGE_REFUSED -> "Canister refused the message";
             case DID_NOT_REPLY -> "Canister did not reply";
             case INSTRUCTION_LIMIT -> "Instruction limit exceeded";
             case TIMEOUT -> "Execution timed out";

@@ -63,11 +63,6 @@ class CanisterEntity {
         return status;
     }
 
-    void status(String status, Instant now) {
-        this.status = status;
-        this.updatedAt = now;
-    }
-
     byte[] moduleHash() {
         return moduleHash;
     }

@@ -1,19 +1,26 @@
 package com.canisterhost.canister;
 
 import com.canisterhost.execution.CallOutcome;
+import com.canisterhost.execution.CanisterActivity;
 import com.canisterhost.execution.Executor;
 import com.canisterhost.execution.InstallMode;
 import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.LogEntry;
+import com.canisterhost.state.LogStore;
 import com.canisterhost.state.Snapshot;
 import com.canisterhost.state.SnapshotStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Creates, installs, calls, stops, starts and deletes canisters. */
 @Service
@@ -22,21 +29,40 @@ public class CanisterManagement {
     /** The anonymous principal ({@code 2vxsx-fae}): every caller until identities exist. */
     public static final byte[] ANONYMOUS = {0x04};
 
+    /** Calls end within the wall-clock limit; a stop waits at most this long for them. */
+    private static final Duration STOP_DRAIN_LIMIT = Duration.ofMinutes(5);
+
     private final CanisterRepository canisters;
     private final ModuleService modules;
     private final Executor executor;
     private final SnapshotStore snapshots;
     private final int maxSnapshots;
+    private final CanisterActivity activity;
+    private final LogStore logs;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
-            SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots) {
+            SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
+            CanisterActivity activity, LogStore logs, TransactionTemplate transactions) {
         this.canisters = canisters;
         this.modules = modules;
         this.executor = executor;
         this.snapshots = snapshots;
         this.maxSnapshots = maxSnapshots;
+        this.activity = activity;
+        this.logs = logs;
+        this.transactions = transactions;
         this.clock = Clock.systemUTC();
+    }
+
+    /** A stop that a shutdown interrupted is complete now: nothing is in flight after a restart. */
+    @EventListener(ApplicationStartedEvent.class)
+    void recoverStatuses() {
+        transactions.executeWithoutResult(status -> {
+            canisters.finishStopping();
+            canisters.stoppedIds().forEach(id -> activity.status(id, CanisterActivity.STOPPED));
+        });
     }
 
     @Transactional
@@ -80,26 +106,67 @@ public class CanisterManagement {
 
     /** An update call: commits what the method changed if it replied or rejected. */
     public CallOutcome update(String id, String method, byte[] arg, byte[] caller) {
-        return executor.update(callable(id).id(), method, arg, caller);
+        return admitted(id, canisterId -> executor.update(canisterId, method, arg, caller));
     }
 
     /** A query call: sees the last committed state and never persists anything. */
     public CallOutcome query(String id, String method, byte[] arg, byte[] caller) {
-        return executor.query(callable(id).id(), method, arg, caller);
+        return admitted(id, canisterId -> executor.query(canisterId, method, arg, caller));
     }
 
-    @Transactional
+    /** Runs a call if the canister is running, counted as in flight so that a stop waits for it. */
+    private CallOutcome admitted(String id, java.util.function.Function<String, CallOutcome> call) {
+        String canisterId = find(id).id();
+        activity.enter(canisterId); // before the status check: a stop that begins after it still waits for us
+        try {
+            return call.apply(callable(canisterId).id());
+        } finally {
+            activity.leave(canisterId);
+        }
+    }
+
+    /**
+     * Stops a canister: it turns {@code stopping} at once (new calls are refused), and {@code stopped} once the
+     * calls it had admitted have finished; answers then.
+     */
     public CanisterStatus stop(String id) {
         CanisterEntity canister = find(id);
-        canister.status("stopped", clock.instant());
-        return status(canister);
+        String canisterId = canister.id();
+        if ("running".equals(canister.status())) {
+            transactions.executeWithoutResult(tx -> canisters.markStopping(canisterId));
+            activity.status(canisterId, CanisterActivity.STOPPING);
+        }
+        if (!"stopped".equals(canister.status())) {
+            try {
+                activity.awaitIdle(canisterId, STOP_DRAIN_LIMIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while canister " + id + " was stopping", e);
+            }
+            changeStatus(canisterId, "stopped", CanisterActivity.STOPPED);
+        }
+        return status(canisterId);
     }
 
-    @Transactional
+    /** Starts a stopped (or stopping) canister. */
     public CanisterStatus start(String id) {
         CanisterEntity canister = find(id);
-        canister.status("running", clock.instant());
-        return status(canister);
+        if (!"running".equals(canister.status())) {
+            changeStatus(canister.id(), "running", CanisterActivity.RUNNING);
+        }
+        return status(canister.id());
+    }
+
+    /** A status change is a new state version, so it happens between executions and live copies reload. */
+    private void changeStatus(String canisterId, String status, int activityStatus) {
+        executor.exclusive(canisterId, true, () -> transactions.execute(tx -> canisters.changeStatus(canisterId,
+                status)));
+        activity.status(canisterId, activityStatus);
+    }
+
+    /** What the canister printed and why its replicated executions failed, oldest first. */
+    public List<LogEntry.Stored> logs(String id) {
+        return logs.list(find(id).id());
     }
 
     /** Deletes a stopped canister with its state; its id is never minted again. */
@@ -113,6 +180,7 @@ public class CanisterManagement {
         canisters.delete(canister);
         canisters.flush();
         executor.evict(canister.id());
+        activity.forget(canister.id());
     }
 
     private CanisterStatus status(CanisterEntity canister) {

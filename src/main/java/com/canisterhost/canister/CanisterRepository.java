@@ -2,6 +2,7 @@ package com.canisterhost.canister;
 
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface CanisterRepository extends JpaRepository<CanisterEntity, String> {
@@ -12,6 +13,36 @@ interface CanisterRepository extends JpaRepository<CanisterEntity, String> {
     @Query(value = "SELECT coalesce(sum(octet_length(data)), 0) FROM memory_pages WHERE canister_id = :id",
             nativeQuery = true)
     long persistedBytes(String id);
+
+    /** Sets the running status as a new canister version (ic0.canister_version): call between executions. */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "UPDATE canisters SET status = :status, state_version = state_version + 1, updated_at = now() "
+            + "WHERE id = :id", nativeQuery = true)
+    int changeStatus(String id, String status);
+
+    /** Marks a canister stopping; no version change, so the calls it is draining still commit. */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "UPDATE canisters SET status = 'stopping', updated_at = now() WHERE id = :id AND status = 'running'",
+            nativeQuery = true)
+    int markStopping(String id);
+
+    /** Canisters left stopping by a shutdown: nothing of theirs is in flight any more. */
+    @Modifying
+    @Query(value = "UPDATE canisters SET status = 'stopped', state_version = state_version + 1, updated_at = now() "
+            + "WHERE status = 'stopping'", nativeQuery = true)
+    int finishStopping();
+
+    @Query(value = "SELECT id FROM canisters WHERE status = 'stopped'", nativeQuery = true)
+    List<String> stoppedIds();
+
+    /** Running canisters whose global timer is due at {@code now} (ns since the epoch). */
+    @Query(value = "SELECT id FROM canisters WHERE status = 'running' AND module_hash IS NOT NULL "
+            + "AND global_timer > 0 AND global_timer <= :now", nativeQuery = true)
+    List<String> dueTimers(long now);
+
+    @Query(value = "SELECT id FROM canisters WHERE status = 'running' AND module_hash IS NOT NULL",
+            nativeQuery = true)
+    List<String> runningInstalled();
 
     @Query("SELECT c FROM CanisterEntity c ORDER BY c.createdAt, c.id")
     List<CanisterEntity> findAllInCreationOrder();

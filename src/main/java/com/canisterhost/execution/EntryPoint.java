@@ -8,12 +8,25 @@ enum EntryPoint {
     POST_UPGRADE("I"),
     UPDATE("U"),
     QUERY("NRQ"),
-    COMPOSITE_QUERY("CQ");
+    COMPOSITE_QUERY("CQ"),
+    INSPECT_MESSAGE("F"),
+    HEARTBEAT("T"),
+    GLOBAL_TIMER("T");
 
     final String context;
 
     EntryPoint(String context) {
         this.context = context;
+    }
+
+    /** Whether the execution is replicated (its effects, logs included, may be committed). */
+    boolean replicated() {
+        return this != QUERY && this != COMPOSITE_QUERY && this != INSPECT_MESSAGE;
+    }
+
+    /** System tasks: no argument, no caller but the management canister, no reply. */
+    boolean systemTask() {
+        return this == HEARTBEAT || this == GLOBAL_TIMER;
     }
 
     String exportName(String method) {
@@ -25,6 +38,9 @@ enum EntryPoint {
             case UPDATE -> "canister_update " + method;
             case QUERY -> "canister_query " + method;
             case COMPOSITE_QUERY -> "canister_composite_query " + method;
+            case INSPECT_MESSAGE -> "canister_inspect_message";
+            case HEARTBEAT -> "canister_heartbeat";
+            case GLOBAL_TIMER -> "canister_global_timer";
         };
     }
 }

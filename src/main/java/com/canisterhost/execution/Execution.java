@@ -70,8 +70,8 @@ final class Execution {
      * Runs one entry point and returns the message with its response, or with the {@link Message#failure} that
      * trapped it (after which the execution is only good for dropping).
      */
-    Message run(EntryPoint entryPoint, String method, byte[] arg, byte[] caller, long timeNanos, long instructionLimit) {
-        Message message = new Message(canister.id, entryPoint, arg, caller, timeNanos);
+    Message run(Message message, String method, long instructionLimit) {
+        EntryPoint entryPoint = message.entryPoint;
         message.execution = this;
         Metering metering = canister.module.metering();
         int maxCallDepth = canister.runtime.limits().maxCallDepth();

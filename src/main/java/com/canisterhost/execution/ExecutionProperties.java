@@ -18,6 +18,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxHeapPages the heap may grow to this many 64 KiB pages; {@code memory.grow} past it returns -1
  * @param maxStablePages stable memory may grow to this many 64 KiB pages (Chicory memories stop at 2 GiB)
  * @param liveMemoryBudget heap bytes of the canisters kept in memory; past it the least recently used are evicted
+ * @param maxLogEntrySize a {@code debug_print} or trap message is truncated to this many bytes in the log
+ * @param maxLogEntries log entries kept per canister; older ones are dropped first
+ * @param timerTick how often due global timers are looked for
+ * @param heartbeatInterval how often {@code canister_heartbeat} runs on canisters exporting it; 0 (default): never
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
@@ -30,13 +34,18 @@ public record ExecutionProperties(
         @DefaultValue("10000") int maxCallDepth,
         @DefaultValue("32768") int maxHeapPages,
         @DefaultValue("1GB") DataSize liveMemoryBudget,
-        @DefaultValue("32768") int maxStablePages) {
+        @DefaultValue("32768") int maxStablePages,
+        @DefaultValue("16KB") DataSize maxLogEntrySize,
+        @DefaultValue("1000") int maxLogEntries,
+        @DefaultValue("100ms") Duration timerTick,
+        @DefaultValue("0s") Duration heartbeatInterval) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(
             @DefaultValue("5000000000") long update,
             @DefaultValue("5000000000") long query,
-            @DefaultValue("20000000000") long install) {}
+            @DefaultValue("20000000000") long install,
+            @DefaultValue("200000000") long inspectMessage) {}
 
     int workerCount() {
         return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();

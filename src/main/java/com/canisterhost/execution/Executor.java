@@ -6,8 +6,12 @@ import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CallRecord;
 import com.canisterhost.state.CommittedHeap;
 import com.canisterhost.state.CommittedState;
+import com.canisterhost.state.LogEntry;
+import com.canisterhost.state.LogStore;
 import com.canisterhost.state.StateChange;
 import com.canisterhost.state.StateStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -35,18 +39,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Executor implements DisposableBean {
 
+    /** The caller of system tasks: the management canister, whose principal is the empty blob. */
+    private static final byte[] MANAGEMENT_CANISTER = new byte[0];
+
     private final SystemApi systemApi;
     private final StateStore stateStore;
     private final ModuleService modules;
     private final TransactionTemplate transactions;
     private final ExecutionProperties properties;
     private final LiveCanisters live;
+    private final LogStore logs;
+    private final CanisterActivity activity;
     private final Map<String, Object> canisterLocks = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService watchdog;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
-            ExecutionProperties properties) {
+            ExecutionProperties properties, LogStore logs, CanisterActivity activity) {
+        this.logs = logs;
+        this.activity = activity;
         this.systemApi = systemApi;
         this.stateStore = stateStore;
         this.modules = modules;
@@ -74,14 +85,13 @@ public class Executor implements DisposableBean {
             long version = old != null ? old.version() : current.version();
             long lastTime = old != null ? old.lastTime() : current.lastTime();
             long time = Math.max(lastTime + 1, System.currentTimeMillis() * 1_000_000L);
-            long[] installInstructions = {0};
+            InstallRun run = new InstallRun(canisterId, caller, time, version);
             CommittedHeap stable = old != null ? old.committed().stable() : CommittedHeap.empty();
             Map<Integer, byte[]> preUpgradeStable = Map.of();
             if (old != null && old.module.exports("canister_pre_upgrade")) {
-                // pre_upgrade runs on the old code: its stable memory goes on to the new code, its heap does not
+                // pre_upgrade runs on the old code and sees the old version: its stable memory goes on, its heap not
                 Execution preUpgrade = old.begin();
-                CallOutcome failed = runOrFail(preUpgrade, EntryPoint.PRE_UPGRADE, new byte[0], caller, time,
-                        version, installInstructions);
+                CallOutcome failed = run.step(preUpgrade, EntryPoint.PRE_UPGRADE, new byte[0], version);
                 if (failed != null) {
                     return failed;
                 }
@@ -93,12 +103,11 @@ public class Executor implements DisposableBean {
             Execution execution = fresh.begin();
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
-                failed = runOrFail(execution, EntryPoint.START, new byte[0], caller, time, version,
-                        installInstructions);
+                failed = run.step(execution, EntryPoint.START, new byte[0], version + 1);
             }
             EntryPoint init = mode == InstallMode.UPGRADE ? EntryPoint.POST_UPGRADE : EntryPoint.INIT;
             if (failed == null && module.exports(init.exportName(null))) {
-                failed = runOrFail(execution, init, arg, caller, time, version, installInstructions);
+                failed = run.step(execution, init, arg, version + 1);
             }
             if (failed != null) {
                 return failed;
@@ -106,53 +115,186 @@ public class Executor implements DisposableBean {
             StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash())
                     .afterStableChanges(preUpgradeStable);
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
-                    installInstructions[0], time);
+                    run.instructions, time, run.logs);
             long newVersion = transactions.execute(status -> {
                 modules.store(module);
                 return stateStore.commit(canisterId, version, change, record);
             });
             fresh.publish(execution.result(change, newVersion));
             live.put(fresh);
-            return new CallOutcome.Replied(new byte[0], installInstructions[0], newVersion);
+            return new CallOutcome.Replied(new byte[0], run.instructions, newVersion);
         });
     }
 
-    /** Runs an update method; query methods called this way run with query semantics (nothing persists). */
+    /** The entry points of one install: their instructions and prints add up; the first failure ends it. */
+    private final class InstallRun {
+        final String canisterId;
+        final byte[] caller;
+        final long time;
+        final long version;
+        long instructions;
+        final List<LogEntry> logs = new ArrayList<>();
+
+        InstallRun(String canisterId, byte[] caller, long time, long version) {
+            this.canisterId = canisterId;
+            this.caller = caller;
+            this.time = time;
+            this.version = version;
+        }
+
+        /** Runs one entry point of the install; returns the failure outcome (logged), or null. */
+        CallOutcome step(Execution execution, EntryPoint entryPoint, byte[] arg, long canisterVersion) {
+            Message message = message(canisterId, entryPoint, arg, caller, time, canisterVersion);
+            runWatched(execution, message, null);
+            instructions += message.instructions;
+            logs.addAll(message.prints);
+            if (message.failure == null) {
+                return null;
+            }
+            CallOutcome.Rejected failed = trapped(message, version);
+            logFailure(canisterId, logs, failed, time);
+            return failed;
+        }
+    }
+
+    /**
+     * Runs an update method; query methods called this way run with query semantics (nothing persists). If the
+     * canister exports {@code canister_inspect_message}, it decides first whether the call is accepted.
+     */
     public CallOutcome update(String canisterId, String method, byte[] arg, byte[] caller) {
         return onWorker(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
                 return query(canister, method, arg, caller);
             }
+            CallOutcome refused = inspect(canister, method, arg, caller);
+            if (refused != null) {
+                return refused;
+            }
             long time = canister.nextTime();
             Execution execution = canister.begin();
             long version = canister.version();
-            Message message = runWatched(execution, EntryPoint.UPDATE, method, arg, caller, time);
-            if (message.failure != null) {
-                return trapped(message, version); // dropping the execution is the rollback
+            Message message = message(canisterId, EntryPoint.UPDATE, arg, caller, time, version);
+            runWatched(execution, message, method);
+            if (message.failure != null || message.response == Message.Response.NONE) {
+                // dropping the execution is the rollback; what it printed and why it failed go to the log
+                CallOutcome.Rejected failed = message.failure != null ? trapped(message, version)
+                        : didNotReply(message, version);
+                logFailure(canisterId, message.prints, failed, time);
+                return failed;
             }
-            if (message.response == Message.Response.NONE) {
-                return didNotReply(message, version);
-            }
-            StateChange change = execution.changes(false, false, null);
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                     replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
-                    message.instructions, time);
-            long newVersion;
-            try {
-                newVersion = stateStore.commit(canisterId, version, change, record);
-            } catch (RuntimeException e) {
-                live.remove(canisterId); // e.g. another node committed first: reload on next use
-                throw e;
-            }
-            canister.publish(execution.result(change, newVersion));
-            live.put(canister);
+                    message.instructions, time, message.prints);
+            long newVersion = commit(canister, execution, record);
             return replied
                     ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
                     : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
                             message.instructions, newVersion);
         });
+    }
+
+    /** Runs {@code canister_inspect_message}, if exported: null if the call is accepted, else the refusal. */
+    private CallOutcome inspect(LiveCanister canister, String method, byte[] arg, byte[] caller) {
+        if (!canister.module.exports(EntryPoint.INSPECT_MESSAGE.exportName(null))) {
+            return null;
+        }
+        long version = canister.version();
+        Message message = message(canister.id, EntryPoint.INSPECT_MESSAGE, arg, caller, canister.nextTime(), version);
+        message.methodName = method;
+        runWatched(canister.begin(), message, null); // never committed: inspection is not replicated
+        if (message.failure != null) {
+            return new CallOutcome.Rejected(RejectKind.MESSAGE_REFUSED, "canister_inspect_message trapped: "
+                    + trapped(message, version).message(), message.instructions, version);
+        }
+        if (!message.accepted) {
+            return new CallOutcome.Rejected(RejectKind.MESSAGE_REFUSED, "the canister's canister_inspect_message "
+                    + "did not accept a call to '" + method + "'", message.instructions, version);
+        }
+        return null;
+    }
+
+    /**
+     * Runs {@code canister_global_timer} if the canister's timer is due: the timer is cleared as the task is
+     * scheduled, the task commits like an update, and a trap rolls back everything but the clearing.
+     *
+     * @return the outcome, or null if the timer was not due
+     */
+    public CallOutcome globalTimer(String canisterId) {
+        return onWorker(canisterId, true, () -> {
+            LiveCanister canister = liveCanister(canisterId);
+            long due = canister.committed().globalTimer();
+            long time = canister.nextTime();
+            if (due == 0 || due > time) {
+                return null;
+            }
+            return systemTask(canister, EntryPoint.GLOBAL_TIMER, time);
+        });
+    }
+
+    /** Runs {@code canister_heartbeat}; null if the canister does not export it. */
+    public CallOutcome heartbeat(String canisterId) {
+        return onWorker(canisterId, true, () -> {
+            LiveCanister canister = liveCanister(canisterId);
+            if (!canister.module.exports(EntryPoint.HEARTBEAT.exportName(null))) {
+                return null;
+            }
+            return systemTask(canister, EntryPoint.HEARTBEAT, canister.nextTime());
+        });
+    }
+
+    private CallOutcome systemTask(LiveCanister canister, EntryPoint task, long time) {
+        long version = canister.version();
+        boolean timer = task == EntryPoint.GLOBAL_TIMER;
+        Execution execution = canister.begin();
+        if (timer) {
+            execution.globalTimer(0);
+        }
+        Message message = message(canister.id, task, new byte[0], MANAGEMENT_CANISTER, time, version);
+        if (canister.module.exports(task.exportName(null))) {
+            runWatched(execution, message, null);
+        }
+        String kind = timer ? "timer" : "heartbeat";
+        if (message.failure == null) {
+            long newVersion = commit(canister, execution, new CallRecord(kind, null, MANAGEMENT_CANISTER,
+                    new byte[0], null, null, message.instructions, time, message.prints));
+            return new CallOutcome.Replied(new byte[0], message.instructions, newVersion);
+        }
+        CallOutcome.Rejected failed = trapped(message, version);
+        if (!timer) {
+            logFailure(canister.id, message.prints, failed, time);
+            return failed;
+        }
+        Execution cleared = canister.begin(); // everything rolls back except that the timer fired
+        cleared.globalTimer(0);
+        List<LogEntry> entries = new ArrayList<>(message.prints);
+        entries.add(LogEntry.trap(time, failed.message()));
+        long newVersion = commit(canister, cleared, new CallRecord(kind, null, MANAGEMENT_CANISTER, null,
+                failed.kind().rejectCode(), failed.message(), message.instructions, time, entries));
+        return new CallOutcome.Rejected(failed.kind(), failed.message(), failed.instructions(), newVersion);
+    }
+
+    /** Commits an execution's changes with its call record, then publishes them as the committed state. */
+    private long commit(LiveCanister canister, Execution execution, CallRecord record) {
+        StateChange change = execution.changes(false, false, null);
+        long newVersion;
+        try {
+            newVersion = stateStore.commit(canister.id, canister.version(), change, record);
+        } catch (RuntimeException e) {
+            live.remove(canister.id); // e.g. another node committed first: reload on next use
+            throw e;
+        }
+        canister.publish(execution.result(change, newVersion));
+        live.put(canister);
+        return newVersion;
+    }
+
+    /** Keeps what a failed replicated execution printed, and why it failed, in the canister's log. */
+    private void logFailure(String canisterId, List<LogEntry> prints, CallOutcome.Rejected failure, long time) {
+        List<LogEntry> entries = new ArrayList<>(prints);
+        entries.add(LogEntry.trap(time, failure.message()));
+        transactions.executeWithoutResult(status -> logs.append(canisterId, entries));
     }
 
     /**
@@ -201,7 +343,8 @@ public class Executor implements DisposableBean {
         long time = canister.nextTime();
         Execution execution = canister.begin();
         long version = execution.baseVersion();
-        Message message = runWatched(execution, entryPoint, method, arg, caller, time);
+        Message message = message(canister.id, entryPoint, arg, caller, time, version);
+        runWatched(execution, message, method);
         if (message.failure != null) {
             return trapped(message, version);
         }
@@ -213,17 +356,16 @@ public class Executor implements DisposableBean {
         };
     }
 
-    /** Runs an entry point that must not fail; returns the failure outcome, or null if it succeeded. */
-    private CallOutcome runOrFail(Execution execution, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
-            long version, long[] instructions) {
-        Message message = runWatched(execution, entryPoint, null, arg, caller, time);
-        instructions[0] += message.instructions;
-        return message.failure == null ? null : trapped(message, version);
+    private Message message(String canisterId, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
+            long canisterVersion) {
+        Message message = new Message(canisterId, entryPoint, arg, caller, time);
+        message.canisterVersion = canisterVersion;
+        message.canisterStatus = () -> activity.status(canisterId);
+        return message;
     }
 
     /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
-    private Message runWatched(Execution execution, EntryPoint entryPoint, String method, byte[] arg,
-            byte[] caller, long time) {
+    private void runWatched(Execution execution, Message message, String method) {
         Thread worker = Thread.currentThread();
         Object guard = new Object();
         boolean[] running = {true};
@@ -235,7 +377,7 @@ public class Executor implements DisposableBean {
             }
         }, properties.wallClockLimit().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return execution.run(entryPoint, method, arg, caller, time, instructionLimit(entryPoint));
+            execution.run(message, method, instructionLimit(message.entryPoint));
         } finally {
             synchronized (guard) {
                 running[0] = false;
@@ -245,7 +387,7 @@ public class Executor implements DisposableBean {
         }
     }
 
-    private static CallOutcome trapped(Message message, long version) {
+    private static CallOutcome.Rejected trapped(Message message, long version) {
         Throwable failure = message.failure;
         long instructions = message.instructions;
         if (Execution.isInterrupt(failure)) {
@@ -270,13 +412,14 @@ public class Executor implements DisposableBean {
     private long instructionLimit(EntryPoint entryPoint) {
         var limits = properties.instructionLimits();
         return switch (entryPoint) {
-            case UPDATE -> limits.update();
+            case UPDATE, HEARTBEAT, GLOBAL_TIMER -> limits.update();
             case QUERY, COMPOSITE_QUERY -> limits.query();
+            case INSPECT_MESSAGE -> limits.inspectMessage();
             case START, INIT, PRE_UPGRADE, POST_UPGRADE -> limits.install();
         };
     }
 
-    private static CallOutcome didNotReply(Message message, long version) {
+    private static CallOutcome.Rejected didNotReply(Message message, long version) {
         return new CallOutcome.Rejected(RejectKind.DID_NOT_REPLY,
                 "canister did not reply to the call", message.instructions, version);
     }

@@ -1,7 +1,10 @@
 package com.canisterhost.execution;
 
 import com.dylibso.chicory.runtime.GlobalInstance;
+import com.canisterhost.state.LogEntry;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The message one execution handles: its argument, caller, time, and the response it builds. */
 final class Message {
@@ -31,6 +34,16 @@ final class Message {
     Execution execution;
     /** A call the canister is building with call_new (inter-canister calls are not performed yet). */
     boolean callUnderConstruction;
+    /** The method an ingress message targets, for {@code canister_inspect_message}; null otherwise. */
+    String methodName;
+    /** Whether {@code canister_inspect_message} accepted the message. */
+    boolean accepted;
+    /** What {@code canister_version} answers: the state version, or the next one during an install. */
+    long canisterVersion;
+    /** What {@code canister_status} answers, read when called: 1 running, 2 stopping, 3 stopped. */
+    java.util.function.IntSupplier canisterStatus = () -> 1;
+    /** Lines the canister printed with {@code debug_print}, kept for its log if the execution is replicated. */
+    final List<LogEntry> prints = new ArrayList<>();
     /** Why the execution trapped, null if it ran to completion. */
     Throwable failure;
 

@@ -6,6 +6,8 @@ public enum RejectKind {
     METHOD_NOT_FOUND(3, "IC0302"),
     /** The canister called {@code msg_reject}. */
     CANISTER_REJECT(4, "IC0406"),
+    /** The canister's {@code canister_inspect_message} refused the ingress call (trapped or did not accept). */
+    MESSAGE_REFUSED(4, "IC0406"),
     /** A Wasm trap (unreachable, out-of-bounds access, stack exhaustion, ...). */
     TRAPPED(5, "IC0502"),
     /** The canister called {@code ic0.trap}. */

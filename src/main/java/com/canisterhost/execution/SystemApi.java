@@ -2,6 +2,7 @@ package com.canisterhost.execution;
 
 import com.canisterhost.module.HostFunctionCatalog;
 import com.canisterhost.module.SystemApiSignatures;
+import com.canisterhost.state.LogEntry;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -37,11 +38,15 @@ class SystemApi implements HostFunctionCatalog {
     static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
     static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
     private static final Set<EntryPoint> WITH_ARGUMENT = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
-            EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
+            EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE);
     private static final Set<EntryPoint> RESPONDING =
             EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
 
+    /** Prints one message keeps for the log; the log itself keeps far fewer, this only bounds memory. */
+    private static final int MAX_PRINTS_PER_MESSAGE = 1000;
+
     private final long maxReplySize;
+    private final int maxLogEntrySize;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
 
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
@@ -53,6 +58,7 @@ class SystemApi implements HostFunctionCatalog {
 
     SystemApi(ExecutionProperties properties) {
         this.maxReplySize = properties.maxReplySize().toBytes();
+        this.maxLogEntrySize = (int) properties.maxLogEntrySize().toBytes();
         define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
         define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, m, mem, a));
         define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
@@ -64,7 +70,7 @@ class SystemApi implements HostFunctionCatalog {
             String text = new String(read("trap", m, mem, a[0], a[1]), StandardCharsets.UTF_8);
             throw new CanisterTrap(RejectKind.CALLED_TRAP, "canister called ic0.trap: " + text);
         });
-        define("debug_print", ANY_AND_START, SystemApi::debugPrint);
+        define("debug_print", ANY_AND_START, this::debugPrint);
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
         define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
         SystemFunctions.define(this);
@@ -166,13 +172,16 @@ class SystemApi implements HostFunctionCatalog {
         }
     }
 
-    private static long[] debugPrint(Message message, Memory memory, long[] args) {
-        // debug_print never traps, not even on a bad range: print what is readable.
+    private long[] debugPrint(Message message, Memory memory, long[] args) {
+        // debug_print never traps, not even on a bad range: print what is readable, truncated to the entry cap.
         long size = memory.pages() * (long) Memory.PAGE_SIZE;
         long src = Math.min(Integer.toUnsignedLong((int) args[0]), size);
-        long length = Math.min(Integer.toUnsignedLong((int) args[1]), Math.min(size - src, 64 * 1024));
+        long length = Math.min(Integer.toUnsignedLong((int) args[1]), Math.min(size - src, maxLogEntrySize));
         String text = new String(memory.readBytes((int) src, (int) length), StandardCharsets.UTF_8);
-        canisterLog.info("[{}] {}", message.canisterId, text);
+        canisterLog.debug("[{}] {}", message.canisterId, text);
+        if (message.prints.size() < MAX_PRINTS_PER_MESSAGE) {
+            message.prints.add(LogEntry.print(message.timeNanos, text));
+        }
         return null;
     }
 

@@ -8,20 +8,23 @@ import java.util.Set;
 /**
  * The rest of the wasm32 System API: canister identity and status, stable memory (64-bit and legacy 32-bit),
  * cycles (a balance of zero, with every function consistent with it), certified data, the global timer, costs,
- * environment variables, and the inter-canister call builder (calls are not performed yet: {@code call_perform}
- * answers 2). Functions that belong to callbacks or {@code canister_inspect_message} exist, so every module
+ * environment variables, ingress inspection, and the inter-canister call builder (calls are not performed yet:
+ * {@code call_perform} answers 2). Functions that belong to reply and reject callbacks exist, so every module
  * instantiates, but trap from the entry points this host runs, as on the IC.
  */
 final class SystemFunctions {
 
     private static final Set<EntryPoint> NONE = EnumSet.noneOf(EntryPoint.class);
     private static final Set<EntryPoint> I = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE);
-    private static final Set<EntryPoint> I_G_U = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
-            EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE);
+    private static final Set<EntryPoint> I_G_U_T = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
+            EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE, EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
     private static final Set<EntryPoint> U_Q_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
             EntryPoint.COMPOSITE_QUERY);
-    private static final Set<EntryPoint> U = EnumSet.of(EntryPoint.UPDATE);
-    private static final Set<EntryPoint> U_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY);
+    private static final Set<EntryPoint> U_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.HEARTBEAT,
+            EntryPoint.GLOBAL_TIMER);
+    private static final Set<EntryPoint> U_CQ_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY,
+            EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
+    private static final Set<EntryPoint> F = EnumSet.of(EntryPoint.INSPECT_MESSAGE);
     private static final Set<EntryPoint> U_RQ = EnumSet.of(EntryPoint.UPDATE);
     private static final Set<EntryPoint> NRQ_CQ = EnumSet.of(EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
     /** The id this host gives its one subnet: a self-authenticating-style principal of 29 bytes. */
@@ -39,21 +42,30 @@ final class SystemFunctions {
         api.define("msg_caller_info_signer_size", U_Q_CQ, (m, mem, a) -> i32(0));
         api.define("msg_caller_info_signer_copy", U_Q_CQ, (m, mem, a) ->
                 SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
-        // reply and reject callbacks, and inspect_message: none of them runs on this host yet
-        for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded",
-            "msg_method_name_size", "accept_message"}) {
+        // reply and reject callbacks: none runs on this host until inter-canister calls exist
+        for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded"}) {
             api.define(callbackOnly, NONE, (m, mem, a) -> i64(0));
         }
-        for (String callbackOnly : new String[] {"msg_reject_msg_copy", "msg_cycles_refunded128",
-            "msg_method_name_copy"}) {
+        for (String callbackOnly : new String[] {"msg_reject_msg_copy", "msg_cycles_refunded128"}) {
             api.define(callbackOnly, NONE, (m, mem, a) -> null);
         }
+        api.define("msg_method_name_size", F, (m, mem, a) -> i32(methodName(m).length));
+        api.define("msg_method_name_copy", F, (m, mem, a) -> SystemApi.copyOut("msg_method_name_copy",
+                methodName(m), m, mem, a));
+        api.define("accept_message", F, (m, mem, a) -> {
+            if (m.accepted) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.accept_message: the message was already "
+                        + "accepted");
+            }
+            m.accepted = true;
+            return null;
+        });
         api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(0));
 
         // cycles: the balance is zero and nothing is ever attached to a call
         api.define("msg_cycles_available128", U_RQ, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_available128"));
         api.define("msg_cycles_accept128", U_RQ, (m, mem, a) -> u128(mem, m, a[2], "msg_cycles_accept128"));
-        api.define("cycles_burn128", I_G_U, (m, mem, a) -> u128(mem, m, a[2], "cycles_burn128"));
+        api.define("cycles_burn128", I_G_U_T, (m, mem, a) -> u128(mem, m, a[2], "cycles_burn128"));
         api.define("canister_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
                 "canister_cycle_balance128"));
         api.define("canister_liquid_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
@@ -68,15 +80,15 @@ final class SystemFunctions {
         api.define("subnet_self_size", SystemApi.ANY, (m, mem, a) -> i32(SUBNET.length));
         api.define("subnet_self_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("subnet_self_copy", SUBNET, m,
                 mem, a));
-        api.define("canister_status", SystemApi.ANY, (m, mem, a) -> i32(1)); // running: others refuse calls
-        api.define("canister_version", SystemApi.ANY, (m, mem, a) -> i64(m.execution.baseVersion()));
+        api.define("canister_status", SystemApi.ANY, (m, mem, a) -> i32(m.canisterStatus.getAsInt()));
+        api.define("canister_version", SystemApi.ANY, (m, mem, a) -> i64(m.canisterVersion));
         api.define("in_replicated_execution", SystemApi.ANY_AND_START, (m, mem, a) ->
-                i32(NRQ_CQ.contains(m.entryPoint) ? 0 : 1));
+                i32(m.entryPoint.replicated() ? 1 : 0));
         api.define("is_controller", SystemApi.ANY_AND_START, SystemFunctions::isController);
-        api.define("root_key_size", I_G_U, (m, mem, a) -> i32(0));
-        api.define("root_key_copy", I_G_U, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
+        api.define("root_key_size", I_G_U_T, (m, mem, a) -> i32(0));
+        api.define("root_key_copy", I_G_U_T, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
 
-        api.define("certified_data_set", I_G_U, SystemFunctions::certifiedDataSet);
+        api.define("certified_data_set", I_G_U_T, SystemFunctions::certifiedDataSet);
         api.define("data_certificate_present", SystemApi.ANY, (m, mem, a) -> i32(0));
         api.define("data_certificate_size", NRQ_CQ, (m, mem, a) -> {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_size: no certificate");
@@ -84,21 +96,21 @@ final class SystemFunctions {
         api.define("data_certificate_copy", NRQ_CQ, (m, mem, a) -> {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_copy: no certificate");
         });
-        api.define("global_timer_set", I_G_U, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
+        api.define("global_timer_set", I_G_U_T, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
 
         // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
-        api.define("call_new", U_CQ, SystemFunctions::callNew);
-        api.define("call_on_cleanup", U_CQ, (m, mem, a) -> building(m, "call_on_cleanup"));
-        api.define("call_data_append", U_CQ, (m, mem, a) -> {
+        api.define("call_new", U_CQ_T, SystemFunctions::callNew);
+        api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> building(m, "call_on_cleanup"));
+        api.define("call_data_append", U_CQ_T, (m, mem, a) -> {
             building(m, "call_data_append");
             SystemApi.read("call_data_append", m, mem, a[0], a[1]);
             return null;
         });
-        api.define("call_with_best_effort_response", U_CQ, (m, mem, a) -> building(m,
+        api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> building(m,
                 "call_with_best_effort_response"));
-        api.define("call_cycles_add128", U, (m, mem, a) -> building(m, "call_cycles_add128"));
-        api.define("call_cycles_add", U, (m, mem, a) -> building(m, "call_cycles_add"));
-        api.define("call_perform", U_CQ, (m, mem, a) -> {
+        api.define("call_cycles_add128", U_T, (m, mem, a) -> building(m, "call_cycles_add128"));
+        api.define("call_cycles_add", U_T, (m, mem, a) -> building(m, "call_cycles_add"));
+        api.define("call_perform", U_CQ_T, (m, mem, a) -> {
             building(m, "call_perform");
             m.callUnderConstruction = false;
             return i32(2);
@@ -130,6 +142,10 @@ final class SystemFunctions {
         api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_copy"));
 
         StableMemoryFunctions.define(api);
+    }
+
+    private static byte[] methodName(Message message) {
+        return message.methodName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static byte[] self(Message message) {

@@ -11,8 +11,10 @@ package com.canisterhost.state;
  * @param rejectMessage the reject message, null if replied
  * @param instructions instructions the execution used
  * @param timeNanos the {@code ic0.time} of the execution
+ * @param logs what the execution printed, appended to the canister's log with the commit
  */
 public record CallRecord(
         String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage,
         long instructions,
-        long timeNanos) {}
+        long timeNanos,
+        java.util.List<LogEntry> logs) {}

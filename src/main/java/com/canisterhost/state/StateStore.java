@@ -19,9 +19,11 @@ public class StateStore {
     private static final short STABLE = 1;
 
     private final JdbcClient jdbc;
+    private final LogStore logs;
 
-    StateStore(JdbcClient jdbc) {
+    StateStore(JdbcClient jdbc, LogStore logs) {
         this.jdbc = jdbc;
+        this.logs = logs;
     }
 
     @Transactional(readOnly = true)
@@ -102,6 +104,7 @@ public class StateStore {
                         record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
                         record.rejectMessage())
                 .update();
+        logs.append(canisterId, record.logs());
         return version;
     }
 
