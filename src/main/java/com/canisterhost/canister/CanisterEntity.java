@@ -36,6 +36,9 @@ class CanisterEntity {
     @Column(name = "stable_pages", insertable = false, updatable = false)
     private long stablePages;
 
+    @Column(name = "cycles", updatable = false)
+    private java.math.BigDecimal cycles;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     private String[] controllers;
 
@@ -47,8 +50,9 @@ class CanisterEntity {
 
     protected CanisterEntity() {}
 
-    CanisterEntity(String id, String controller, Instant now) {
+    CanisterEntity(String id, String controller, java.math.BigInteger cycles, Instant now) {
         this.id = id;
+        this.cycles = new java.math.BigDecimal(cycles);
         this.status = "running";
         this.controllers = new String[] {controller};
         this.createdAt = now;
@@ -74,7 +78,7 @@ class CanisterEntity {
     /** The status, with the bytes of memory pages stored for the canister (computed only for status). */
     CanisterStatus toStatus(long persistedBytes) {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, cycles.toBigIntegerExact().toString(), java.util.List.of(controllers), createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

@@ -37,6 +37,7 @@ public class CanisterManagement {
     private final Executor executor;
     private final SnapshotStore snapshots;
     private final int maxSnapshots;
+    private final java.math.BigInteger initialCycles;
     private final CanisterActivity activity;
     private final LogStore logs;
     private final TransactionTemplate transactions;
@@ -44,12 +45,14 @@ public class CanisterManagement {
 
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
+            @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
             CanisterActivity activity, LogStore logs, TransactionTemplate transactions) {
         this.canisters = canisters;
         this.modules = modules;
         this.executor = executor;
         this.snapshots = snapshots;
         this.maxSnapshots = maxSnapshots;
+        this.initialCycles = initialCycles;
         this.activity = activity;
         this.logs = logs;
         this.transactions = transactions;
@@ -68,7 +71,8 @@ public class CanisterManagement {
     @Transactional
     public CanisterStatus create(byte[] caller) {
         CanisterId id = CanisterId.fromIndex(canisters.nextIndex());
-        CanisterEntity canister = new CanisterEntity(id.toText(), new CanisterId(caller).toText(), clock.instant());
+        CanisterEntity canister = new CanisterEntity(id.toText(), new CanisterId(caller).toText(), initialCycles,
+                clock.instant());
         return status(canisters.saveAndFlush(canister));
     }
 

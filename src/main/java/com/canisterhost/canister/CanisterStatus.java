@@ -13,6 +13,7 @@ import java.util.List;
  * @param persistedBytes bytes of memory pages stored in PostgreSQL (all-zero pages are not stored)
  * @param stateVersion incremented by every committed install and update
  * @param instructionsTotal instructions executed by every committed install and update
+ * @param cycles the cycles balance, in decimal (a 128-bit number does not fit every JSON reader's numbers)
  */
 public record CanisterStatus(
         String id,
@@ -24,6 +25,7 @@ public record CanisterStatus(
         long persistedBytes,
         long stateVersion,
         long instructionsTotal,
+        String cycles,
         List<String> controllers,
         Instant createdAt,
         Instant updatedAt) {}

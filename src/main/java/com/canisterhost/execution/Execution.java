@@ -16,6 +16,7 @@ import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableImport;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ final class Execution {
     private byte[] certifiedData;
     private long globalTimer;
     private boolean timerChanged;
+    private BigInteger cycles;
     private final Instance instance;
     private Message current;
 
@@ -58,6 +60,7 @@ final class Execution {
                 canister.runtime.limits().maxStablePages());
         this.certifiedData = base.certifiedData();
         this.globalTimer = base.globalTimer();
+        this.cycles = base.cycles();
         this.instance = builder.build();
         base.globals().forEach((index, value) -> {
             GlobalInstance global = instance.global(index);
@@ -92,6 +95,9 @@ final class Execution {
         } finally {
             current = null;
         }
+        if (message.failure == null) {
+            SystemFunctions.discardCall(message); // a call still under construction is never performed
+        }
         long left = message.counter.getValue();
         message.instructions = left < 0 ? instructionLimit : instructionLimit - left;
         if (message.failure != null && !(message.failure instanceof CanisterTrap) && !isInterrupt(message.failure)) {
@@ -124,6 +130,15 @@ final class Execution {
         certifiedData = data;
     }
 
+    BigInteger cycles() {
+        return cycles;
+    }
+
+    /** Sets the cycles balance (burning, or cycles moved onto a call and back). */
+    void cycles(BigInteger balance) {
+        cycles = balance;
+    }
+
     /** Sets the global timer and returns the previous one. */
     long globalTimer(long timestamp) {
         long previous = globalTimer;
@@ -149,7 +164,8 @@ final class Execution {
                 memory == null ? Map.of() : memory.dirtyPages(), globals, replacesState, moduleHash,
                 moduleHash == null ? null : canister.module.profile().label(), stable.pages(), stable.dirtyPages(),
                 replacesStable, certifiedData,
-                timerChanged || replacesState ? globalTimer : null);
+                timerChanged || replacesState ? globalTimer : null,
+                cycles.equals(base.cycles()) ? null : cycles);
     }
 
     /** This execution's state, to publish as the canister's committed state once it is durable. */
@@ -157,7 +173,7 @@ final class Execution {
         Map<Integer, long[]> globals = change.replacesState() ? new HashMap<>() : new HashMap<>(base.globals());
         globals.putAll(change.globals());
         return new LiveCanister.Committed(memory == null ? com.canisterhost.state.CommittedHeap.empty()
-                : memory.toCommitted(), globals, newVersion, stable.toCommitted(), certifiedData, globalTimer);
+                : memory.toCommitted(), globals, newVersion, stable.toCommitted(), certifiedData, globalTimer, cycles);
     }
 
     /** Whether a failure is the wall-clock backstop's interrupt rather than the canister's own trap. */

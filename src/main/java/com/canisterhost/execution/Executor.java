@@ -84,10 +84,12 @@ public class Executor implements DisposableBean {
             CommittedState current = old == null ? stateStore.load(canisterId) : null;
             long version = old != null ? old.version() : current.version();
             long lastTime = old != null ? old.lastTime() : current.lastTime();
+            java.math.BigInteger cycles = old != null ? old.committed().cycles() : current.cycles();
             long time = Math.max(lastTime + 1, System.currentTimeMillis() * 1_000_000L);
             InstallRun run = new InstallRun(canisterId, caller, time, version);
             CommittedHeap stable = old != null ? old.committed().stable() : CommittedHeap.empty();
             Map<Integer, byte[]> preUpgradeStable = Map.of();
+            java.math.BigInteger afterPreUpgrade = cycles;
             if (old != null && old.module.exports("canister_pre_upgrade")) {
                 // pre_upgrade runs on the old code and sees the old version: its stable memory goes on, its heap not
                 Execution preUpgrade = old.begin();
@@ -97,10 +99,13 @@ public class Executor implements DisposableBean {
                 }
                 preUpgradeStable = preUpgrade.stable().dirtyPages();
                 stable = preUpgrade.stable().toCommitted();
+                afterPreUpgrade = preUpgrade.cycles(); // cycles it burned stay burned
             }
             // an upgrade keeps stable memory; install and reinstall start without
-            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable, time);
+            LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable, time,
+                    cycles);
             Execution execution = fresh.begin();
+            execution.cycles(afterPreUpgrade);
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
                 failed = run.step(execution, EntryPoint.START, new byte[0], version + 1);

@@ -5,6 +5,7 @@ import com.canisterhost.state.CommittedHeap;
 import com.canisterhost.state.CommittedState;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,7 +20,7 @@ final class LiveCanister {
 
     /** The committed state executions start from. */
     record Committed(CommittedHeap heap, Map<Integer, long[]> globals, long version, CommittedHeap stable,
-            byte[] certifiedData, long globalTimer) {}
+            byte[] certifiedData, long globalTimer, BigInteger cycles) {}
 
     /** What a live canister runs with: the System API, the module's machine factory, the execution limits. */
     record Runtime(SystemApi systemApi, Function<Instance, Machine> machines, ExecutionProperties limits) {}
@@ -43,16 +44,17 @@ final class LiveCanister {
      * {@code stable} memory (an upgrade) or starting with none.
      */
     static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version, CommittedHeap stable,
-            long lastTime) {
-        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0),
-                lastTime);
+            long lastTime, BigInteger cycles) {
+        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0,
+                cycles), lastTime);
     }
 
     /** The canister as last committed in PostgreSQL. */
     static LiveCanister restore(String id, ValidatedModule module, Runtime runtime, CommittedState state) {
         return new LiveCanister(id, module, runtime, new Committed(CommittedHeap.of(state.heapPages(),
                 state.pages()), new HashMap<>(state.globals()), state.version(),
-                CommittedHeap.of(state.stablePages(), state.stable()), state.certifiedData(), state.globalTimer()),
+                CommittedHeap.of(state.stablePages(), state.stable()), state.certifiedData(), state.globalTimer(),
+                state.cycles()),
                 state.lastTime());
     }
 

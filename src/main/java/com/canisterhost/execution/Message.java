@@ -34,6 +34,8 @@ final class Message {
     Execution execution;
     /** A call the canister is building with call_new (inter-canister calls are not performed yet). */
     boolean callUnderConstruction;
+    /** Cycles moved onto the call under construction (returned to the balance if it is not performed). */
+    java.math.BigInteger callCycles = java.math.BigInteger.ZERO;
     /** The method an ingress message targets, for {@code canister_inspect_message}; null otherwise. */
     String methodName;
     /** Whether {@code canister_inspect_message} accepted the message. */

@@ -2,6 +2,7 @@ package com.canisterhost.execution;
 
 import com.canisterhost.principal.CanisterId;
 import com.dylibso.chicory.runtime.Memory;
+import java.math.BigInteger;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -62,17 +63,26 @@ final class SystemFunctions {
         });
         api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(0));
 
-        // cycles: the balance is zero and nothing is ever attached to a call
-        api.define("msg_cycles_available128", U_RQ, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_available128"));
-        api.define("msg_cycles_accept128", U_RQ, (m, mem, a) -> u128(mem, m, a[2], "msg_cycles_accept128"));
-        api.define("cycles_burn128", I_G_U_T, (m, mem, a) -> u128(mem, m, a[2], "cycles_burn128"));
+        // cycles: a per-canister balance; ingress calls carry none, so there is never anything to accept, and
+        // cycles moved onto a call come back when the call is not performed (always, for now)
+        api.define("msg_cycles_available128", U_RQ, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_available128",
+                BigInteger.ZERO));
+        api.define("msg_cycles_accept128", U_RQ, (m, mem, a) -> u128(mem, m, a[2], "msg_cycles_accept128",
+                BigInteger.ZERO));
+        api.define("cycles_burn128", I_G_U_T, SystemFunctions::burn);
         api.define("canister_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
-                "canister_cycle_balance128"));
+                "canister_cycle_balance128", m.execution.cycles()));
         api.define("canister_liquid_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
-                "canister_liquid_cycle_balance128"));
+                "canister_liquid_cycle_balance128", m.execution.cycles()));
         api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(0));
         api.define("msg_cycles_accept", U_RQ, (m, mem, a) -> i64(0));
-        api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> i64(0));
+        api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> {
+            if (m.execution.cycles().bitLength() > 63) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.canister_cycle_balance: the balance does "
+                        + "not fit in 64 bits; use canister_cycle_balance128");
+            }
+            return i64(m.execution.cycles().longValueExact());
+        });
 
         api.define("canister_self_size", SystemApi.ANY, (m, mem, a) -> i32(self(m).length));
         api.define("canister_self_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("canister_self_copy",
@@ -108,20 +118,20 @@ final class SystemFunctions {
         });
         api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> building(m,
                 "call_with_best_effort_response"));
-        api.define("call_cycles_add128", U_T, (m, mem, a) -> building(m, "call_cycles_add128"));
-        api.define("call_cycles_add", U_T, (m, mem, a) -> building(m, "call_cycles_add"));
+        api.define("call_cycles_add128", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add128", u128(a[0], a[1])));
+        api.define("call_cycles_add", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add", u128(0, a[0])));
         api.define("call_perform", U_CQ_T, (m, mem, a) -> {
             building(m, "call_perform");
-            m.callUnderConstruction = false;
+            discardCall(m); // not performed: the cycles on it come back
             return i32(2);
         });
 
         // costs in cycles: nothing is charged here, so everything costs zero; there are no threshold keys
-        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call"));
+        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call", BigInteger.ZERO));
         api.define("cost_create_canister", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[0],
-                "cost_create_canister"));
+                "cost_create_canister", BigInteger.ZERO));
         api.define("cost_http_request", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2],
-                "cost_http_request"));
+                "cost_http_request", BigInteger.ZERO));
         for (String signing : new String[] {"cost_sign_with_ecdsa", "cost_sign_with_schnorr",
             "cost_vetkd_derive_key"}) {
             api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
@@ -175,8 +185,42 @@ final class SystemFunctions {
     private static long[] callNew(Message message, Memory memory, long[] args) {
         SystemApi.read("call_new", message, memory, args[0], args[1]); // callee
         SystemApi.read("call_new", message, memory, args[2], args[3]); // method name
+        discardCall(message); // an unfinished call is dropped, its cycles returned
         message.callUnderConstruction = true;
         return null;
+    }
+
+    /** Drops the call under construction, if any, and returns the cycles moved onto it to the balance. */
+    static void discardCall(Message message) {
+        message.callUnderConstruction = false;
+        if (message.callCycles.signum() > 0) {
+            message.execution.cycles(message.execution.cycles().add(message.callCycles));
+            message.callCycles = BigInteger.ZERO;
+        }
+    }
+
+    private static long[] addCycles(Message message, String function, BigInteger amount) {
+        building(message, function);
+        BigInteger balance = message.execution.cycles();
+        if (amount.compareTo(balance) > 0) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": " + amount
+                    + " cycles is more than the balance of " + balance);
+        }
+        message.execution.cycles(balance.subtract(amount));
+        message.callCycles = message.callCycles.add(amount);
+        return null;
+    }
+
+    private static long[] burn(Message message, Memory memory, long[] args) {
+        BigInteger balance = message.execution.cycles();
+        BigInteger burned = u128(args[0], args[1]).min(balance);
+        message.execution.cycles(balance.subtract(burned));
+        return u128(memory, message, args[2], "cycles_burn128", burned);
+    }
+
+    /** The unsigned 128-bit number {@code high * 2^64 + low}. */
+    private static BigInteger u128(long high, long low) {
+        return new BigInteger(Long.toUnsignedString(high)).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(low)));
     }
 
     private static long[] building(Message message, String function) {
@@ -192,11 +236,16 @@ final class SystemFunctions {
                 + "environment variables");
     }
 
-    /** Writes a zero 128-bit little-endian amount of cycles at {@code dst}. */
-    private static long[] u128(Memory memory, Message message, long dst, String function) {
+    /** Writes a 128-bit little-endian amount of cycles at {@code dst}. */
+    private static long[] u128(Memory memory, Message message, long dst, String function, BigInteger amount) {
         long address = Integer.toUnsignedLong((int) dst);
         SystemApi.checkRange(function, memory, address, 16);
-        memory.write((int) address, new byte[16], 0, 16);
+        byte[] bytes = new byte[16];
+        byte[] big = amount.toByteArray(); // big-endian, maybe with a sign byte
+        for (int i = 0; i < Math.min(16, big.length); i++) {
+            bytes[i] = big[big.length - 1 - i];
+        }
+        memory.write((int) address, bytes, 0, 16);
         return null;
     }
 

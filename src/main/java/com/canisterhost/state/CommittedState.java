@@ -16,8 +16,9 @@ import java.util.Map;
  * @param certifiedData what the canister last passed to {@code certified_data_set}
  * @param globalTimer the time the global timer is set to, 0 if none
  * @param lastTime the latest {@code ic0.time} a committed execution saw
+ * @param cycles the cycles balance
  */
 public record CommittedState(
         long version, byte[] moduleHash, String profile, int heapPages, Map<Integer, byte[]> pages, Map<Integer, long[]> globals,
         int stablePages, Map<Integer, byte[]> stable, byte[] certifiedData, long globalTimer,
-        long lastTime) {}
+        long lastTime, java.math.BigInteger cycles) {}

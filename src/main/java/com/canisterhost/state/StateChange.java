@@ -16,6 +16,7 @@ import java.util.Map;
  * @param replacesStable true when stable memory starts over (install, reinstall; not upgrade)
  * @param certifiedData the new certified data, or null if unchanged
  * @param globalTimer the new global timer, or null if unchanged
+ * @param cycles the new cycles balance, or null if unchanged
  */
 public record StateChange(
         int heapPages,
@@ -28,7 +29,8 @@ public record StateChange(
         Map<Integer, byte[]> stableDirty,
         boolean replacesStable,
         byte[] certifiedData,
-        Long globalTimer) {
+        Long globalTimer,
+        java.math.BigInteger cycles) {
 
     /**
      * This change on top of earlier, uncommitted stable memory changes (an upgrade's pre_upgrade writes stable
@@ -41,6 +43,6 @@ public record StateChange(
         Map<Integer, byte[]> merged = new java.util.HashMap<>(earlier);
         merged.putAll(stableDirty);
         return new StateChange(heapPages, dirtyPages, globals, replacesState, moduleHash, profile, stablePages,
-                merged, replacesStable, certifiedData, globalTimer);
+                merged, replacesStable, certifiedData, globalTimer, cycles);
     }
 }

@@ -29,13 +29,14 @@ public class StateStore {
     @Transactional(readOnly = true)
     public CommittedState load(String canisterId) {
         record Row(long version, byte[] moduleHash, String profile, int heapPages, int stablePages,
-                byte[] certifiedData, long globalTimer, long lastTime) {}
+                byte[] certifiedData, long globalTimer, long lastTime, java.math.BigInteger cycles) {}
         Row row = jdbc.sql("""
                         SELECT state_version, module_hash, profile, heap_pages, stable_pages, certified_data,
-                               global_timer, last_time FROM canisters WHERE id = ?""")
+                               global_timer, last_time, cycles FROM canisters WHERE id = ?""")
                 .param(canisterId)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5), rs.getBytes(6), rs.getLong(7), rs.getLong(8)))
+                        rs.getInt(5), rs.getBytes(6), rs.getLong(7), rs.getLong(8),
+                        rs.getBigDecimal(9).toBigIntegerExact()))
                 .single();
         Map<Integer, byte[]> pages = new HashMap<>();
         Map<Integer, byte[]> stable = new HashMap<>();
@@ -51,7 +52,7 @@ public class StateStore {
                     globals.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3)});
                 });
         return new CommittedState(row.version(), row.moduleHash(), row.profile(), row.heapPages(), pages, globals,
-                row.stablePages(), stable, row.certifiedData(), row.globalTimer(), row.lastTime());
+                row.stablePages(), stable, row.certifiedData(), row.globalTimer(), row.lastTime(), row.cycles());
     }
 
     /**
@@ -67,11 +68,12 @@ public class StateStore {
                         UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
                                certified_data = COALESCE(?, certified_data),
                                global_timer = COALESCE(?, global_timer), last_time = GREATEST(last_time, ?),
+                               cycles = COALESCE(?, cycles),
                                module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
                                instructions_total = instructions_total + ?, updated_at = now()
                          WHERE id = ? AND state_version = ?""")
                 .params(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
-                        record.timeNanos(),
+                        record.timeNanos(), change.cycles() == null ? null : new java.math.BigDecimal(change.cycles()),
                         change.moduleHash(), change.profile(), record.instructions(),
                         canisterId, expectedVersion)
                 .update();
