@@ -8,8 +8,13 @@ import org.springframework.util.unit.DataSize;
 /**
  * How canister code runs.
  *
- * @param workers execution threads (0: one per core)
+ * @param workers executions that run at once (0: one per core)
+ * @param maxThreads worker threads in all: an execution past {@code timeSlice} frees its slot for another thread,
+ *     up to this many (0: four per worker)
+ * @param timeSlice how long an execution holds a worker slot before it runs on alongside the others
  * @param queueCapacity executions waiting for a worker before calls are refused with 503
+ * @param canisterQueueCapacity updates (and, separately, queries) one canister may have waiting before 503
+ * @param queriesPerCanister queries of one canister that run at once (0: as many as workers)
  * @param workerStackSize stack of each worker thread; Chicory's interpreter recurses on the Java stack
  * @param wallClockLimit non-deterministic safety net: an execution running longer is interrupted
  * @param maxReplySize cap on a reply ({@code msg_reply_data_append} traps past it)
@@ -26,7 +31,11 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
         @DefaultValue("0") int workers,
+        @DefaultValue("0") int maxThreads,
+        @DefaultValue("50ms") Duration timeSlice,
         @DefaultValue("1000") int queueCapacity,
+        @DefaultValue("100") int canisterQueueCapacity,
+        @DefaultValue("0") int queriesPerCanister,
         @DefaultValue("512MB") DataSize workerStackSize,
         @DefaultValue("30s") Duration wallClockLimit,
         @DefaultValue("2MB") DataSize maxReplySize,
@@ -49,5 +58,13 @@ public record ExecutionProperties(
 
     int workerCount() {
         return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+
+    int threadCount() {
+        return maxThreads > 0 ? Math.max(maxThreads, workerCount()) : 4 * workerCount();
+    }
+
+    int queryConcurrency() {
+        return queriesPerCanister > 0 ? queriesPerCanister : workerCount();
     }
 }

@@ -13,17 +13,11 @@ import com.canisterhost.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,8 +44,7 @@ public class Executor implements DisposableBean {
     private final LiveCanisters live;
     private final LogStore logs;
     private final CanisterActivity activity;
-    private final Map<String, Object> canisterLocks = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor workers;
+    private final WorkerPool workers;
     private final ScheduledExecutorService watchdog;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
@@ -64,16 +57,14 @@ public class Executor implements DisposableBean {
         this.transactions = transactions;
         this.properties = properties;
         this.live = new LiveCanisters(properties.liveMemoryBudget().toBytes());
-        AtomicInteger counter = new AtomicInteger();
-        long stack = properties.workerStackSize().toBytes();
-        this.workers = new ThreadPoolExecutor(properties.workerCount(), properties.workerCount(), 0,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(properties.queueCapacity()),
-                task -> new Thread(null, task, "canister-worker-" + counter.incrementAndGet(), stack));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "canister-watchdog");
             thread.setDaemon(true);
             return thread;
         });
+        this.workers = new WorkerPool(properties.workerCount(), properties.threadCount(), properties.queueCapacity(),
+                properties.canisterQueueCapacity(), properties.queryConcurrency(), properties.timeSlice().toMillis(),
+                properties.workerStackSize().toBytes(), watchdog);
     }
 
     /** Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds. */
@@ -313,7 +304,6 @@ public class Executor implements DisposableBean {
     /** Forgets the in-memory copy of a canister (after it was deleted). */
     public void evict(String canisterId) {
         live.remove(canisterId);
-        canisterLocks.remove(canisterId);
     }
 
     /**
@@ -440,23 +430,10 @@ public class Executor implements DisposableBean {
         });
     }
 
-    /** Runs {@code task} on a worker; {@code exclusive} tasks (installs, updates) hold the canister's lock. */
+    /** Runs {@code task} on a worker; {@code exclusive} tasks (installs, updates) run one at a time per canister. */
     private <T> T onWorker(String canisterId, boolean exclusive, Callable<T> task) {
-        Future<T> future;
         try {
-            future = workers.submit(() -> {
-                if (!exclusive) {
-                    return task.call();
-                }
-                synchronized (canisterLocks.computeIfAbsent(canisterId, id -> new Object())) {
-                    return task.call();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new ExecutorOverloadedException();
-        }
-        try {
-            return future.get();
+            return workers.submit(canisterId, exclusive, task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for canister " + canisterId, e);
@@ -464,15 +441,26 @@ public class Executor implements DisposableBean {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** Executions waiting for a worker, and running. */
+    public int queuedExecutions() {
+        return workers.queued();
+    }
+
+    public int runningExecutions() {
+        return workers.running();
     }
 
     /** Lets running executions finish (graceful shutdown), then stops the workers. */
     @Override
     public void destroy() throws InterruptedException {
-        workers.shutdown();
-        workers.awaitTermination(properties.wallClockLimit().toSeconds() + 5, TimeUnit.SECONDS);
+        workers.close(properties.wallClockLimit().toMillis() + 5_000);
         watchdog.shutdownNow();
     }
 }

@@ -1,9 +1,9 @@
 package com.canisterhost.execution;
 
-/** Every worker is busy and the wait queue is full: the call was not run; retrying later may succeed. */
+/** A queue is full (or the service is shutting down): the call was not run; retrying later may succeed. */
 public class ExecutorOverloadedException extends RuntimeException {
 
-    ExecutorOverloadedException() {
-        super("all execution workers are busy and the queue is full; retry later");
+    ExecutorOverloadedException(String message) {
+        super(message);
     }
 }

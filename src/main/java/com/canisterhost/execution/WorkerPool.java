@@ -1,0 +1,243 @@
+package com.canisterhost.execution;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The execution workers, scheduled fairly across canisters.
+ *
+ * <p>Each canister has two lanes: one for updates and everything else that changes its state (one at a time, in
+ * arrival order) and one for queries (several at once). Lanes with work wait in one round-robin line; a worker
+ * takes one job from the lane at the head and puts the lane back at the tail, so a canister with thousands of
+ * queued calls gets one turn per round like every other.
+ *
+ * <p>{@code workers} executions run at once. One that runs past the time slice stops counting against them and
+ * another thread takes the next job, up to {@code maxThreads}: a few canisters spinning at their instruction
+ * limit leave the others their share of the machine (the IC gets the same effect from deterministic time
+ * slicing, which Chicory cannot do).
+ *
+ * <p>Queues are bounded per lane and in all; a full queue refuses the job at once.
+ */
+final class WorkerPool {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final Condition drained = lock.newCondition();
+    private final ArrayDeque<Lane> line = new ArrayDeque<>();
+    private final Map<String, Lane[]> lanes = new HashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService timer;
+    private final int workers;
+    private final int queueCapacity;
+    private final int canisterQueueCapacity;
+    private final int queriesPerCanister;
+    private final long sliceMillis;
+    private int queued;
+    private int running;
+    private int demoted;
+    private boolean closing;
+    private boolean stopped;
+
+    private final class Lane {
+        final String canisterId;
+        final int limit;
+        final ArrayDeque<Job<?>> jobs = new ArrayDeque<>();
+        int running;
+        boolean inLine;
+
+        Lane(String canisterId, int limit) {
+            this.canisterId = canisterId;
+            this.limit = limit;
+        }
+
+        boolean ready() {
+            return !jobs.isEmpty() && running < limit;
+        }
+    }
+
+    private record Job<T>(Lane lane, Callable<T> task, CompletableFuture<T> result, boolean[] demoted) {}
+
+    WorkerPool(int workers, int maxThreads, int queueCapacity, int canisterQueueCapacity, int queriesPerCanister,
+            long sliceMillis, long stackSize, ScheduledExecutorService timer) {
+        this.workers = workers;
+        this.queueCapacity = queueCapacity;
+        this.canisterQueueCapacity = canisterQueueCapacity;
+        this.queriesPerCanister = queriesPerCanister;
+        this.sliceMillis = sliceMillis;
+        this.timer = timer;
+        for (int i = 0; i < Math.max(workers, maxThreads); i++) {
+            Thread thread = new Thread(null, this::work, "canister-worker-" + (i + 1), stackSize);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /**
+     * Queues {@code task} in the canister's update lane ({@code exclusive}) or query lane.
+     *
+     * @throws ExecutorOverloadedException at once if a queue is full or the pool is closing
+     */
+    <T> CompletableFuture<T> submit(String canisterId, boolean exclusive, Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closing) {
+                throw new ExecutorOverloadedException("the service is shutting down and accepts no new executions");
+            }
+            if (queued >= queueCapacity) {
+                throw new ExecutorOverloadedException("the execution queue is full (" + queueCapacity
+                        + " waiting); retry later");
+            }
+            Lane lane = lanes.computeIfAbsent(canisterId, id -> new Lane[] {new Lane(id, 1),
+                new Lane(id, queriesPerCanister)})[exclusive ? 0 : 1];
+            if (lane.jobs.size() >= canisterQueueCapacity) {
+                throw new ExecutorOverloadedException("canister " + canisterId + " has " + canisterQueueCapacity
+                        + " " + (exclusive ? "updates" : "queries") + " waiting; retry later");
+            }
+            lane.jobs.add(new Job<>(lane, task, result, new boolean[1]));
+            queued++;
+            enterLine(lane);
+            workAvailable.signal();
+        } finally {
+            lock.unlock();
+        }
+        return result;
+    }
+
+    /** Executions waiting for a worker. */
+    int queued() {
+        lock.lock();
+        try {
+            return queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Executions running now. */
+    int running() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new jobs, lets the queued and running ones finish (up to {@code timeoutMillis}), then stops. */
+    void close(long timeoutMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            closing = true;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (queued + running > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                drained.awaitNanos(left);
+            }
+            stopped = true;
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        threads.forEach(Thread::interrupt);
+    }
+
+    private void work() {
+        while (true) {
+            Job<?> job;
+            lock.lock();
+            try {
+                while (!stopped && (line.isEmpty() || running - demoted >= workers)) {
+                    workAvailable.awaitUninterruptibly();
+                }
+                if (stopped) {
+                    return;
+                }
+                Lane lane = line.poll();
+                lane.inLine = false;
+                job = lane.jobs.poll();
+                lane.running++;
+                queued--;
+                running++;
+                enterLine(lane); // back at the tail if it has more it may run now
+            } finally {
+                lock.unlock();
+            }
+            run(job);
+        }
+    }
+
+    private <T> void run(Job<T> job) {
+        ScheduledFuture<?> slice = timer.schedule(() -> demote(job), sliceMillis, TimeUnit.MILLISECONDS);
+        try {
+            job.result().complete(job.task().call());
+        } catch (Throwable e) {
+            job.result().completeExceptionally(e);
+        } finally {
+            slice.cancel(false);
+            Thread.interrupted(); // a wall-clock alarm must not leak into the next job
+            lock.lock();
+            try {
+                Lane lane = job.lane();
+                lane.running--;
+                running--;
+                if (job.demoted()[0]) {
+                    demoted--;
+                }
+                enterLine(lane);
+                if (!lane.ready() && lane.running == 0 && lane.jobs.isEmpty()) {
+                    forgetIfIdle(lane.canisterId);
+                }
+                workAvailable.signal();
+                if (queued + running == 0) {
+                    drained.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A job past its slice no longer holds a worker slot: another thread may start the next job. */
+    private void demote(Job<?> job) {
+        lock.lock();
+        try {
+            if (!job.result().isDone() && !job.demoted()[0]) {
+                job.demoted()[0] = true;
+                demoted++;
+                workAvailable.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void enterLine(Lane lane) {
+        if (!lane.inLine && lane.ready()) {
+            lane.inLine = true;
+            line.add(lane);
+        }
+    }
+
+    private void forgetIfIdle(String canisterId) {
+        Lane[] both = lanes.get(canisterId);
+        if (both != null && both[0].jobs.isEmpty() && both[0].running == 0 && both[1].jobs.isEmpty()
+                && both[1].running == 0) {
+            lanes.remove(canisterId);
+        }
+    }
+}

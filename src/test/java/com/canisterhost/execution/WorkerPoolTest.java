@@ -1,0 +1,119 @@
+package com.canisterhost.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Ordering, fairness, backpressure and time slices of the worker pool, with plain Java tasks. */
+class WorkerPoolTest {
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private WorkerPool pool;
+
+    @AfterEach
+    void close() throws InterruptedException {
+        pool.close(5_000);
+        timer.shutdownNow();
+    }
+
+    private WorkerPool pool(int workers, int maxThreads, int queue, int perCanister, long sliceMillis) {
+        pool = new WorkerPool(workers, maxThreads, queue, perCanister, 4, sliceMillis, 1 << 20, timer);
+        return pool;
+    }
+
+    @Test
+    void updatesOfOneCanisterRunOneAtATimeInArrivalOrder() throws Exception {
+        pool(2, 2, 1000, 1000, 10_000);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inside = new AtomicInteger();
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            results.add(pool.submit("a", true, () -> {
+                assertThat(inside.incrementAndGet()).isEqualTo(1);
+                order.add(n);
+                inside.decrementAndGet();
+                return n;
+            }));
+        }
+        for (CompletableFuture<Integer> result : results) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(order).hasSize(200).isSorted();
+    }
+
+    @Test
+    void aCanisterWithAThousandQueuedCallsDoesNotStarveAnother() throws Exception {
+        pool(1, 1, 5000, 5000, 10_000);
+        CountDownLatch gate = new CountDownLatch(1);
+        pool.submit("busy", true, () -> gate.await(10, TimeUnit.SECONDS)); // holds the only worker
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 1000; i++) {
+            pool.submit("busy", false, () -> order.add("busy"));
+        }
+        CompletableFuture<Boolean> other = pool.submit("other", false, () -> order.add("other"));
+        gate.countDown();
+        other.get(10, TimeUnit.SECONDS);
+        // round robin: the other canister's call runs within the first two turns, not after 1000
+        assertThat(order.indexOf("other")).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnce() throws Exception {
+        pool(1, 1, 3, 2, 10_000);
+        CountDownLatch gate = new CountDownLatch(1);
+        pool.submit("a", true, () -> gate.await(10, TimeUnit.SECONDS));
+        pool.submit("a", true, () -> 1);
+        pool.submit("a", true, () -> 2);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> pool.submit("a", true, () -> 3)).isInstanceOf(ExecutorOverloadedException.class)
+                .hasMessageContaining("canister a has 2 updates waiting");
+        pool.submit("b", true, () -> 4); // the global queue (3) still has room
+        assertThatThrownBy(() -> pool.submit("c", false, () -> 5)).isInstanceOf(ExecutorOverloadedException.class)
+                .hasMessageContaining("queue is full");
+        assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(1));
+        gate.countDown();
+    }
+
+    @Test
+    void aLongExecutionFreesItsSlotAfterTheTimeSlice() throws Exception {
+        pool(1, 3, 100, 100, 20);
+        CountDownLatch gate = new CountDownLatch(1);
+        CompletableFuture<Boolean> spinning = pool.submit("spinner", true, () -> gate.await(10, TimeUnit.SECONDS));
+        // with one worker slot, this only runs because the spinner was demoted after its slice
+        assertThat(pool.submit("other", true, () -> "ran").get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+        assertThat(spinning).isNotDone();
+        gate.countDown();
+        assertThat(spinning.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void closingFinishesQueuedWorkAndRefusesNew() throws Exception {
+        pool(1, 1, 100, 100, 10_000);
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            results.add(pool.submit("a", true, () -> {
+                Thread.sleep(10);
+                return n;
+            }));
+        }
+        pool.close(5_000);
+        for (CompletableFuture<Integer> result : results) {
+            assertThat(result).isCompleted();
+        }
+        assertThatThrownBy(() -> pool.submit("a", true, () -> 1)).isInstanceOf(ExecutorOverloadedException.class)
+                .hasMessageContaining("shutting down");
+    }
+}
