@@ -45,13 +45,16 @@ class GeneratedClientTest extends EndToEndTest {
         assertThat(installed.getStateVersion()).isEqualTo(1);
         assertThat(installed.getProfile()).isEqualTo(CanisterStatus.ProfileEnum.STRICT);
 
-        CallReply update = api.callUpdate(created.getId(), "inc", new CallRequest());
+        CallReply update = api.callUpdate(created.getId(), "inc", null, null, new CallRequest());
         assertThat(update.getStatus()).isEqualTo(CallReply.StatusEnum.REPLIED);
         assertThat(u64(update.getReply())).isEqualTo(11);
         assertThat(update.getStateVersion()).isEqualTo(2);
 
-        CallReply added = api.callUpdate(created.getId(), "add", new CallRequest().arg(u64(4)));
+        CallReply added = api.callUpdate(created.getId(), "add", "add-4", null, new CallRequest().arg(u64(4)));
         assertThat(u64(added.getReply())).isEqualTo(15);
+        // a retry under the same Idempotency-Key gets the same reply and adds nothing
+        CallReply retried = api.callUpdate(created.getId(), "add", "add-4", null, new CallRequest().arg(u64(4)));
+        assertThat(retried).isEqualTo(added);
 
         CallReply query = api.callQuery(created.getId(), "get", new CallRequest());
         assertThat(u64(query.getReply())).isEqualTo(15);
@@ -61,7 +64,7 @@ class GeneratedClientTest extends EndToEndTest {
         assertThat(api.listCanisters().getCanisters()).extracting(CanisterStatus::getId).contains(created.getId());
 
         ApiException trapped = catchThrowableOfType(ApiException.class,
-                () -> api.callUpdate(created.getId(), "inc_then_trap", new CallRequest()));
+                () -> api.callUpdate(created.getId(), "inc_then_trap", null, null, new CallRequest()));
         assertThat(trapped.getCode()).isEqualTo(422);
         assertThat(trapped.getResponseBody()).contains("canister-trapped");
     }

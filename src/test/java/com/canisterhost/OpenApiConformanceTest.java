@@ -82,6 +82,12 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("POST", base + "/snapshots/" + snapshot + "/load", null, NO_BODY, 404);
 
         check("GET", base + "/logs", null, NO_BODY, 200);
+        check("POST", base + "/update/inc", "application/json", "{}", 200, "Idempotency-Key", "conformance-1");
+        check("POST", base + "/update/add", "application/json", arg, 409, "Idempotency-Key", "conformance-1");
+        String call = check("POST", base + "/update/inc", "application/json", "{}", 202, "Prefer", "respond-async")
+                .headers().firstValue("Location").orElseThrow();
+        check("GET", call, null, NO_BODY, 200);
+        check("GET", "/v1/calls/00000000-0000-0000-0000-000000000000", null, NO_BODY, 404);
         String system = check("POST", "/v1/canisters", null, NO_BODY, 201).json().get("id").asText();
         check("PUT", "/v1/canisters/" + system + "/module", "application/wasm", wasm("system"), 200);
         check("POST", "/v1/canisters/" + system + "/update/print", "application/json", "{}", 200);
@@ -97,7 +103,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(38);
+        assertThat(checked).isEqualTo(43);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

@@ -1,5 +1,7 @@
 package com.canisterhost.api;
 
+import com.canisterhost.call.Calls;
+import com.canisterhost.call.TrackedCall;
 import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.canister.CanisterStatus;
 import com.canisterhost.execution.CallOutcome;
@@ -39,10 +41,12 @@ class CanisterController {
     private static final String WASM = "application/wasm";
 
     private final CanisterManagement canisters;
+    private final Calls calls;
     private final ApiProperties limits;
 
-    CanisterController(CanisterManagement canisters, ApiProperties limits) {
+    CanisterController(CanisterManagement canisters, Calls calls, ApiProperties limits) {
         this.canisters = canisters;
+        this.calls = calls;
         this.limits = limits;
     }
 
@@ -90,17 +94,34 @@ class CanisterController {
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Object> updateRaw(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request)
+            @RequestHeader(name = "Accept", required = false) String accept,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            @RequestHeader(name = "Prefer", required = false) String prefer, HttpServletRequest request)
             throws IOException {
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return respond(canisters.update(id, method, arg, CanisterManagement.ANONYMOUS), accept);
+        return update(id, method, arg, key, prefer, accept);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> updateJson(@PathVariable String id, @PathVariable String method,
             @RequestHeader(name = "Accept", required = false) String accept,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            @RequestHeader(name = "Prefer", required = false) String prefer,
             @RequestBody(required = false) CallRequest body) {
-        return respond(canisters.update(id, method, decodeArg(body), CanisterManagement.ANONYMOUS), accept);
+        return update(id, method, decodeArg(body), key, prefer, accept);
+    }
+
+    private ResponseEntity<Object> update(String id, String method, byte[] arg, String key, String prefer,
+            String accept) {
+        String idempotencyKey = Requests.idempotencyKey(key);
+        if (Requests.prefersAsync(prefer)) {
+            TrackedCall call = calls.submit(id, method, arg, CanisterManagement.ANONYMOUS, idempotencyKey);
+            return ResponseEntity.accepted()
+                    .location(URI.create("/v1/calls/" + call.callId()))
+                    .header("Preference-Applied", "respond-async")
+                    .body(CallController.view(call));
+        }
+        return respond(calls.update(id, method, arg, CanisterManagement.ANONYMOUS, idempotencyKey), accept);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -207,7 +228,7 @@ class CanisterController {
         return arg;
     }
 
-    private static ResponseEntity<Object> respond(CallOutcome outcome, String accept) {
+    static ResponseEntity<Object> respond(CallOutcome outcome, String accept) {
         if (outcome instanceof CallOutcome.Rejected rejected) {
             return rejection(rejected);
         }
@@ -225,7 +246,7 @@ class CanisterController {
                         replied.instructions(), replied.stateVersion()));
     }
 
-    private static ResponseEntity<Object> rejection(CallOutcome.Rejected rejected) {
+    static ResponseEntity<Object> rejection(CallOutcome.Rejected rejected) {
         String kind = switch (rejected.kind()) {
             case METHOD_NOT_FOUND -> "method-not-found";
             case CANISTER_REJECT -> "canister-rejected";
@@ -234,10 +255,12 @@ class CanisterController {
             case DID_NOT_REPLY -> "canister-did-not-reply";
             case INSTRUCTION_LIMIT -> "instruction-limit-exceeded";
             case TIMEOUT -> "execution-timeout";
+            case NOT_APPLIED -> "call-not-applied";
         };
         HttpStatus status = switch (rejected.kind()) {
             case METHOD_NOT_FOUND -> HttpStatus.NOT_FOUND;
             case MESSAGE_REFUSED -> HttpStatus.FORBIDDEN;
+            case NOT_APPLIED -> HttpStatus.SERVICE_UNAVAILABLE;
             default -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         String title = switch (rejected.kind()) {
@@ -247,6 +270,7 @@ class CanisterController {
             case DID_NOT_REPLY -> "Canister did not reply";
             case INSTRUCTION_LIMIT -> "Instruction limit exceeded";
             case TIMEOUT -> "Execution timed out";
+            case NOT_APPLIED -> "Call not applied";
             default -> "Canister trapped";
         };
         ProblemDetail problem = Problems.problem(status, kind, title, rejected.message());

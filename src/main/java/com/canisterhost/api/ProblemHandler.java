@@ -1,5 +1,6 @@
 package com.canisterhost.api;
 
+import com.canisterhost.call.CallConflictException;
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
 import com.canisterhost.canister.SnapshotNotFoundException;
@@ -73,6 +74,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> invalidRequest(InvalidRequestException e) {
         return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                 e.getMessage()));
+    }
+
+    @ExceptionHandler(CallNotFoundException.class)
+    ResponseEntity<Object> callNotFound(CallNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "call-not-found", "Call not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(CallConflictException.class)
+    ResponseEntity<Object> callConflict(CallConflictException e) {
+        return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "idempotency-conflict",
+                "Idempotency key conflict", e.getMessage()));
     }
 
     @ExceptionHandler(ExecutorOverloadedException.class)

@@ -15,6 +15,8 @@ import com.canisterhost.state.SnapshotStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.event.EventListener;
@@ -111,6 +113,29 @@ public class CanisterManagement {
     /** An update call: commits what the method changed if it replied or rejected. */
     public CallOutcome update(String id, String method, byte[] arg, byte[] caller) {
         return admitted(id, canisterId -> executor.update(canisterId, method, arg, caller));
+    }
+
+    /**
+     * Queues an update call and returns at once (refusing it now if the canister cannot take it); the call counts
+     * as in flight until it completes. {@code callId} names a tracked call whose outcome the commit records.
+     */
+    public CompletableFuture<CallOutcome> submitUpdate(String id, String method, byte[] arg, byte[] caller,
+            UUID callId) {
+        String canisterId = find(id).id();
+        activity.enter(canisterId);
+        try {
+            callable(canisterId);
+            return executor.submitUpdate(canisterId, method, arg, caller, callId)
+                    .whenComplete((outcome, failure) -> activity.leave(canisterId));
+        } catch (RuntimeException e) {
+            activity.leave(canisterId);
+            throw e;
+        }
+    }
+
+    /** The canonical id of an existing canister. */
+    public String canonicalId(String id) {
+        return find(id).id();
     }
 
     /** A query call: sees the last committed state and never persists anything. */

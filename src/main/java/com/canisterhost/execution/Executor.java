@@ -13,7 +13,9 @@ import com.canisterhost.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -158,7 +160,16 @@ public class Executor implements DisposableBean {
      * canister exports {@code canister_inspect_message}, it decides first whether the call is accepted.
      */
     public CallOutcome update(String canisterId, String method, byte[] arg, byte[] caller) {
-        return onWorker(canisterId, true, () -> {
+        return await(canisterId, submitUpdate(canisterId, method, arg, caller, null));
+    }
+
+    /**
+     * Queues an update call and returns at once; {@code callId}, if not null, names the tracked call whose
+     * outcome the commit records (in the same transaction).
+     */
+    public CompletableFuture<CallOutcome> submitUpdate(String canisterId, String method, byte[] arg, byte[] caller,
+            UUID callId) {
+        return workers.submit(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
                 return query(canister, method, arg, caller);
@@ -182,7 +193,7 @@ public class Executor implements DisposableBean {
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                     replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
-                    message.instructions, time, message.prints);
+                    message.instructions, time, message.prints, callId);
             long newVersion = commit(canister, execution, record);
             return replied
                     ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
@@ -432,8 +443,12 @@ public class Executor implements DisposableBean {
 
     /** Runs {@code task} on a worker; {@code exclusive} tasks (installs, updates) run one at a time per canister. */
     private <T> T onWorker(String canisterId, boolean exclusive, Callable<T> task) {
+        return await(canisterId, workers.submit(canisterId, exclusive, task));
+    }
+
+    private static <T> T await(String canisterId, CompletableFuture<T> result) {
         try {
-            return workers.submit(canisterId, exclusive, task).get();
+            return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for canister " + canisterId, e);

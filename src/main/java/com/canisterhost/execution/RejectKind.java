@@ -19,7 +19,9 @@ public enum RejectKind {
     /** The method returned without replying or rejecting. */
     DID_NOT_REPLY(5, "IC0506"),
     /** The wall-clock backstop interrupted the execution. */
-    TIMEOUT(5, null);
+    TIMEOUT(5, null),
+    /** The service stopped before a tracked call ran: it was not applied, and may be retried (SYS_TRANSIENT). */
+    NOT_APPLIED(2, null);
 
     private final int rejectCode;
     private final String errorCode;

@@ -12,9 +12,17 @@ package com.canisterhost.state;
  * @param instructions instructions the execution used
  * @param timeNanos the {@code ic0.time} of the execution
  * @param logs what the execution printed, appended to the canister's log with the commit
+ * @param callId the tracked call (idempotent or asynchronous) whose outcome this commit completes, or null
  */
 public record CallRecord(
         String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage,
         long instructions,
         long timeNanos,
-        java.util.List<LogEntry> logs) {}
+        java.util.List<LogEntry> logs,
+        java.util.UUID callId) {
+
+    public CallRecord(String kind, String method, byte[] caller, byte[] reply, Integer rejectCode,
+            String rejectMessage, long instructions, long timeNanos, java.util.List<LogEntry> logs) {
+        this(kind, method, caller, reply, rejectCode, rejectMessage, instructions, timeNanos, logs, null);
+    }
+}

@@ -107,6 +107,16 @@ public class StateStore {
                         record.rejectMessage())
                 .update();
         logs.append(canisterId, record.logs());
+        if (record.callId() != null) {
+            jdbc.sql("""
+                            UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?,
+                                   instructions = ?, state_version = ?, completed_at = now()
+                             WHERE call_id = ? AND status = 'pending'""")
+                    .params(record.reply() != null ? "replied" : "rejected", record.reply(),
+                            record.reply() != null ? null : "CANISTER_REJECT", record.rejectMessage(),
+                            record.instructions(), version, record.callId())
+                    .update();
+        }
         return version;
     }
 

@@ -1,0 +1,9 @@
+package com.canisterhost.api;
+
+/** No tracked call has this id. */
+class CallNotFoundException extends RuntimeException {
+
+    CallNotFoundException(String message) {
+        super(message);
+    }
+}
