@@ -21,6 +21,9 @@ final class SystemFunctions {
             EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE, EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
     private static final Set<EntryPoint> U_Q_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
             EntryPoint.COMPOSITE_QUERY);
+    /** Where the caller's info exists: the message entry points, inspect_message included (U RQ NRQ CQ F). */
+    private static final Set<EntryPoint> U_Q_CQ_F = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
+            EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE);
     private static final Set<EntryPoint> U_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.HEARTBEAT,
             EntryPoint.GLOBAL_TIMER);
     private static final Set<EntryPoint> U_CQ_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY,
@@ -37,11 +40,11 @@ final class SystemFunctions {
 
     static void define(SystemApi api) {
         byte[] none = new byte[0];
-        api.define("msg_caller_info_data_size", U_Q_CQ, (m, mem, a) -> i32(0));
-        api.define("msg_caller_info_data_copy", U_Q_CQ, (m, mem, a) -> SystemApi.copyOut("msg_caller_info_data_copy",
+        api.define("msg_caller_info_data_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_data_copy", U_Q_CQ_F, (m, mem, a) -> SystemApi.copyOut("msg_caller_info_data_copy",
                 none, m, mem, a));
-        api.define("msg_caller_info_signer_size", U_Q_CQ, (m, mem, a) -> i32(0));
-        api.define("msg_caller_info_signer_copy", U_Q_CQ, (m, mem, a) ->
+        api.define("msg_caller_info_signer_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_signer_copy", U_Q_CQ_F, (m, mem, a) ->
                 SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
         // reply and reject callbacks: none runs on this host until inter-canister calls exist
         for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded"}) {
