@@ -113,14 +113,29 @@ final class SystemFunctions {
 
         // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
         api.define("call_new", U_CQ_T, SystemFunctions::callNew);
-        api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> building(m, "call_on_cleanup"));
+        api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> {
+            building(m, "call_on_cleanup");
+            if (m.callCleanupSet) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_on_cleanup: the call already has "
+                        + "a cleanup callback");
+            }
+            m.callCleanupSet = true;
+            return null;
+        });
         api.define("call_data_append", U_CQ_T, (m, mem, a) -> {
             building(m, "call_data_append");
             SystemApi.read("call_data_append", m, mem, a[0], a[1]);
             return null;
         });
-        api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> building(m,
-                "call_with_best_effort_response"));
+        api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> {
+            building(m, "call_with_best_effort_response");
+            if (m.callBestEffort) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_with_best_effort_response: the "
+                        + "call is already a best-effort call");
+            }
+            m.callBestEffort = true;
+            return null;
+        });
         api.define("call_cycles_add128", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add128", u128(a[0], a[1])));
         api.define("call_cycles_add", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add", u128(0, a[0])));
         api.define("call_perform", U_CQ_T, (m, mem, a) -> {
@@ -190,6 +205,8 @@ final class SystemFunctions {
         SystemApi.read("call_new", message, memory, args[2], args[3]); // method name
         discardCall(message); // an unfinished call is dropped, its cycles returned
         message.callUnderConstruction = true;
+        message.callCleanupSet = false;
+        message.callBestEffort = false;
         return null;
     }
 
