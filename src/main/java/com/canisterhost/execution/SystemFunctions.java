@@ -154,6 +154,8 @@ final class SystemFunctions {
             "cost_vetkd_derive_key"}) {
             api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
                 SystemApi.read(signing, m, mem, a[0], a[1]);
+                // the 16 bytes at dst must be in the heap even though an unknown key leaves them untouched
+                SystemApi.checkRange(signing, mem, Integer.toUnsignedLong((int) a[3]), 16);
                 return i32(2); // unknown key name
             });
         }
