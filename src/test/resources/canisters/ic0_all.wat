@@ -1,6 +1,7 @@
 ;; ic0_all.wat - imports every wasm32 ic0 function the host implements (74, the table in
 ;; SystemApiSignatures) and calls each of them from every kind of entry point, for SystemApiTest.
-;; Generated from that table; the probe cases below are one line per function.
+;; A function added to the System API needs its import below, its one-line case in $probe, and its row of
+;; allowed contexts in SystemApiTest.ALLOWED (the test fails until all three exist).
 ;;
 ;; A "probe" calls one ic0 function, named by its ic0 name, with fixed sane arguments (a copy function first
 ;; with size 0, so a context trap names it, then for the whole blob). Where the name comes from:
@@ -560,6 +561,20 @@
         (call $stable64_write (local.get $end) (i64.const 0x5000) (i64.const 4)) (br $done))
         (call $stable_read (i32.const 0x5000) (i32.wrap_i64 (local.get $end)) (i32.const 4)) (br $done))
       (call $stable_write (i32.wrap_i64 (local.get $end)) (i32.const 0x5000) (i32.const 4)))
+    (call $msg_reply))
+
+  ;; cost_dst_oob(which: 1 byte): cost_sign_with_ecdsa (0), cost_sign_with_schnorr (1), cost_vetkd_derive_key (2)
+  ;; with a valid key name but a 16-byte destination that ends past the heap; traps
+  (func (export "canister_update cost_dst_oob")
+    (local $dst i32)
+    (call $msg_arg_data_copy (i32.const 0x300) (i32.const 0) (i32.const 1))
+    (local.set $dst (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 8)))
+    (block $done
+      (block $vetkd (block $schnorr (block $ecdsa
+        (br_table $ecdsa $schnorr $vetkd $done (i32.load8_u (i32.const 0x300))))
+        (drop (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
+        (drop (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
+      (drop (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))))
     (call $msg_reply))
 
   ;; is_controller(principal bytes) -> i32 LE
