@@ -34,6 +34,10 @@ final class Message {
     Execution execution;
     /** A call the canister is building with call_new (inter-canister calls are not performed yet). */
     boolean callUnderConstruction;
+    /** Whether the call under construction has a cleanup callback ({@code call_on_cleanup}: at most once). */
+    boolean callCleanupSet;
+    /** Whether the call under construction is best-effort ({@code call_with_best_effort_response}: at most once). */
+    boolean callBestEffort;
     /** Cycles moved onto the call under construction (returned to the balance if it is not performed). */
     java.math.BigInteger callCycles = java.math.BigInteger.ZERO;
     /** The method an ingress message targets, for {@code canister_inspect_message}; null otherwise. */

@@ -21,6 +21,9 @@ final class SystemFunctions {
             EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE, EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
     private static final Set<EntryPoint> U_Q_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
             EntryPoint.COMPOSITE_QUERY);
+    /** Where the caller's info exists: the message entry points, inspect_message included (U RQ NRQ CQ F). */
+    private static final Set<EntryPoint> U_Q_CQ_F = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
+            EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE);
     private static final Set<EntryPoint> U_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.HEARTBEAT,
             EntryPoint.GLOBAL_TIMER);
     private static final Set<EntryPoint> U_CQ_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY,
@@ -37,11 +40,11 @@ final class SystemFunctions {
 
     static void define(SystemApi api) {
         byte[] none = new byte[0];
-        api.define("msg_caller_info_data_size", U_Q_CQ, (m, mem, a) -> i32(0));
-        api.define("msg_caller_info_data_copy", U_Q_CQ, (m, mem, a) -> SystemApi.copyOut("msg_caller_info_data_copy",
+        api.define("msg_caller_info_data_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_data_copy", U_Q_CQ_F, (m, mem, a) -> SystemApi.copyOut("msg_caller_info_data_copy",
                 none, m, mem, a));
-        api.define("msg_caller_info_signer_size", U_Q_CQ, (m, mem, a) -> i32(0));
-        api.define("msg_caller_info_signer_copy", U_Q_CQ, (m, mem, a) ->
+        api.define("msg_caller_info_signer_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
+        api.define("msg_caller_info_signer_copy", U_Q_CQ_F, (m, mem, a) ->
                 SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
         // reply and reject callbacks: none runs on this host until inter-canister calls exist
         for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded"}) {
@@ -110,14 +113,29 @@ final class SystemFunctions {
 
         // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
         api.define("call_new", U_CQ_T, SystemFunctions::callNew);
-        api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> building(m, "call_on_cleanup"));
+        api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> {
+            building(m, "call_on_cleanup");
+            if (m.callCleanupSet) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_on_cleanup: the call already has "
+                        + "a cleanup callback");
+            }
+            m.callCleanupSet = true;
+            return null;
+        });
         api.define("call_data_append", U_CQ_T, (m, mem, a) -> {
             building(m, "call_data_append");
             SystemApi.read("call_data_append", m, mem, a[0], a[1]);
             return null;
         });
-        api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> building(m,
-                "call_with_best_effort_response"));
+        api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> {
+            building(m, "call_with_best_effort_response");
+            if (m.callBestEffort) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_with_best_effort_response: the "
+                        + "call is already a best-effort call");
+            }
+            m.callBestEffort = true;
+            return null;
+        });
         api.define("call_cycles_add128", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add128", u128(a[0], a[1])));
         api.define("call_cycles_add", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add", u128(0, a[0])));
         api.define("call_perform", U_CQ_T, (m, mem, a) -> {
@@ -136,6 +154,8 @@ final class SystemFunctions {
             "cost_vetkd_derive_key"}) {
             api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
                 SystemApi.read(signing, m, mem, a[0], a[1]);
+                // the 16 bytes at dst must be in the heap even though an unknown key leaves them untouched
+                SystemApi.checkRange(signing, mem, Integer.toUnsignedLong((int) a[3]), 16);
                 return i32(2); // unknown key name
             });
         }
@@ -187,6 +207,8 @@ final class SystemFunctions {
         SystemApi.read("call_new", message, memory, args[2], args[3]); // method name
         discardCall(message); // an unfinished call is dropped, its cycles returned
         message.callUnderConstruction = true;
+        message.callCleanupSet = false;
+        message.callBestEffort = false;
         return null;
     }
 

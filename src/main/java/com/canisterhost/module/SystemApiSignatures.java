@@ -3,6 +3,7 @@ package com.canisterhost.module;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -98,6 +99,11 @@ public final class SystemApiSignatures {
         String[] sides = signature.split("->", -1);
         SIGNATURES.put(name, "(" + String.join(", ", sides[0].trim().split(" ")).trim() + ") -> ("
                 + String.join(", ", sides[1].trim().split(" ")).trim() + ")");
+    }
+
+    /** The names of every {@code ic0} function, in the order of the interface spec's tables. */
+    public static Set<String> names() {
+        return java.util.Collections.unmodifiableSet(SIGNATURES.keySet());
     }
 
     /** The signature in the form {@code (i32, i32) -> (i64)}. */
