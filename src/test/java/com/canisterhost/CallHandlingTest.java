@@ -108,6 +108,24 @@ class CallHandlingTest extends EndToEndTest {
                 .isEqualTo("urn:canister-host:problem:call-not-found");
     }
 
+    @Test
+    void prometheusReportsExecutionsQueuesAndPersistedBytes() {
+        assertThat(http.update(id, "inc", new byte[0]).status()).isEqualTo(200);
+        assertThat(http.update(id, "inc_then_trap", new byte[0]).status()).isEqualTo(422);
+        assertThat(http.query(id, "get", new byte[0]).status()).isEqualTo(200);
+        Http.Response scrape = http.get("/actuator/prometheus");
+        assertThat(scrape.status()).isEqualTo(200);
+        String metrics = new String(scrape.body());
+        assertThat(metrics)
+                .containsPattern("canister_executions_seconds_count\\{[^}]*kind=\"update\",outcome=\"replied\"[^}]*} [1-9]")
+                .containsPattern("canister_executions_seconds_count\\{[^}]*kind=\"update\",outcome=\"called-trap\"")
+                .containsPattern("canister_executions_seconds_count\\{[^}]*kind=\"query\",outcome=\"replied\"")
+                .containsPattern("canister_executions_seconds_bucket\\{")
+                .containsPattern("canister_instructions_count\\{kind=\"install\"")
+                .contains("canister_queue_depth ", "canister_executions_running ", "canister_live ")
+                .containsPattern("canister_persisted_bytes_total [1-9]");
+    }
+
     private JsonNode awaitCompleted(String location) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (true) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,10 +48,11 @@ public class Executor implements DisposableBean {
     private final LogStore logs;
     private final CanisterActivity activity;
     private final WorkerPool workers;
+    private final ExecutionMetrics metrics;
     private final ScheduledExecutorService watchdog;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
-            ExecutionProperties properties, LogStore logs, CanisterActivity activity) {
+            ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters) {
         this.logs = logs;
         this.activity = activity;
         this.systemApi = systemApi;
@@ -67,12 +69,13 @@ public class Executor implements DisposableBean {
         this.workers = new WorkerPool(properties.workerCount(), properties.threadCount(), properties.queueCapacity(),
                 properties.canisterQueueCapacity(), properties.queryConcurrency(), properties.timeSlice().toMillis(),
                 properties.workerStackSize().toBytes(), watchdog);
+        this.metrics = new ExecutionMetrics(meters, workers, live);
     }
 
     /** Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds. */
     public CallOutcome install(String canisterId, InstallMode mode, ValidatedModule module, byte[] arg,
             byte[] caller) {
-        return onWorker(canisterId, true, () -> {
+        return measured(mode.name().toLowerCase(java.util.Locale.ROOT), () -> onWorker(canisterId, true, () -> {
             LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
             CommittedState current = old == null ? stateStore.load(canisterId) : null;
             long version = old != null ? old.version() : current.version();
@@ -118,10 +121,30 @@ public class Executor implements DisposableBean {
                 modules.store(module);
                 return stateStore.commit(canisterId, version, change, record);
             });
+            metrics.persisted(persistedBytes(change));
             fresh.publish(execution.result(change, newVersion));
             live.put(fresh);
             return new CallOutcome.Replied(new byte[0], run.instructions, newVersion);
-        });
+        }));
+    }
+
+    /** Runs {@code call} and reports how it ended and how long it took. */
+    private CallOutcome measured(String kind, java.util.function.Supplier<CallOutcome> call) {
+        long started = System.nanoTime();
+        CallOutcome outcome = null;
+        try {
+            outcome = call.get();
+            return outcome;
+        } finally {
+            if (outcome != null || kind.equals("update") || kind.equals("query")) {
+                metrics.executed(kind, outcome, System.nanoTime() - started);
+            }
+        }
+    }
+
+    private static long persistedBytes(StateChange change) {
+        return (long) (change.dirtyPages().size() + change.stableDirty().size()) * com.canisterhost.state
+                .CanisterMemory.PAGE_SIZE;
     }
 
     /** The entry points of one install: their instructions and prints add up; the first failure ends it. */
@@ -169,6 +192,7 @@ public class Executor implements DisposableBean {
      */
     public CompletableFuture<CallOutcome> submitUpdate(String canisterId, String method, byte[] arg, byte[] caller,
             UUID callId) {
+        long submitted = System.nanoTime();
         return workers.submit(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
@@ -199,7 +223,7 @@ public class Executor implements DisposableBean {
                     ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
                     : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
                             message.instructions, newVersion);
-        });
+        }).whenComplete((outcome, failure) -> metrics.executed("update", outcome, System.nanoTime() - submitted));
     }
 
     /** Runs {@code canister_inspect_message}, if exported: null if the call is accepted, else the refusal. */
@@ -229,7 +253,7 @@ public class Executor implements DisposableBean {
      * @return the outcome, or null if the timer was not due
      */
     public CallOutcome globalTimer(String canisterId) {
-        return onWorker(canisterId, true, () -> {
+        return measured("timer", () -> onWorker(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             long due = canister.committed().globalTimer();
             long time = canister.nextTime();
@@ -237,18 +261,18 @@ public class Executor implements DisposableBean {
                 return null;
             }
             return systemTask(canister, EntryPoint.GLOBAL_TIMER, time);
-        });
+        }));
     }
 
     /** Runs {@code canister_heartbeat}; null if the canister does not export it. */
     public CallOutcome heartbeat(String canisterId) {
-        return onWorker(canisterId, true, () -> {
+        return measured("heartbeat", () -> onWorker(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.exports(EntryPoint.HEARTBEAT.exportName(null))) {
                 return null;
             }
             return systemTask(canister, EntryPoint.HEARTBEAT, canister.nextTime());
-        });
+        }));
     }
 
     private CallOutcome systemTask(LiveCanister canister, EntryPoint task, long time) {
@@ -292,6 +316,7 @@ public class Executor implements DisposableBean {
             live.remove(canister.id); // e.g. another node committed first: reload on next use
             throw e;
         }
+        metrics.persisted(persistedBytes(change));
         canister.publish(execution.result(change, newVersion));
         live.put(canister);
         return newVersion;
@@ -309,7 +334,8 @@ public class Executor implements DisposableBean {
      * canister lock: they run concurrently with each other and with an update of the same canister.
      */
     public CallOutcome query(String canisterId, String method, byte[] arg, byte[] caller) {
-        return onWorker(canisterId, false, () -> query(liveCanister(canisterId), method, arg, caller));
+        return measured("query", () -> onWorker(canisterId, false,
+                () -> query(liveCanister(canisterId), method, arg, caller)));
     }
 
     /** Forgets the in-memory copy of a canister (after it was deleted). */

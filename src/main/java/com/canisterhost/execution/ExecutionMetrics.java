@@ -1,0 +1,50 @@
+package com.canisterhost.execution;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the executor reports to Micrometer (served at {@code /actuator/prometheus}): executions by kind and outcome
+ * with their latency (queueing included), instructions, queue depth, running executions, live canisters and bytes
+ * of memory pages persisted.
+ */
+final class ExecutionMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter persistedBytes;
+
+    ExecutionMetrics(MeterRegistry registry, WorkerPool workers, LiveCanisters live) {
+        this.registry = registry;
+        Gauge.builder("canister.queue.depth", workers, WorkerPool::queued)
+                .description("executions waiting for a worker").register(registry);
+        Gauge.builder("canister.executions.running", workers, WorkerPool::running)
+                .description("executions running now").register(registry);
+        Gauge.builder("canister.live", live, LiveCanisters::size)
+                .description("canisters held in memory").register(registry);
+        this.persistedBytes = Counter.builder("canister.persisted.bytes")
+                .description("bytes of heap and stable memory pages written to PostgreSQL").baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** One execution that ended with {@code outcome} (null: it failed outside the canister) after {@code nanos}. */
+    void executed(String kind, CallOutcome outcome, long nanos) {
+        String result = outcome == null ? "error" : outcome instanceof CallOutcome.Replied ? "replied"
+                : ((CallOutcome.Rejected) outcome).kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        Timer.builder("canister.executions").description("executions by kind and outcome, queueing included")
+                .tag("kind", kind).tag("outcome", result)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        if (outcome != null) {
+            DistributionSummary.builder("canister.instructions").description("instructions per execution")
+                    .tag("kind", kind).register(registry).record(outcome.instructions());
+        }
+    }
+
+    void persisted(long bytes) {
+        persistedBytes.increment(bytes);
+    }
+}
