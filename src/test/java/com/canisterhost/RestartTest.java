@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.Http;
 import com.canisterhost.support.TestDatabase;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,8 +17,9 @@ class RestartTest {
 
     private final TestDatabase.Database database = TestDatabase.create();
 
-    private ConfigurableApplicationContext start() {
+    private ConfigurableApplicationContext start(String... properties) {
         return new SpringApplicationBuilder(CanisterHostApplication.class)
+                .properties(properties)
                 .properties("server.port=0", "spring.datasource.url=" + database.url(),
                         "spring.datasource.username=" + database.username(),
                         "spring.datasource.password=" + (database.password() == null ? "" : database.password()))
@@ -57,6 +59,39 @@ class RestartTest {
                     .isEqualTo(42);
             assertThat(u64(http.query(counter, "time", new byte[0]).body())).isGreaterThan(time);
             assertThat(http.createCanister()).isNotIn(counter, started);
+        }
+    }
+
+    @Test
+    void aShutdownFinishesAndCommitsTheCallsInFlightAndQueued() throws Exception {
+        String id;
+        long version;
+        CompletableFuture<Http.Response> inFlight;
+        CompletableFuture<Http.Response> queuedAsync;
+        try (ConfigurableApplicationContext first = start("canister.execution.instruction-limits.update=400000000000",
+                "canister.execution.wall-clock-limit=60s")) {
+            Http http = client(first);
+            id = http.createCanister();
+            http.install(id, wasm("system"), "");
+            version = http.get("/v1/canisters/" + id).json().get("stateVersion").asLong();
+            inFlight = CompletableFuture.supplyAsync(() -> client(first).update(id, "spin", u64(4_000_000_000L)));
+            Thread.sleep(300);
+            assertThat(inFlight).as("still running when the shutdown begins").isNotDone();
+            // an async call queued behind it: accepted before the shutdown, so it must run too
+            Http.Response accepted = http.send("POST", "/v1/canisters/" + id + "/update/put", "application/json",
+                    "{\"arg\":\"AQID\"}".getBytes(), "Prefer", "respond-async");
+            assertThat(accepted.status()).isEqualTo(202);
+            queuedAsync = CompletableFuture.completedFuture(accepted);
+        } // close(): graceful shutdown
+        Http.Response answered = inFlight.get();
+        assertThat(answered.status()).as("the call in flight was answered, not cut off").isEqualTo(200);
+        try (ConfigurableApplicationContext second = start()) {
+            Http http = client(second);
+            // both calls committed before the service exited: the spin and the queued put
+            assertThat(http.get("/v1/canisters/" + id).json().get("stateVersion").asLong()).isEqualTo(version + 2);
+            assertThat(http.query(id, "get", new byte[0]).body()).containsExactly(1, 2, 3);
+            String call = queuedAsync.get().headers().firstValue("Location").orElseThrow();
+            assertThat(http.get(call).json().get("status").asText()).isEqualTo("replied");
         }
     }
 }
