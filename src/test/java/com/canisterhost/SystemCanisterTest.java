@@ -45,6 +45,20 @@ class SystemCanisterTest extends EndToEndTest {
 
         assertThat(http.install(id, wasm("system"), "mode=reinstall").status()).isEqualTo(200);
         assertThat(http.query(id, "get", new byte[0]).body()).isEmpty();
+
+        // uninstall: the canister stays, empty, with a new version; a fresh install starts from nothing
+        assertThat(http.update(id, "put", data).status()).isEqualTo(200);
+        long before = version();
+        Http.Response uninstalled = http.send("DELETE", "/v1/canisters/" + id + "/module", null, null);
+        assertThat(uninstalled.status()).isEqualTo(200);
+        assertThat(uninstalled.json().get("moduleHash").isNull()).isTrue();
+        assertThat(uninstalled.json().get("stableMemorySize").asLong()).isZero();
+        assertThat(uninstalled.json().get("stateVersion").asLong()).isEqualTo(before + 1);
+        Http.Response empty = http.query(id, "get", new byte[0]);
+        assertThat(empty.status()).isEqualTo(409);
+        assertThat(empty.json().get("type").asText()).isEqualTo("urn:canister-host:problem:canister-empty");
+        assertThat(http.install(id, wasm("system"), "").status()).isEqualTo(200);
+        assertThat(http.query(id, "get", new byte[0]).body()).isEmpty();
     }
 
     @Test

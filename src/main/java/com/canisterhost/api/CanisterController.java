@@ -92,6 +92,11 @@ class CanisterController {
                 module.getBytes());
     }
 
+    @DeleteMapping("/{id}/module")
+    CanisterStatus uninstall(@PathVariable String id) {
+        return canisters.uninstall(id);
+    }
+
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Object> updateRaw(@PathVariable String id, @PathVariable String method,
             @RequestHeader(name = "Accept", required = false) String accept,

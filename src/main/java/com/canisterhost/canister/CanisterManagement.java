@@ -12,6 +12,7 @@ import com.canisterhost.state.LogEntry;
 import com.canisterhost.state.LogStore;
 import com.canisterhost.state.Snapshot;
 import com.canisterhost.state.SnapshotStore;
+import com.canisterhost.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ public class CanisterManagement {
     private final int maxSnapshots;
     private final java.math.BigInteger initialCycles;
     private final CanisterActivity activity;
+    private final StateStore stateStore;
     private final LogStore logs;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -48,7 +50,8 @@ public class CanisterManagement {
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
-            CanisterActivity activity, LogStore logs, TransactionTemplate transactions) {
+            CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore) {
+        this.stateStore = stateStore;
         this.canisters = canisters;
         this.modules = modules;
         this.executor = executor;
@@ -108,6 +111,13 @@ public class CanisterManagement {
         ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
         CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller);
         return new InstallResult(outcome, status(id));
+    }
+
+    /** Removes the canister's module and Wasm state (the IC's uninstall_code), between its executions. */
+    public CanisterStatus uninstall(String id) {
+        CanisterEntity canister = find(id);
+        executor.exclusive(canister.id(), true, () -> stateStore.uninstall(canister.id()));
+        return status(canister.id());
     }
 
     /** An update call: commits what the method changed if it replied or rejected. */

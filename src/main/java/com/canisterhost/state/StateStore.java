@@ -120,6 +120,24 @@ public class StateStore {
         return version;
     }
 
+    /**
+     * Removes the module and all Wasm state (heap, stable memory, globals, certified data, timer) as a new state
+     * version; the canister stays, empty, with its cycles, logs and snapshots.
+     */
+    @Transactional
+    public long uninstall(String canisterId) {
+        jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ?").param(canisterId).update();
+        jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
+        return jdbc.sql("""
+                        UPDATE canisters SET module_hash = NULL, profile = NULL, heap_pages = 0, stable_pages = 0,
+                               certified_data = ''::bytea, global_timer = 0, state_version = state_version + 1,
+                               updated_at = now()
+                         WHERE id = ? RETURNING state_version""")
+                .param(canisterId)
+                .query(Long.class)
+                .single();
+    }
+
     private void writePages(String canisterId, short kind, Map<Integer, byte[]> dirtyPages) {
         List<Integer> zeroed = new ArrayList<>();
         dirtyPages.forEach((index, data) -> {
