@@ -22,7 +22,7 @@ import org.springframework.test.context.TestPropertySource;
  * timer, logs, and stopping with calls in flight.
  */
 @TestPropertySource(properties = {"canister.execution.wall-clock-limit=60s",
-    "canister.execution.instruction-limits.update=400000000000"})
+    "canister.execution.instruction-limits.update=400000000000", "canister.execution.max-log-entries=5"})
 class SystemCanisterTest extends EndToEndTest {
 
     private String id;
@@ -118,6 +118,18 @@ class SystemCanisterTest extends EndToEndTest {
         // refused as an unknown query method, so nothing is logged either)
         assertThat(http.query(id, "print", new byte[] {'q'}).status()).isEqualTo(404);
         assertThat(logs()).hasSize(3);
+    }
+
+    @Test
+    void theLogKeepsTheNewestEntriesUpToItsCap() {
+        for (int i = 0; i < 7; i++) {
+            assertThat(http.update(id, "print", ("line " + i).getBytes(StandardCharsets.UTF_8)).status())
+                    .isEqualTo(200);
+        }
+        List<JsonNode> logs = logs();
+        assertThat(logs).extracting(e -> e.get("index").asLong()).containsExactly(2L, 3L, 4L, 5L, 6L);
+        assertThat(logs).extracting(e -> e.get("content").asText())
+                .containsExactly("line 2", "line 3", "line 4", "line 5", "line 6");
     }
 
     @Test
