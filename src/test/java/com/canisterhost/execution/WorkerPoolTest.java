@@ -57,7 +57,12 @@ class WorkerPoolTest {
     void aCanisterWithAThousandQueuedCallsDoesNotStarveAnother() throws Exception {
         pool(1, 1, 5000, 5000, 10_000);
         CountDownLatch gate = new CountDownLatch(1);
-        pool.submit("busy", true, () -> gate.await(10, TimeUnit.SECONDS)); // holds the only worker
+        CountDownLatch busy = new CountDownLatch(1);
+        pool.submit("busy", true, () -> {
+            busy.countDown();
+            return gate.await(10, TimeUnit.SECONDS);
+        }); // holds the only worker
+        busy.await(10, TimeUnit.SECONDS);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < 1000; i++) {
             pool.submit("busy", false, () -> order.add("busy"));
@@ -73,7 +78,12 @@ class WorkerPoolTest {
     void aFullQueueRefusesAtOnce() throws Exception {
         pool(1, 1, 3, 2, 10_000);
         CountDownLatch gate = new CountDownLatch(1);
-        pool.submit("a", true, () -> gate.await(10, TimeUnit.SECONDS));
+        CountDownLatch busy = new CountDownLatch(1);
+        pool.submit("a", true, () -> {
+            busy.countDown();
+            return gate.await(10, TimeUnit.SECONDS);
+        });
+        busy.await(10, TimeUnit.SECONDS); // the worker holds it: it no longer waits in the queue
         pool.submit("a", true, () -> 1);
         pool.submit("a", true, () -> 2);
         long started = System.nanoTime();
