@@ -68,7 +68,9 @@ for _ in $(seq 120); do
 done
 curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null
 
-export LOAD_BASE_URL="http://127.0.0.1:$port" LOAD_SERVICE_PID=$service_pid \
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git status --porcelain -- src db pom.xml 2>/dev/null)" ]]; then rev="$rev+changes"; fi
+export LOAD_BASE_URL="http://127.0.0.1:$port" LOAD_SERVICE_PID=$service_pid LOAD_GIT_REV=$rev \
     LOAD_OUT=${LOAD_OUT:-$PWD/target/load-results.md}
 java -cp bench/target/classes com.canisterhost.bench.LoadBenchmark
 

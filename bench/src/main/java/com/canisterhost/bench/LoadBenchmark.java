@@ -94,6 +94,10 @@ public final class LoadBenchmark {
     }
 
     private void run() throws Exception {
+        String startedAt = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString()
+                .replace('T', ' ');
+        String loadAverage = String.join(" ", Arrays.copyOf(
+                Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+"), 3));
         System.out.printf("PostgreSQL: %s%n", psql("SELECT version()"));
         String syncCommit = psql("SHOW synchronous_commit");
         String fsync = psql("SHOW fsync");
@@ -129,7 +133,7 @@ public final class LoadBenchmark {
                 """, canisterCount));
 
         // --- ceiling, first half; durable updates; ceiling, second half --------------------------------------
-        pgbench(script, pgbenchDir.resolve("warmup"), warmupSecs);
+        pgbench(script, pgbenchDir.resolve("warmup"), Math.max(1, warmupSecs), false);
         Pgbench ceilingA = measuredPgbench(script, pgbenchDir.resolve("a"), pgbenchSecs / 2, "pgbench, first half");
 
         Phase updates = closedLoop("updates inc", clients, warmupSecs, updateSecs,
@@ -194,6 +198,9 @@ public final class LoadBenchmark {
         double queryRatio = queries.throughput() / infos.throughput();
         double isolationRatio = loaded.percentile(99) / idle.percentile(99);
         StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Run of %s UTC at commit `%s`, on %d cores (load average when it "
+                + "started: %s). ", startedAt, env("LOAD_GIT_REV", "?"), Runtime.getRuntime().availableProcessors(),
+                loadAverage));
         md.append(String.format(Locale.ROOT, "PostgreSQL %s on 127.0.0.1, `synchronous_commit=%s`, `fsync=%s`, "
                 + "`wal_sync_method=%s`; %d clients, %d counter canisters; warm-up %d s per phase, measured: pgbench "
                 + "%d s (two halves around the update phase), updates %d s, queries %d s per endpoint (ABBA), "
@@ -224,7 +231,7 @@ public final class LoadBenchmark {
                 .append("; PostgreSQL: the postmaster, its auxiliary processes and the backends of the load database only, not "
                         + "other databases on the same server; \"other\": every other process on the machine), and "
                         + "PostgreSQL WAL (whole server) per request:\n\n");
-        md.append("| phase | service | PostgreSQL | load driver | pgbench | other | idle | WAL bytes per request |\n");
+        md.append("| phase | service | PostgreSQL | load driver | pgbench (and psql) | other | idle | WAL bytes per request |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         md.append(cpuRows.get("pgbench, first half")).append(cpuRows.get("pgbench, second half"));
         md.append(cpuRows.get("updates inc"));
@@ -386,7 +393,7 @@ public final class LoadBenchmark {
     private Pgbench measuredPgbench(Path script, Path logDir, int secs, String name) throws Exception {
         Cpu.Sample before = cpu.sample();
         String lsnBefore = psql("SELECT pg_current_wal_insert_lsn()");
-        Pgbench result = pgbench(script, logDir, secs);
+        Pgbench result = pgbench(script, logDir, secs, true);
         Cpu.Sample after = cpu.sample();
         long wal = walBytes(lsnBefore, psql("SELECT pg_current_wal_insert_lsn()"));
         cpuRows.put(name, cpuRow(name, before, after, wal, result.transactions));
@@ -396,13 +403,16 @@ public final class LoadBenchmark {
         return result;
     }
 
-    private Pgbench pgbench(Path script, Path logDir, int secs) throws Exception {
+    private Pgbench pgbench(Path script, Path logDir, int secs, boolean measured) throws Exception {
         Files.createDirectories(logDir);
         List<String> command = List.of("pgbench", "-h", pgHost, "-p", pgPort, "-U", pgUser, "-n",
                 "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(secs), "-f", script.toString(),
                 "--log", "--log-prefix=" + logDir.resolve("tx"), db);
         String output = exec(command, logDir);
         Matcher tps = TPS.matcher(output);
+        if (!measured) {
+            return null;
+        }
         if (!tps.find()) {
             throw new IllegalStateException("no tps in pgbench output:\n" + output);
         }
