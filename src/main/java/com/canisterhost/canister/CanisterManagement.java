@@ -131,7 +131,7 @@ public class CanisterManagement {
      */
     public CompletableFuture<CallOutcome> submitUpdate(String id, String method, byte[] arg, byte[] caller,
             UUID callId) {
-        String canisterId = find(id).id();
+        String canisterId = canonical(id);
         activity.enter(canisterId);
         try {
             callable(canisterId);
@@ -155,7 +155,7 @@ public class CanisterManagement {
 
     /** Runs a call if the canister is running, counted as in flight so that a stop waits for it. */
     private CallOutcome admitted(String id, java.util.function.Function<String, CallOutcome> call) {
-        String canisterId = find(id).id();
+        String canisterId = canonical(id);
         activity.enter(canisterId); // before the status check: a stop that begins after it still waits for us
         try {
             return call.apply(callable(canisterId).id());
@@ -271,7 +271,15 @@ public class CanisterManagement {
     }
 
     private CanisterEntity callable(String id) {
-        CanisterEntity canister = installed(id);
+        return callable(find(id));
+    }
+
+    private static CanisterEntity callable(CanisterEntity canister) {
+        String id = canister.id();
+        if (canister.isEmpty()) {
+            throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
+                    "canister " + id + " has no module installed");
+        }
         if (!"running".equals(canister.status())) {
             throw new CanisterStateException(CanisterStateException.Conflict.STOPPED,
                     "canister " + id + " is " + canister.status() + " and does not accept calls");
@@ -280,14 +288,18 @@ public class CanisterManagement {
     }
 
     private CanisterEntity find(String id) {
-        String canonical;
+        String canonical = canonical(id);
+        return canisters.findById(canonical)
+                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canonical));
+    }
+
+    /** The id in canonical textual form, without a database read. */
+    private static String canonical(String id) {
         try {
-            canonical = CanisterId.parse(id).toText();
+            return CanisterId.parse(id).toText();
         } catch (IllegalArgumentException e) {
             throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
         }
-        return canisters.findById(canonical)
-                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canonical));
     }
 
     /** The outcome of an install and the canister's status afterwards. */

@@ -40,7 +40,6 @@ final class Execution {
     private boolean timerChanged;
     private BigInteger cycles;
     private final Instance instance;
-    private Message current;
 
     Execution(LiveCanister canister, LiveCanister.Committed base) {
         this.canister = canister;
@@ -83,7 +82,8 @@ final class Execution {
         message.instructionLimit = instructionLimit;
         instance.global(metering.depthGlobal()).setValue(0);
         instance.global(metering.depthLimitGlobal()).setValue(maxCallDepth);
-        current = message;
+        SystemApi systemApi = canister.runtime.systemApi();
+        systemApi.serve(message);
         try {
             if (entryPoint == EntryPoint.START) {
                 instance.getMachine().call(canister.module.startFunction().orElseThrow(), new long[0]);
@@ -93,7 +93,7 @@ final class Execution {
         } catch (RuntimeException | StackOverflowError failure) {
             message.failure = failure;
         } finally {
-            current = null;
+            systemApi.serve(null);
         }
         if (message.failure == null) {
             SystemFunctions.discardCall(message); // a call still under construction is never performed
@@ -198,9 +198,9 @@ final class Execution {
 
     /** The System API bound to this execution, plus env.memory and env.table if the module imports them. */
     private ImportValues imports() {
-        ImportValues systemApi = canister.runtime.systemApi().imports(() -> current);
         var declared = canister.module.module().importSection();
-        ImportValues.Builder builder = ImportValues.builder().withFunctions(List.of(systemApi.functions()));
+        ImportValues.Builder builder = ImportValues.builder()
+                .withFunctions(List.of(canister.runtime.systemApi().functions()));
         for (int i = 0; i < declared.importCount(); i++) {
             if (declared.getImport(i) instanceof MemoryImport) {
                 builder.addMemory(new ImportMemory("env", "memory", memory));

@@ -4,7 +4,6 @@ import com.canisterhost.module.HostFunctionCatalog;
 import com.canisterhost.module.SystemApiSignatures;
 import com.canisterhost.state.LogEntry;
 import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -48,6 +46,8 @@ class SystemApi implements HostFunctionCatalog {
     private final long maxReplySize;
     private final int maxLogEntrySize;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
+    private final ThreadLocal<Message> current = new ThreadLocal<>();
+    private volatile HostFunction[] functions;
 
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
 
@@ -113,8 +113,29 @@ class SystemApi implements HostFunctionCatalog {
         return definitions.containsKey(ic0Function);
     }
 
-    /** Host functions bound to one canister instance; {@code current} yields the message being executed. */
-    ImportValues imports(Supplier<Message> current) {
+    /**
+     * The host functions, built once: each finds the message it serves in {@link #current}, which the execution
+     * running on this thread sets (an execution runs on one thread at a time).
+     */
+    HostFunction[] functions() {
+        HostFunction[] built = functions;
+        if (built == null) {
+            built = build();
+            functions = built;
+        }
+        return built;
+    }
+
+    /** Makes {@code message} the one this thread's host function calls serve (null: none). */
+    void serve(Message message) {
+        if (message == null) {
+            current.remove();
+        } else {
+            current.set(message);
+        }
+    }
+
+    private HostFunction[] build() {
         List<HostFunction> functions = new ArrayList<>();
         definitions.forEach((name, definition) -> {
             WasmFunctionHandle handle = (Instance instance, long... args) -> {
@@ -129,7 +150,7 @@ class SystemApi implements HostFunctionCatalog {
             };
             functions.add(new HostFunction("ic0", name, type(name), handle));
         });
-        return ImportValues.builder().withFunctions(new ArrayList<>(functions)).build();
+        return functions.toArray(new HostFunction[0]);
     }
 
     private long[] replyDataAppend(Message message, Memory memory, long[] args) {
