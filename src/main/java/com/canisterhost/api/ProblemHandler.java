@@ -2,8 +2,12 @@ package com.canisterhost.api;
 
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
+import com.canisterhost.canister.InvalidSettingsException;
 import com.canisterhost.canister.SnapshotNotFoundException;
 import com.canisterhost.execution.ExecutorOverloadedException;
+import com.canisterhost.identity.AccessDeniedException;
+import com.canisterhost.identity.AuthenticationRequiredException;
+import com.canisterhost.identity.KeyNotFoundException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
 import com.canisterhost.state.StateVersionConflictException;
@@ -38,6 +42,32 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(SnapshotNotFoundException.class)
     ResponseEntity<Object> snapshotNotFound(SnapshotNotFoundException e) {
         return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "snapshot-not-found", "Snapshot not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(AuthenticationRequiredException.class)
+    ResponseEntity<Object> unauthenticated(AuthenticationRequiredException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
+                        e.getMessage()));
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> forbidden(AccessDeniedException e) {
+        return Problems.respond(Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Not allowed", e.getMessage()));
+    }
+
+    @ExceptionHandler(KeyNotFoundException.class)
+    ResponseEntity<Object> keyNotFound(KeyNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "key-not-found", "API key not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidSettingsException.class)
+    ResponseEntity<Object> invalidSettings(InvalidSettingsException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid settings",
                 e.getMessage()));
     }
 

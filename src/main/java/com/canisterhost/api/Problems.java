@@ -47,6 +47,8 @@ final class Problems {
     /** The kind for statuses Spring MVC itself produces (unknown path, wrong method or media type, ...). */
     static String kindFor(int status) {
         return switch (status) {
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";

@@ -39,6 +39,9 @@ class CanisterEntity {
     @JdbcTypeCode(SqlTypes.ARRAY)
     private String[] controllers;
 
+    @Column(name = "log_visibility")
+    private String logVisibility;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -51,6 +54,7 @@ class CanisterEntity {
         this.id = id;
         this.status = "running";
         this.controllers = new String[] {controller};
+        this.logVisibility = "controllers";
         this.createdAt = now;
         this.updatedAt = now;
     }
@@ -68,6 +72,24 @@ class CanisterEntity {
         this.updatedAt = now;
     }
 
+    java.util.List<String> controllers() {
+        return java.util.List.of(controllers);
+    }
+
+    void controllers(java.util.List<String> controllers, Instant now) {
+        this.controllers = controllers.toArray(String[]::new);
+        this.updatedAt = now;
+    }
+
+    String logVisibility() {
+        return logVisibility;
+    }
+
+    void logVisibility(String logVisibility, Instant now) {
+        this.logVisibility = logVisibility;
+        this.updatedAt = now;
+    }
+
     byte[] moduleHash() {
         return moduleHash;
     }
@@ -79,7 +101,8 @@ class CanisterEntity {
     /** The status, with the bytes of memory pages stored for the canister (computed only for status). */
     CanisterStatus toStatus(long persistedBytes) {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, java.util.List.of(controllers), logVisibility,
+                createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

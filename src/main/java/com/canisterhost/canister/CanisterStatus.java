@@ -13,6 +13,8 @@ import java.util.List;
  * @param persistedBytes bytes of memory pages stored in PostgreSQL (all-zero pages are not stored)
  * @param stateVersion incremented by every committed install and update
  * @param instructionsTotal instructions executed by every committed install and update
+ * @param controllers the principals that may manage the canister (at most 10)
+ * @param logVisibility who may read the canister's logs: {@code controllers} or {@code public}
  */
 public record CanisterStatus(
         String id,
@@ -25,5 +27,6 @@ public record CanisterStatus(
         long stateVersion,
         long instructionsTotal,
         List<String> controllers,
+        String logVisibility,
         Instant createdAt,
         Instant updatedAt) {}
