@@ -104,6 +104,7 @@ class CanisterController {
             @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request,
             Caller caller) throws IOException {
         access.requireCaller(caller);
+        Requests.methodName(method);
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
         return respond(canisters.update(id, method, arg, caller.bytes()), accept);
     }
@@ -113,6 +114,7 @@ class CanisterController {
             @RequestHeader(name = "Accept", required = false) String accept,
             @RequestBody(required = false) CallRequest body, Caller caller) {
         access.requireCaller(caller);
+        Requests.methodName(method);
         return respond(canisters.update(id, method, decodeArg(body), caller.bytes()), accept);
     }
 
@@ -121,6 +123,7 @@ class CanisterController {
             @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request,
             Caller caller) throws IOException {
         access.requireCaller(caller);
+        Requests.methodName(method);
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
         return respond(canisters.query(id, method, arg, caller.bytes()), accept);
     }
@@ -130,6 +133,7 @@ class CanisterController {
             @RequestHeader(name = "Accept", required = false) String accept,
             @RequestBody(required = false) CallRequest body, Caller caller) {
         access.requireCaller(caller);
+        Requests.methodName(method);
         return respond(canisters.query(id, method, decodeArg(body), caller.bytes()), accept);
     }
 
@@ -298,7 +302,12 @@ class CanisterController {
         if (accept == null) {
             return false;
         }
-        List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        List<MediaType> types;
+        try {
+            types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            throw new InvalidRequestException("the Accept header is malformed");
+        }
         types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
         for (MediaType type : types) {
             if (type.includes(MediaType.APPLICATION_JSON) && !type.isWildcardType()) {

@@ -20,12 +20,16 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /** Maps every failure to problem+json; nothing internal (stack traces, class names) reaches a client. */
 @RestControllerAdvice
@@ -105,6 +109,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 e.getMessage()));
     }
 
+    /** A multipart body that does not parse (no boundary, truncated parts, ...). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> badMultipart(MultipartException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the multipart/form-data body is malformed"));
+    }
+
+    /** Tomcat refuses query parameters that are not well-formed percent-encoded UTF-8 when they are first read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> badParameter(InvalidParameterException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the query string is not well-formed (percent-encoded UTF-8)"));
+    }
+
     @ExceptionHandler(ExecutorOverloadedException.class)
     ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -134,6 +152,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Payload too large", "the upload is over the size limit"));
     }
 
+    /** Bodies Jackson refused: too long (413), too deep, or not the JSON this endpoint takes (400). */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamConstraintsException constraint) {
+                String message = String.valueOf(constraint.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("nesting depth")) {
+                    return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request",
+                            "Invalid request", "the JSON body nests deeper than " + JsonLimits.MAX_NESTING_DEPTH
+                                    + " levels"));
+                }
+                return Problems.respond(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                        "Payload too large", "the JSON body is over the size limit"));
+            }
+        }
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the body is not the JSON this endpoint takes"));
+    }
+
     /** Spring MVC's own errors (unknown path, wrong method, unreadable body, ...) get our stable types too. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
@@ -141,6 +179,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = body instanceof ProblemDetail detail ? detail
                 : ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
         problem.setType(URI.create(Problems.PREFIX + Problems.kindFor(statusCode.value())));
+        problem.setDetail(Problems.safeDetail(statusCode.value(), problem.getDetail()));
+        if (statusCode.is5xxServerError()) {
+            log.error("Failure in request handling", ex);
+            problem.setDetail("the service failed to handle the request; see the service log");
+        }
         if (ex instanceof NoResourceFoundException) {
             problem.setDetail("no endpoint at this path; the API lives under /v1/canisters");
         }
