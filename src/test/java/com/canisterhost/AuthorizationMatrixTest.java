@@ -3,6 +3,11 @@ package com.canisterhost;
 import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.canisterhost.canister.CanisterAccess;
+import com.canisterhost.identity.AccessDeniedException;
+import com.canisterhost.identity.ApiKeys;
+import com.canisterhost.identity.AuthenticationRequiredException;
+import com.canisterhost.identity.Caller;
 import com.canisterhost.principal.CanisterId;
 import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http.Response;
@@ -14,12 +19,14 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * Every management endpoint against every kind of caller, with an admin key configured: anonymous (401 for
  * management, calls are open), a key that does not control the canister (403), a controller, and the admin (who may
- * manage every canister). Each cell starts from a canister of its own, prepared by the controller.
+ * manage every canister). Each cell starts from a canister of its own, prepared by the controller. Reading logs is
+ * checked through its hook, {@link CanisterAccess#requireLogReader}, until the logs endpoint exists.
  */
 @TestPropertySource(properties = "canister.security.admin-key=" + AuthorizationMatrixTest.ADMIN_KEY)
 class AuthorizationMatrixTest extends EndToEndTest {
@@ -29,6 +36,10 @@ class AuthorizationMatrixTest extends EndToEndTest {
     private enum Who { ANONYMOUS, OTHER, CONTROLLER, ADMIN }
 
     private final Map<Who, String> keys = new LinkedHashMap<>();
+    @Autowired
+    private CanisterAccess access;
+    @Autowired
+    private ApiKeys apiKeys;
     private final Map<Who, String> principals = new LinkedHashMap<>();
 
     /** What a cell's request runs against. */
@@ -199,6 +210,39 @@ class AuthorizationMatrixTest extends EndToEndTest {
         Response list = get("/v1/keys", auth(ADMIN_KEY));
         assertThat(list.toString()).doesNotContain(other).contains(principals.get(Who.OTHER));
         assertThat(http.send("DELETE", "/v1/keys/aaaaa-aa", null, null, auth(ADMIN_KEY)).status()).isEqualTo(404);
+    }
+
+    /**
+     * Reading logs, through the hook the logs endpoint calls (the endpoint itself is not on this branch): with the
+     * default visibility like management, with {@code public} open to everyone.
+     */
+    @Test
+    void logReadingFollowsTheLogVisibility() {
+        Target target = installed("logs");
+        Map<Who, Caller> callers = new LinkedHashMap<>();
+        for (Who who : Who.values()) {
+            callers.put(who, apiKeys.authenticate(keys.get(who) == null ? null : "Bearer " + keys.get(who)));
+        }
+        Map<Who, String> outcomes = new LinkedHashMap<>();
+        callers.forEach((who, caller) -> outcomes.put(who, logReading(target, caller)));
+        assertThat(outcomes).containsExactly(Map.entry(Who.ANONYMOUS, "401"), Map.entry(Who.OTHER, "403"),
+                Map.entry(Who.CONTROLLER, "ok"), Map.entry(Who.ADMIN, "ok"));
+
+        Response made = http.send("PATCH", canister(target) + "/settings", "application/json",
+                json("{\"logVisibility\":\"public\"}"), auth(keys.get(Who.CONTROLLER)));
+        assertThat(made.json().get("logVisibility").asText()).isEqualTo("public");
+        callers.forEach((who, caller) -> assertThat(logReading(target, caller)).as("%s", who).isEqualTo("ok"));
+    }
+
+    private String logReading(Target target, Caller caller) {
+        try {
+            access.requireLogReader(target.id(), caller);
+            return "ok";
+        } catch (AuthenticationRequiredException e) {
+            return "401";
+        } catch (AccessDeniedException e) {
+            return "403";
+        }
     }
 
     private boolean isController(Target target, String principal) {

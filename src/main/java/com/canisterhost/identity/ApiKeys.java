@@ -79,6 +79,11 @@ public class ApiKeys {
                 .orElseThrow(() -> new AuthenticationRequiredException("unknown or revoked API key"));
     }
 
+    /** Whether {@code token} has the syntax of a bearer key (base64, base64url or hex). */
+    static boolean wellFormed(String token) {
+        return TOKEN.matcher(token).matches();
+    }
+
     /** Whether the service runs with an admin key (otherwise: open development mode). */
     public boolean secured() {
         return security.secured();

@@ -1,6 +1,7 @@
 package com.canisterhost.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.canisterhost.principal.CanisterId;
 import java.security.SecureRandom;
@@ -29,6 +30,15 @@ class KeysTest {
             principals.add(Keys.principal(Keys.hash(Keys.generate(random))));
         }
         assertThat(principals).hasSize(1000);
+    }
+
+    @Test
+    void anAdminKeyThatCouldNeverAuthenticateOrBeGuessedFailsTheStart() {
+        assertThatThrownBy(() -> new SecurityProperties("short", true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SecurityProperties("long enough but with spaces", true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new SecurityProperties("", true).secured()).isFalse();
+        assertThat(new SecurityProperties("0123456789abcdef+/=", true).secured()).isTrue();
     }
 
     @Test
