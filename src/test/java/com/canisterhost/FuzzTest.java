@@ -207,6 +207,11 @@ class FuzzTest extends EndToEndTest {
                 slowest = String.format("%.2f s: %s", took / 1e9, abbreviate(what));
             }
             check(response.statusCode(), new String(response.body(), StandardCharsets.ISO_8859_1), what);
+            if (response.statusCode() >= 400 && response.body().length > 0 && !response.headers()
+                    .firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+                failures.add(what + " -> " + response.statusCode() + " is not problem+json: "
+                        + response.headers().firstValue("Content-Type").orElse("no Content-Type"));
+            }
             return response.statusCode();
         } catch (IOException e) {
             // a server may close the connection on a request it refuses outright (e.g. huge headers)
