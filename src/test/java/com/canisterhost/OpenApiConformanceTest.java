@@ -95,6 +95,20 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", "/v1/canisters/" + system + "/module", null, NO_BODY, 200);
         assertThat(check("GET", "/v1/canisters/" + system + "/logs", null, NO_BODY, 200).json().get("logs"))
                 .isNotEmpty();
+        Response key = check("POST", "/v1/keys", "application/json", "{\"name\":\"conformance\"}", 201);
+        String keyPrincipal = key.json().get("principal").asText();
+        String bearer = "Bearer " + key.json().get("key").asText();
+        check("GET", "/v1/keys", null, NO_BODY, 200);
+        check("PUT", base + "/controllers", "application/json",
+                "{\"controllers\":[\"2vxsx-fae\",\"" + keyPrincipal + "\"]}", 200);
+        check("PUT", base + "/controllers", "application/json", "{\"controllers\":[\"not-a-principal\"]}", 400);
+        check("PATCH", base + "/settings", "application/json", "{\"logVisibility\":\"public\"}", 200);
+        String keyed = check("POST", "/v1/canisters", null, NO_BODY, 201, "Authorization", bearer).json().get("id")
+                .asText();
+        check("POST", "/v1/canisters/" + keyed + "/stop", null, NO_BODY, 403);
+        check("GET", base, null, NO_BODY, 401, "Authorization", "Bearer unknown-key");
+        check("DELETE", "/v1/keys/" + keyPrincipal, null, NO_BODY, 204);
+        check("DELETE", "/v1/keys/aaaaa-aa", null, NO_BODY, 404);
 
         check("DELETE", base, null, NO_BODY, 409);
         check("POST", base + "/stop", null, NO_BODY, 200);
@@ -104,7 +118,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(44);
+        assertThat(checked).isEqualTo(54);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

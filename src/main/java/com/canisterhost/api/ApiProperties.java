@@ -9,7 +9,9 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxArgSize cap on a call argument (the IC's ingress limit is 2 MiB)
  * @param maxUploadSize cap on a module upload body, before inflating
+ * @param maxJsonSize cap on a JSON request body (room for a base64 argument at the argument cap)
  */
 @ConfigurationProperties("canister.api")
 public record ApiProperties(
-        @DefaultValue("2MB") DataSize maxArgSize, @DefaultValue("100MB") DataSize maxUploadSize) {}
+        @DefaultValue("2MB") DataSize maxArgSize, @DefaultValue("100MB") DataSize maxUploadSize,
+        @DefaultValue("3MB") DataSize maxJsonSize) {}

@@ -2,11 +2,14 @@ package com.canisterhost.api;
 
 import com.canisterhost.call.Calls;
 import com.canisterhost.call.TrackedCall;
+import com.canisterhost.canister.CanisterAccess;
 import com.canisterhost.canister.CanisterManagement;
+import com.canisterhost.canister.CanisterSettings;
 import com.canisterhost.canister.CanisterStatus;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.InstallMode;
 import com.canisterhost.state.LogEntry;
+import com.canisterhost.identity.Caller;
 import com.canisterhost.state.Snapshot;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -42,11 +46,16 @@ class CanisterController {
 
     private final CanisterManagement canisters;
     private final Calls calls;
+    private final CanisterAccess access;
+    private final CanisterSettings settings;
     private final ApiProperties limits;
 
-    CanisterController(CanisterManagement canisters, Calls calls, ApiProperties limits) {
+    CanisterController(CanisterManagement canisters, Calls calls, CanisterAccess access, CanisterSettings settings,
+            ApiProperties limits) {
         this.canisters = canisters;
         this.calls = calls;
+        this.access = access;
+        this.settings = settings;
         this.limits = limits;
     }
 
@@ -57,8 +66,9 @@ class CanisterController {
     record CallReply(String status, String reply, long instructions, long stateVersion) {}
 
     @PostMapping
-    ResponseEntity<CanisterStatus> create() {
-        CanisterStatus created = canisters.create(CanisterManagement.ANONYMOUS);
+    ResponseEntity<CanisterStatus> create(Caller caller) {
+        access.requireCreator(caller);
+        CanisterStatus created = canisters.create(caller.bytes());
         return ResponseEntity.created(URI.create("/v1/canisters/" + created.id())).body(created);
     }
 
@@ -75,25 +85,28 @@ class CanisterController {
     @PutMapping(path = "/{id}/module", consumes = {WASM, MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/gzip"})
     ResponseEntity<Object> installRaw(@PathVariable String id, @RequestParam(defaultValue = "install") String mode,
             @RequestParam(defaultValue = "") String arg, @RequestParam(required = false) String profile,
-            HttpServletRequest request) throws IOException {
+            HttpServletRequest request, Caller caller) throws IOException {
+        access.requireController(id, caller);
         byte[] module = readLimited(request, limits.maxUploadSize().toBytes(), "module");
-        return install(id, mode, arg, profile, module);
+        return install(id, mode, arg, profile, module, caller);
     }
 
     @PutMapping(path = "/{id}/module", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Object> installMultipart(@PathVariable String id, @RequestPart("module") MultipartFile module,
             @RequestParam(name = "mode", required = false) String mode,
             @RequestParam(name = "arg", required = false) String arg,
-            @RequestParam(name = "profile", required = false) String profile) throws IOException {
+            @RequestParam(name = "profile", required = false) String profile, Caller caller) throws IOException {
+        access.requireController(id, caller);
         if (module.getSize() > limits.maxUploadSize().toBytes()) {
             throw new PayloadTooLargeException("module upload is over " + limits.maxUploadSize().toBytes() + " bytes");
         }
         return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(), profile,
-                module.getBytes());
+                module.getBytes(), caller);
     }
 
     @DeleteMapping("/{id}/module")
-    CanisterStatus uninstall(@PathVariable String id) {
+    CanisterStatus uninstall(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         return canisters.uninstall(id);
     }
 
@@ -101,10 +114,12 @@ class CanisterController {
     ResponseEntity<Object> updateRaw(@PathVariable String id, @PathVariable String method,
             @RequestHeader(name = "Accept", required = false) String accept,
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
-            @RequestHeader(name = "Prefer", required = false) String prefer, HttpServletRequest request)
-            throws IOException {
+            @RequestHeader(name = "Prefer", required = false) String prefer, HttpServletRequest request,
+            Caller caller) throws IOException {
+        access.requireCaller(caller);
+        Requests.methodName(method);
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return update(id, method, arg, key, prefer, accept);
+        return update(id, method, arg, key, prefer, accept, caller);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -112,87 +127,124 @@ class CanisterController {
             @RequestHeader(name = "Accept", required = false) String accept,
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             @RequestHeader(name = "Prefer", required = false) String prefer,
-            @RequestBody(required = false) CallRequest body) {
-        return update(id, method, decodeArg(body), key, prefer, accept);
+            @RequestBody(required = false) CallRequest body, Caller caller) {
+        access.requireCaller(caller);
+        Requests.methodName(method);
+        return update(id, method, decodeArg(body), key, prefer, accept, caller);
     }
 
     private ResponseEntity<Object> update(String id, String method, byte[] arg, String key, String prefer,
-            String accept) {
+            String accept, Caller caller) {
         String idempotencyKey = Requests.idempotencyKey(key);
         if (Requests.prefersAsync(prefer)) {
-            TrackedCall call = calls.submit(id, method, arg, CanisterManagement.ANONYMOUS, idempotencyKey);
+            TrackedCall call = calls.submit(id, method, arg, caller.bytes(), idempotencyKey);
             return ResponseEntity.accepted()
                     .location(URI.create("/v1/calls/" + call.callId()))
                     .header("Preference-Applied", "respond-async")
                     .body(CallController.view(call));
         }
-        return respond(calls.update(id, method, arg, CanisterManagement.ANONYMOUS, idempotencyKey), accept);
+        return respond(calls.update(id, method, arg, caller.bytes(), idempotencyKey), accept);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Object> queryRaw(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request)
-            throws IOException {
+            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request,
+            Caller caller) throws IOException {
+        access.requireCaller(caller);
+        Requests.methodName(method);
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return respond(canisters.query(id, method, arg, CanisterManagement.ANONYMOUS), accept);
+        return respond(canisters.query(id, method, arg, caller.bytes()), accept);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> queryJson(@PathVariable String id, @PathVariable String method,
             @RequestHeader(name = "Accept", required = false) String accept,
-            @RequestBody(required = false) CallRequest body) {
-        return respond(canisters.query(id, method, decodeArg(body), CanisterManagement.ANONYMOUS), accept);
+            @RequestBody(required = false) CallRequest body, Caller caller) {
+        access.requireCaller(caller);
+        Requests.methodName(method);
+        return respond(canisters.query(id, method, decodeArg(body), caller.bytes()), accept);
     }
 
     @PostMapping("/{id}/stop")
-    CanisterStatus stop(@PathVariable String id) {
+    CanisterStatus stop(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         return canisters.stop(id);
     }
 
     @PostMapping("/{id}/start")
-    CanisterStatus start(@PathVariable String id) {
+    CanisterStatus start(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         return canisters.start(id);
     }
 
     record LogList(List<LogEntry.Stored> logs) {}
 
     @GetMapping("/{id}/logs")
-    LogList logs(@PathVariable String id) {
+    LogList logs(@PathVariable String id, Caller caller) {
+        access.requireLogReader(id, caller);
         return new LogList(canisters.logs(id));
     }
 
     record SnapshotList(List<Snapshot> snapshots) {}
 
     @PostMapping("/{id}/snapshots")
-    ResponseEntity<Snapshot> takeSnapshot(@PathVariable String id) {
+    ResponseEntity<Snapshot> takeSnapshot(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         Snapshot snapshot = canisters.takeSnapshot(id);
         return ResponseEntity.created(URI.create("/v1/canisters/" + id + "/snapshots/" + snapshot.id()))
                 .body(snapshot);
     }
 
     @GetMapping("/{id}/snapshots")
-    SnapshotList snapshots(@PathVariable String id) {
+    SnapshotList snapshots(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         return new SnapshotList(canisters.snapshots(id));
     }
 
     @PostMapping("/{id}/snapshots/{snapshotId}/load")
-    CanisterStatus loadSnapshot(@PathVariable String id, @PathVariable long snapshotId) {
-        return canisters.loadSnapshot(id, snapshotId, CanisterManagement.ANONYMOUS);
+    CanisterStatus loadSnapshot(@PathVariable String id, @PathVariable long snapshotId, Caller caller) {
+        access.requireController(id, caller);
+        return canisters.loadSnapshot(id, snapshotId, caller.bytes());
     }
 
     @DeleteMapping("/{id}/snapshots/{snapshotId}")
-    ResponseEntity<Void> deleteSnapshot(@PathVariable String id, @PathVariable long snapshotId) {
+    ResponseEntity<Void> deleteSnapshot(@PathVariable String id, @PathVariable long snapshotId, Caller caller) {
+        access.requireController(id, caller);
         canisters.deleteSnapshot(id, snapshotId);
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(@PathVariable String id) {
+    ResponseEntity<Void> delete(@PathVariable String id, Caller caller) {
+        access.requireController(id, caller);
         canisters.delete(id);
         return ResponseEntity.noContent().build();
     }
 
-    private ResponseEntity<Object> install(String id, String mode, String argHex, String profile, byte[] module) {
+    record ControllersRequest(List<String> controllers) {}
+
+    record SettingsRequest(List<String> controllers, String logVisibility) {}
+
+    @PutMapping(path = "/{id}/controllers", consumes = MediaType.APPLICATION_JSON_VALUE)
+    CanisterStatus setControllers(@PathVariable String id, @RequestBody ControllersRequest body, Caller caller) {
+        access.requireController(id, caller);
+        if (body == null || body.controllers() == null) {
+            throw new InvalidRequestException("the body must be {\"controllers\": [<principal>, ...]}");
+        }
+        return settings.update(id, body.controllers(), null);
+    }
+
+    @PatchMapping(path = "/{id}/settings", consumes = MediaType.APPLICATION_JSON_VALUE)
+    CanisterStatus updateSettings(@PathVariable String id, @RequestBody SettingsRequest body, Caller caller) {
+        access.requireController(id, caller);
+        if (body == null) {
+            throw new InvalidRequestException("the body must be {\"controllers\": [...], \"logVisibility\": ...}");
+        }
+        return settings.update(id, body.controllers(), body.logVisibility());
+    }
+
+    private ResponseEntity<Object> install(String id, String mode, String argHex, String profile, byte[] module,
+            Caller caller) {
         InstallMode installMode = switch (mode.toLowerCase(Locale.ROOT)) {
             case "install" -> InstallMode.INSTALL;
             case "reinstall" -> InstallMode.REINSTALL;
@@ -210,7 +262,7 @@ class CanisterController {
             throw new PayloadTooLargeException("init argument is over " + limits.maxArgSize().toBytes() + " bytes");
         }
         CanisterManagement.InstallResult result =
-                canisters.install(id, installMode, module, arg, CanisterManagement.ANONYMOUS, Requests.profile(profile));
+                canisters.install(id, installMode, module, arg, caller.bytes(), Requests.profile(profile));
         if (result.outcome() instanceof CallOutcome.Rejected rejected) {
             return rejection(rejected);
         }
@@ -292,7 +344,12 @@ class CanisterController {
         if (accept == null) {
             return false;
         }
-        List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        List<MediaType> types;
+        try {
+            types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            throw new InvalidRequestException("the Accept header is malformed");
+        }
         types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
         for (MediaType type : types) {
             if (type.includes(MediaType.APPLICATION_JSON) && !type.isWildcardType()) {

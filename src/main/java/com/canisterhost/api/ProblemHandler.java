@@ -3,8 +3,12 @@ package com.canisterhost.api;
 import com.canisterhost.call.CallConflictException;
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
+import com.canisterhost.canister.InvalidSettingsException;
 import com.canisterhost.canister.SnapshotNotFoundException;
 import com.canisterhost.execution.ExecutorOverloadedException;
+import com.canisterhost.identity.AccessDeniedException;
+import com.canisterhost.identity.AuthenticationRequiredException;
+import com.canisterhost.identity.KeyNotFoundException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
 import com.canisterhost.state.StateVersionConflictException;
@@ -17,12 +21,16 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /** Maps every failure to problem+json; nothing internal (stack traces, class names) reaches a client. */
 @RestControllerAdvice
@@ -39,6 +47,32 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(SnapshotNotFoundException.class)
     ResponseEntity<Object> snapshotNotFound(SnapshotNotFoundException e) {
         return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "snapshot-not-found", "Snapshot not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(AuthenticationRequiredException.class)
+    ResponseEntity<Object> unauthenticated(AuthenticationRequiredException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
+                        e.getMessage()));
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> forbidden(AccessDeniedException e) {
+        return Problems.respond(Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Not allowed", e.getMessage()));
+    }
+
+    @ExceptionHandler(KeyNotFoundException.class)
+    ResponseEntity<Object> keyNotFound(KeyNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "key-not-found", "API key not found",
+                e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidSettingsException.class)
+    ResponseEntity<Object> invalidSettings(InvalidSettingsException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid settings",
                 e.getMessage()));
     }
 
@@ -88,6 +122,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Idempotency key conflict", e.getMessage()));
     }
 
+    /** A multipart body that does not parse (no boundary, truncated parts, ...). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> badMultipart(MultipartException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the multipart/form-data body is malformed"));
+    }
+
+    /** Tomcat refuses query parameters that are not well-formed percent-encoded UTF-8 when they are first read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> badParameter(InvalidParameterException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the query string is not well-formed (percent-encoded UTF-8)"));
+    }
+
     @ExceptionHandler(ExecutorOverloadedException.class)
     ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -117,6 +165,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Payload too large", "the upload is over the size limit"));
     }
 
+    /** Bodies Jackson refused: too long (413), too deep, or not the JSON this endpoint takes (400). */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamConstraintsException constraint) {
+                String message = String.valueOf(constraint.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("nesting depth")) {
+                    return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request",
+                            "Invalid request", "the JSON body nests deeper than " + JsonLimits.MAX_NESTING_DEPTH
+                                    + " levels"));
+                }
+                return Problems.respond(Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                        "Payload too large", "the JSON body is over the size limit"));
+            }
+        }
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the body is not the JSON this endpoint takes"));
+    }
+
     /** Spring MVC's own errors (unknown path, wrong method, unreadable body, ...) get our stable types too. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
@@ -124,6 +192,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = body instanceof ProblemDetail detail ? detail
                 : ProblemDetail.forStatusAndDetail(statusCode, ex.getMessage());
         problem.setType(URI.create(Problems.PREFIX + Problems.kindFor(statusCode.value())));
+        problem.setDetail(Problems.safeDetail(statusCode.value(), problem.getDetail()));
+        if (statusCode.is5xxServerError()) {
+            log.error("Failure in request handling", ex);
+            problem.setDetail("the service failed to handle the request; see the service log");
+        }
         if (ex instanceof NoResourceFoundException) {
             problem.setDetail("no endpoint at this path; the API lives under /v1/canisters");
         }

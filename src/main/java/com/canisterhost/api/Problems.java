@@ -13,8 +13,15 @@ final class Problems {
 
     private Problems() {}
 
+    /** What would tell a client about the service's insides: class names, stack frames, file paths. */
+    private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile(
+            "\\b(?:[a-z][a-z0-9_]{0,40}\\.){2,8}[A-Za-z_$][\\w$]{0,80}|\\b[A-Z]\\w{0,80}(?:Exception|Error)\\b"
+                    + "|\\.java\\b|\\bat [\\w.$]{1,200}\\(|(?:^|[\\s'\"(=])/(?:home|work|tmp|root|usr|opt|var|etc|proc)/");
+    /** Details echo what the client sent (an id, a name); past this many characters they are cut. */
+    private static final int MAX_DETAIL = 1000;
+
     static ProblemDetail problem(HttpStatus status, String kind, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, safeDetail(status.value(), detail));
         problem.setType(URI.create(PREFIX + kind));
         problem.setTitle(title);
         return problem;
@@ -44,9 +51,31 @@ final class Problems {
         return json;
     }
 
+    /**
+     * The detail unless it would leak internals (a message of an exception from a library, say); then a generic
+     * sentence for the status. The service log keeps the original.
+     */
+    static String safeDetail(int status, String detail) {
+        if (detail != null && detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL) + "...";
+        }
+        if (detail == null || !INTERNAL.matcher(detail).find()) {
+            return detail;
+        }
+        return switch (status) {
+            case 400 -> "the request is malformed";
+            case 404 -> "not found";
+            case 413 -> "the request is too large";
+            case 422 -> "the canister failed to process the message";
+            default -> status >= 500 ? "the service failed to handle the request" : "the request was refused";
+        };
+    }
+
     /** The kind for statuses Spring MVC itself produces (unknown path, wrong method or media type, ...). */
     static String kindFor(int status) {
         return switch (status) {
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";

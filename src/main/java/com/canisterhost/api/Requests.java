@@ -7,6 +7,28 @@ final class Requests {
 
     private Requests() {}
 
+    /** The IC's cap on a method name, in UTF-8 bytes (the contract's maxLength). */
+    static final int MAX_METHOD_NAME_BYTES = 255;
+
+    /** A method name is 1 to 255 bytes of well-formed UTF-8 without control characters. */
+    static void methodName(String method) {
+        int bytes = method.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes == 0 || bytes > MAX_METHOD_NAME_BYTES) {
+            throw new InvalidRequestException("a method name has 1 to " + MAX_METHOD_NAME_BYTES
+                    + " bytes of UTF-8, not " + bytes);
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            boolean unpaired = Character.isHighSurrogate(c)
+                    ? i + 1 >= method.length() || !Character.isLowSurrogate(method.charAt(++i))
+                    : Character.isLowSurrogate(c);
+            if (unpaired || Character.isISOControl(c) || c == '\uFFFD') {
+                throw new InvalidRequestException("a method name must be well-formed UTF-8 without control "
+                        + "characters");
+            }
+        }
+    }
+
     /** The {@code profile} parameter; null when absent (the service's default applies). */
     static DeterminismProfile profile(String profile) {
         if (profile == null || profile.isBlank()) {

@@ -42,6 +42,9 @@ class CanisterEntity {
     @JdbcTypeCode(SqlTypes.ARRAY)
     private String[] controllers;
 
+    @Column(name = "log_visibility")
+    private String logVisibility;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -55,6 +58,7 @@ class CanisterEntity {
         this.cycles = new java.math.BigDecimal(cycles);
         this.status = "running";
         this.controllers = new String[] {controller};
+        this.logVisibility = "controllers";
         this.createdAt = now;
         this.updatedAt = now;
     }
@@ -65,6 +69,24 @@ class CanisterEntity {
 
     String status() {
         return status;
+    }
+
+    java.util.List<String> controllers() {
+        return java.util.List.of(controllers);
+    }
+
+    void controllers(java.util.List<String> controllers, Instant now) {
+        this.controllers = controllers.toArray(String[]::new);
+        this.updatedAt = now;
+    }
+
+    String logVisibility() {
+        return logVisibility;
+    }
+
+    void logVisibility(String logVisibility, Instant now) {
+        this.logVisibility = logVisibility;
+        this.updatedAt = now;
     }
 
     byte[] moduleHash() {
@@ -78,7 +100,8 @@ class CanisterEntity {
     /** The status, with the bytes of memory pages stored for the canister (computed only for status). */
     CanisterStatus toStatus(long persistedBytes) {
         return new CanisterStatus(id, status, moduleHash == null ? null : java.util.HexFormat.of().formatHex(moduleHash),
-                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal, cycles.toBigIntegerExact().toString(), java.util.List.of(controllers), createdAt,
+                profile, heapPages * 65536L, stablePages * 65536L, persistedBytes, stateVersion, instructionsTotal,
+                cycles.toBigIntegerExact().toString(), java.util.List.of(controllers), logVisibility, createdAt,
                 updatedAt == null ? createdAt : updatedAt);
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param stateVersion incremented by every committed install and update
  * @param instructionsTotal instructions executed by every committed install and update
  * @param cycles the cycles balance, in decimal (a 128-bit number does not fit every JSON reader's numbers)
+ * @param controllers the principals that may manage the canister (at most 10)
+ * @param logVisibility who may read the canister's logs: {@code controllers} or {@code public}
  */
 public record CanisterStatus(
         String id,
@@ -27,5 +29,6 @@ public record CanisterStatus(
         long instructionsTotal,
         String cycles,
         List<String> controllers,
+        String logVisibility,
         Instant createdAt,
         Instant updatedAt) {}

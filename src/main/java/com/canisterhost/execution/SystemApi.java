@@ -45,6 +45,7 @@ class SystemApi implements HostFunctionCatalog {
 
     private final long maxReplySize;
     private final int maxLogEntrySize;
+    private final ControllerLookup controllers;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final ThreadLocal<Message> current = new ThreadLocal<>();
     private volatile HostFunction[] functions;
@@ -56,9 +57,10 @@ class SystemApi implements HostFunctionCatalog {
         long[] apply(Message message, Memory memory, long[] args);
     }
 
-    SystemApi(ExecutionProperties properties) {
+    SystemApi(ExecutionProperties properties, ControllerLookup controllers) {
         this.maxReplySize = properties.maxReplySize().toBytes();
         this.maxLogEntrySize = (int) properties.maxLogEntrySize().toBytes();
+        this.controllers = controllers;
         define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
         define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, m, mem, a));
         define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
@@ -102,6 +104,10 @@ class SystemApi implements HostFunctionCatalog {
         }
         // 0: instructions of this message so far; 1: of the call context, which here is the same message.
         return new long[] {message.instructionLimit - message.counter.getValue()};
+    }
+
+    ControllerLookup controllers() {
+        return controllers;
     }
 
     void define(String name, Set<EntryPoint> allowed, Handler handler) {

@@ -97,7 +97,8 @@ final class SystemFunctions {
         api.define("canister_version", SystemApi.ANY, (m, mem, a) -> i64(m.canisterVersion));
         api.define("in_replicated_execution", SystemApi.ANY_AND_START, (m, mem, a) ->
                 i32(m.entryPoint.replicated() ? 1 : 0));
-        api.define("is_controller", SystemApi.ANY_AND_START, SystemFunctions::isController);
+        api.define("is_controller", SystemApi.ANY_AND_START, (m, mem, a) -> isController(api.controllers(), m, mem,
+                a));
         api.define("root_key_size", I_G_U_T, (m, mem, a) -> i32(0));
         api.define("root_key_copy", I_G_U_T, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
 
@@ -182,14 +183,14 @@ final class SystemFunctions {
         return CanisterId.parse(message.execution.canisterId()).bytes();
     }
 
-    private static long[] isController(Message message, Memory memory, long[] args) {
+    private static long[] isController(ControllerLookup controllers, Message message, Memory memory,
+            long[] args) {
         byte[] principal = SystemApi.read("is_controller", message, memory, args[0], args[1]);
         if (principal.length > 29) {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.is_controller: not a principal ("
                     + principal.length + " bytes)");
         }
-        // Until identities exist every canister's controller is its creator, the anonymous principal.
-        return i32(principal.length == 1 && principal[0] == 0x04 ? 1 : 0);
+        return i32(controllers.isController(message.canisterId, principal) ? 1 : 0);
     }
 
     private static long[] certifiedDataSet(Message message, Memory memory, long[] args) {

@@ -20,6 +20,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class ModuleService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModuleService.class);
+
     private final ModuleDecoder decoder;
     private final ModuleValidator validator;
     private final DeterminismProfile defaultProfile;
@@ -52,7 +54,7 @@ public class ModuleService {
         if (cached != null) {
             return cached; // the same bytes passed under this profile already
         }
-        ValidatedModule module = validator.validate(wasm, hash, profile);
+        ValidatedModule module = checked(wasm, hash, profile);
         modules.put(key, module);
         return module;
     }
@@ -62,12 +64,28 @@ public class ModuleService {
         byte[] wasm = decoder.decode(upload);
         byte[] hash = ModuleValidator.sha256(wasm);
         try {
-            return ModuleReports.of(validator.validate(wasm, hash, profile));
+            return ModuleReports.of(checked(wasm, hash, profile));
         } catch (InvalidModuleException e) {
             return new ValidationReport(false, profile.label(), HexFormat.of().formatHex(hash), wasm.length,
                     new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
                     new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
                             java.util.List.of()), java.util.List.of(), null, java.util.List.of());
+        }
+    }
+
+    /**
+     * Validation, with a last line of defence: a module that makes the validator or a library under it fail in a
+     * way nobody foresaw is refused as malformed (a 400, not a 500), and the failure is logged as the bug it is.
+     */
+    private ValidatedModule checked(byte[] wasm, byte[] hash, DeterminismProfile profile) {
+        try {
+            return validator.validate(wasm, hash, profile);
+        } catch (InvalidModuleException e) {
+            throw e;
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            log.error("Validation of module {} failed unexpectedly; refusing it", HexFormat.of().formatHex(hash), e);
+            throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "section-content",
+                    ModuleLocation.MODULE, "malformed: the module could not be processed");
         }
     }
 

@@ -112,6 +112,11 @@ final class ModuleValidator {
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "section-content",
                     malformedSection(wasm, sections), "malformed: " + e.getMessage());
+        } catch (RuntimeException | AssertionError e) {
+            // Chicory's parser trips over some malformed code (unbalanced blocks: a NullPointerException, or an
+            // assertion when assertions are on); its message says nothing useful to a client
+            throw new InvalidModuleException(InvalidModuleException.Kind.MALFORMED, "section-content",
+                    malformedSection(wasm, sections), "malformed: the code section's control structure is broken");
         }
     }
 
@@ -121,7 +126,7 @@ final class ModuleValidator {
         try {
             Parser.builder().withValidation(false).build()
                     .parse(new ByteArrayInputStream(wasm), section -> parsed.incrementAndGet());
-        } catch (RuntimeException expected) {
+        } catch (RuntimeException | AssertionError expected) {
             // the same failure again; we only wanted the count of sections before it
         }
         int failed = parsed.get();
@@ -134,6 +139,14 @@ final class ModuleValidator {
      * bodies and see whether the module validates. Only runs on the error path.
      */
     private static ModuleLocation invalidFunction(SectionMap sections) {
+        try {
+            return bisect(sections);
+        } catch (RuntimeException | AssertionError e) {
+            return ModuleLocation.MODULE; // a body the stubbing cannot even frame: no location better than this
+        }
+    }
+
+    private static ModuleLocation bisect(SectionMap sections) {
         int bodies = sections.functionBodyOffsets().length;
         if (bodies == 0 || !validates(sections.withStubbedBodies(0, bodies))) {
             return ModuleLocation.MODULE; // not in a function body: types, globals, elements, ...
@@ -159,7 +172,7 @@ final class ModuleValidator {
         try {
             Parser.parse(wasm);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             return false;
         }
     }
@@ -246,6 +259,7 @@ final class ModuleValidator {
             Export export = exports.getExport(i);
             String name = export.name();
             ModuleLocation where = new ModuleLocation("export", i, name, null);
+            checkExportIndex(module, export, where);
             if (RESERVED_EXPORTS.contains(name)) {
                 throw exportProblem("reserved-name", where, "'" + name + "' is reserved for the host");
             }
@@ -287,6 +301,23 @@ final class ModuleValidator {
             }
         }
         return new Exports(Set.copyOf(updates), Set.copyOf(queries), Set.copyOf(composite), Set.copyOf(system));
+    }
+
+    /** Chicory's parser takes an export's index as it comes; one past the end would fail later, at instantiation. */
+    private static void checkExportIndex(WasmModule module, Export export, ModuleLocation where) {
+        var imports = module.importSection();
+        long count = switch (export.exportType()) {
+            case FUNCTION -> imports.count(ExternalType.FUNCTION) + module.functionSection().functionCount();
+            case GLOBAL -> imports.count(ExternalType.GLOBAL) + module.globalSection().globalCount();
+            case MEMORY -> imports.count(ExternalType.MEMORY) + (module.memorySection().isPresent() ? 1 : 0);
+            case TABLE -> imports.count(ExternalType.TABLE) + module.tableSection().tableCount();
+            case TAG -> imports.count(ExternalType.TAG) + module.tagSection().map(t -> t.tagCount()).orElse(0);
+        };
+        if (Integer.toUnsignedLong(export.index()) >= count) {
+            throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "export-index", where, "the export "
+                    + "refers to " + export.exportType().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + Integer.toUnsignedLong(export.index()) + ", but the module has " + count);
+        }
     }
 
     /** The method name of a {@code canister_update/query/composite_query <name>} export, else null. */

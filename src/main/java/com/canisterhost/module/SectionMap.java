@@ -161,11 +161,13 @@ final class SectionMap {
             return new int[0];
         }
         long[] count = readU32(wasm, code.get().contentOffset());
-        int[] offsets = new int[count == null ? 0 : (int) count[0]];
+        int end = code.get().contentOffset() + code.get().size();
+        // a body takes at least one byte: a count beyond the section's bytes is a lie, not an allocation size
+        int[] offsets = new int[count == null ? 0 : (int) Math.min(count[0], Math.max(0, end - count[1]))];
         int pos = count == null ? 0 : (int) count[1];
         for (int i = 0; i < offsets.length; i++) {
             long[] size = readU32(wasm, pos);
-            if (size == null) {
+            if (size == null || size[1] + size[0] > end) {
                 return java.util.Arrays.copyOf(offsets, i);
             }
             offsets[i] = (int) size[1];
@@ -182,11 +184,17 @@ final class SectionMap {
         Section code = section(CODE).orElseThrow();
         ByteArrayOutputStream body = new ByteArrayOutputStream(code.size());
         long[] count = readU32(wasm, code.contentOffset());
+        int sectionEnd = code.contentOffset() + code.size();
+        if (count == null || count[0] > sectionEnd - count[1]) {
+            return wasm.clone(); // not framed well enough to stub: the caller finds it still invalid
+        }
         writeU32(body, count[0]);
         int pos = (int) count[1];
         for (int i = 0; i < count[0]; i++) {
             long[] size = readU32(wasm, pos);
-            int start = (int) size[1];
+            if (size == null || size[1] + size[0] > sectionEnd) {
+                return wasm.clone();
+            }
             int end = (int) (size[1] + size[0]);
             if (i >= from && i < to) {
                 body.write(new byte[] {3, 0, 0x00, 0x0b}, 0, 4); // size 3: no locals, unreachable, end

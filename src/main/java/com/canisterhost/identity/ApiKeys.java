@@ -1,0 +1,110 @@
+package com.canisterhost.identity;
+
+import com.canisterhost.principal.CanisterId;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+
+/** Issues, lists and revokes API keys, and tells who a request's bearer key belongs to. */
+@Service
+public class ApiKeys {
+
+    private static final String BEARER = "bearer ";
+    /** A key is base64url; anything else in the header is refused before hashing. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~+/=]{1,256}");
+
+    private final ApiKeyStore store;
+    private final SecurityProperties security;
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock = Clock.systemUTC();
+    private final byte[] adminKeyHash;
+    private final Caller admin;
+
+    ApiKeys(ApiKeyStore store, SecurityProperties security) {
+        this.store = store;
+        this.security = security;
+        this.adminKeyHash = security.secured() ? Keys.hash(security.adminKey()) : null;
+        this.admin = security.secured() ? new Caller(Keys.principal(adminKeyHash), Caller.Kind.ADMIN) : null;
+    }
+
+    /** A new key for a new principal; the key is returned here and never again. */
+    public IssuedKey issue(String name) {
+        String key = Keys.generate(random);
+        byte[] hash = Keys.hash(key);
+        String principal = Keys.principal(hash).toText();
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps
+        store.insert(principal, hash, name, now);
+        return new IssuedKey(key, principal, name, now);
+    }
+
+    public List<ApiKey> list() {
+        return store.list();
+    }
+
+    /** Revokes the key of {@code principal}; its requests get 401 from now on. */
+    public ApiKey revoke(String principal) {
+        String canonical = canonical(principal);
+        if (!store.revoke(canonical, clock.instant().truncatedTo(ChronoUnit.MICROS))) {
+            throw new KeyNotFoundException("no API key has the principal " + canonical);
+        }
+        return store.find(canonical).orElseThrow();
+    }
+
+    /**
+     * The caller an {@code Authorization} header stands for: anonymous without one, else the admin or the key's
+     * principal. A header that is not a bearer key, or names an unknown or revoked key, is refused.
+     */
+    public Caller authenticate(String authorization) {
+        if (authorization == null) {
+            return Caller.ANONYMOUS;
+        }
+        if (authorization.length() <= BEARER.length()
+                || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            throw new AuthenticationRequiredException("the Authorization header must be 'Bearer <key>'");
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        if (!TOKEN.matcher(token).matches()) {
+            throw new AuthenticationRequiredException("the bearer key is malformed");
+        }
+        byte[] hash = Keys.hash(token);
+        if (adminKeyHash != null && Keys.sameHash(hash, adminKeyHash)) {
+            return admin;
+        }
+        return store.principalOf(hash)
+                .map(principal -> new Caller(CanisterId.parse(principal), Caller.Kind.KEY))
+                .orElseThrow(() -> new AuthenticationRequiredException("unknown or revoked API key"));
+    }
+
+    /** Whether {@code token} has the syntax of a bearer key (base64, base64url or hex). */
+    static boolean wellFormed(String token) {
+        return TOKEN.matcher(token).matches();
+    }
+
+    /** Whether the service runs with an admin key (otherwise: open development mode). */
+    public boolean secured() {
+        return security.secured();
+    }
+
+    /** Managing keys is for the admin; in development mode for anyone. */
+    public void requireKeyManager(Caller caller) {
+        if (!security.secured() || caller.admin()) {
+            return;
+        }
+        if (caller.anonymous()) {
+            throw new AuthenticationRequiredException("managing API keys needs the admin key");
+        }
+        throw new AccessDeniedException("only the admin may manage API keys");
+    }
+
+    private static String canonical(String principal) {
+        try {
+            return CanisterId.parse(principal).toText();
+        } catch (IllegalArgumentException e) {
+            throw new KeyNotFoundException("no API key has the principal " + principal);
+        }
+    }
+}
