@@ -7,15 +7,17 @@ cd "$(dirname "$0")/.."
 rounds=${1:-8}
 ./mvnw -q -B -ntp install -DskipTests
 ./mvnw -q -B -ntp -f bench/pom.xml package
-java -jar bench/target/benchmarks.jar MeteringBenchmark -p rounds="$rounds" -rf csv -rff /tmp/metering-jmh.csv \
+csv=$(mktemp /tmp/metering-jmh.XXXXXX.csv) # not a fixed name: other checkouts may run this at the same time
+trap 'rm -f "$csv"' EXIT
+java -jar bench/target/benchmarks.jar MeteringBenchmark -p rounds="$rounds" -rf csv -rff "$csv" \
     | tail -5
 v8=$(node bench/v8/sha256.mjs "$rounds" 30 | tail -1)
 echo "$v8"
 v8_ms=$(echo "$v8" | sed -E 's/.*mean_ms=([0-9.]+).*/\1/')
-python3 - "$v8_ms" <<'PY'
+python3 - "$v8_ms" "$csv" <<'PY'
 import csv, sys
 v8 = float(sys.argv[1])
-rows = {r["Benchmark"].split(".")[-1]: float(r["Score"]) for r in csv.DictReader(open("/tmp/metering-jmh.csv"))}
+rows = {r["Benchmark"].split(".")[-1]: float(r["Score"]) for r in csv.DictReader(open(sys.argv[2]))}
 inst, plain = rows["compiledInstrumented"], rows["compiledUninstrumented"]
 print(f"instrumented compiled  {inst:8.2f} ms")
 print(f"uninstrumented compiled {plain:7.2f} ms")

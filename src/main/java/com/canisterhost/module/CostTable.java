@@ -6,12 +6,17 @@ import java.util.Map;
 
 /**
  * Deterministic instruction weights, after the IC's {@code instruction_to_cost} (see ic-execution-notes.md §1.2).
- * Every instrumented module records the {@link #VERSION} it was metered with; bump it whenever a weight changes,
- * so stored instrumented modules are rebuilt rather than silently billed differently.
+ * Every instrumented module records the {@link #VERSION} it was metered with; bump it whenever a weight changes, or
+ * where the instrumentation charges and checks, so stored instrumented modules are rebuilt rather than silently billed
+ * or stopped differently.
+ *
+ * <p>Version 2: loops with a trip count known at install time are charged once before they run ({@link
+ * CountedLoops}). The totals are those of version 1; only a message that would cross its limit inside such a loop
+ * now stops before the loop (with the limit reported, as before) instead of part-way through it.
  */
 final class CostTable {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** What bulk memory and table operations cost on top of one instruction per byte or element. */
     static final int BULK_BASE = 100;

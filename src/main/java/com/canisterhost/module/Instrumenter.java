@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>an i64 instruction counter (a new mutable global the host sets to the message's limit) is charged per basic
  *       block with the static weights of {@link CostTable}; re-entrant blocks (function entry, loop headers) also
- *       check it and trap with {@code unreachable} once it is negative;
+ *       check it and trap with {@code unreachable} once it is negative; a loop whose trip count is known at
+ *       install time ({@link CountedLoops}) is charged and checked once, in full, before it starts, which costs
+ *       the same total and keeps checks out of tight fixed-count loops;
  *   <li>bulk memory and table operations are charged one more per byte or element before they run;
  *   <li>every call increments a depth counter (a second global) and traps past the limit (a third global, set by
  *       the host), so runaway recursion is a deterministic trap rather than a JVM stack overflow;
@@ -130,11 +132,12 @@ final class Instrumenter {
         // it is loaded at entry and after calls, and written back before calls, traps and every way out.
         body.op(WasmWriter.GLOBAL_GET, counter).op(WasmWriter.LOCAL_SET, scratch.counter());
         Map<Integer, WasmWriter> charges = new TreeMap<>();
-        Map<Integer, WasmWriter> inserts = new TreeMap<>();
+        TreeMap<Integer, WasmWriter> inserts = new TreeMap<>();
         int point = first;
         boolean check = true;
         boolean entry = true;
         long cost = 0;
+        int countedEnd = -1; // inside a counted loop (charged in full before it) up to this instruction index
         for (int k = 0; k < instructions.size(); k++) {
             AnnotatedInstruction instruction = instructions.get(k);
             OpCode op = instruction.opcode();
@@ -152,13 +155,39 @@ final class Instrumenter {
             } else if (last || leavesFunction(instruction)) {
                 store(at(inserts, at), counter, scratch);
             }
-            cost += CostTable.weight(op);
             if (canonicalize && F32_MAY_BE_NAN.contains(op)) {
                 canonicalize(at(inserts, next), false, scratch);
             } else if (canonicalize && F64_MAY_BE_NAN.contains(op)) {
                 canonicalize(at(inserts, next), true, scratch);
             }
+            if (k <= countedEnd) {
+                if (k == countedEnd) { // the loop's end: what follows is an ordinary block
+                    point = next;
+                    check = false;
+                    cost = 0;
+                }
+                continue;
+            }
+            cost += CostTable.weight(op);
             boolean loop = op == OpCode.LOOP;
+            CountedLoops.Counted counted = loop ? CountedLoops.of(instructions, k, params) : null;
+            if (counted != null) {
+                // The block before the loop is charged as usual, then the whole loop at once (checked): its trip
+                // count is known here, so its blocks need no charge of their own.
+                long before = entry ? Math.max(1, cost) : cost;
+                if (inserts.subMap(point, true, at, true).isEmpty()) {
+                    // nothing between can observe the counter (no call, bulk operation or exit): one charge
+                    charge(at(charges, point), counter, before + counted.cost(), true, scratch);
+                } else {
+                    if (before > 0) {
+                        charge(at(charges, point), counter, before, check, scratch);
+                    }
+                    charge(at(charges, at), counter, counted.cost(), true, scratch);
+                }
+                entry = false;
+                countedEnd = counted.end();
+                continue;
+            }
             if (loop || BLOCK_ENDS.contains(op)) {
                 if (entry || cost > 0) {
                     charge(at(charges, point), counter, entry ? Math.max(1, cost) : cost, check, scratch);
