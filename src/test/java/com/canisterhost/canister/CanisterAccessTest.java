@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 /** The checks that need no canister (AuthorizationMatrixTest covers the ones that do, end to end). */
 class CanisterAccessTest {
 
+    private static final String ADMIN_KEY = "0123456789abcdef0123";
     private static final Caller KEYED = new Caller(CanisterId.fromIndex(7), Caller.Kind.KEY);
 
     @Test
     void anonymousCallsAreOpenUnlessSwitchedOffWithAnAdminKey() {
-        CanisterAccess open = new CanisterAccess(null, new SecurityProperties("admin", true));
-        CanisterAccess closed = new CanisterAccess(null, new SecurityProperties("admin", false));
+        CanisterAccess open = new CanisterAccess(null, new SecurityProperties(ADMIN_KEY, true));
+        CanisterAccess closed = new CanisterAccess(null, new SecurityProperties(ADMIN_KEY, false));
         CanisterAccess development = new CanisterAccess(null, new SecurityProperties("", false));
         assertThatCode(() -> open.requireCaller(Caller.ANONYMOUS)).doesNotThrowAnyException();
         assertThatThrownBy(() -> closed.requireCaller(Caller.ANONYMOUS))
@@ -28,9 +29,9 @@ class CanisterAccessTest {
 
     @Test
     void creatingNeedsAKeyOnlyWithAnAdminKey() {
-        assertThatThrownBy(() -> new CanisterAccess(null, new SecurityProperties("admin", true))
+        assertThatThrownBy(() -> new CanisterAccess(null, new SecurityProperties(ADMIN_KEY, true))
                 .requireCreator(Caller.ANONYMOUS)).isInstanceOf(AuthenticationRequiredException.class);
-        assertThatCode(() -> new CanisterAccess(null, new SecurityProperties("admin", true)).requireCreator(KEYED))
+        assertThatCode(() -> new CanisterAccess(null, new SecurityProperties(ADMIN_KEY, true)).requireCreator(KEYED))
                 .doesNotThrowAnyException();
         assertThatCode(() -> new CanisterAccess(null, new SecurityProperties(" ", true))
                 .requireCreator(Caller.ANONYMOUS)).doesNotThrowAnyException();
