@@ -42,6 +42,14 @@ public class CanisterManagement {
     private final int maxSnapshots;
     private final java.math.BigInteger initialCycles;
     private final CanisterActivity activity;
+    /**
+     * Whether each canister is installed and running, as of its last change through this service: every call
+     * needs it, and reading the registry row costs more than running a small update. A change bumps the
+     * generation before forgetting the entry, so a read that raced with it is not remembered.
+     */
+    private final java.util.Map<String, Admission> admissions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong admissionGeneration =
+            new java.util.concurrent.atomic.AtomicLong();
     private final StateStore stateStore;
     private final LogStore logs;
     private final TransactionTemplate transactions;
@@ -110,6 +118,7 @@ public class CanisterManagement {
         }
         ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
         CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller);
+        readmit(canister.id());
         return new InstallResult(outcome, status(id));
     }
 
@@ -117,6 +126,7 @@ public class CanisterManagement {
     public CanisterStatus uninstall(String id) {
         CanisterEntity canister = find(id);
         executor.exclusive(canister.id(), true, () -> stateStore.uninstall(canister.id()));
+        readmit(canister.id());
         return status(canister.id());
     }
 
@@ -173,6 +183,7 @@ public class CanisterManagement {
         String canisterId = canister.id();
         if ("running".equals(canister.status())) {
             transactions.executeWithoutResult(tx -> canisters.markStopping(canisterId));
+            readmit(canisterId);
             activity.status(canisterId, CanisterActivity.STOPPING);
         }
         if (!"stopped".equals(canister.status())) {
@@ -200,6 +211,7 @@ public class CanisterManagement {
     private void changeStatus(String canisterId, String status, int activityStatus) {
         executor.exclusive(canisterId, true, () -> transactions.execute(tx -> canisters.changeStatus(canisterId,
                 status)));
+        readmit(canisterId);
         activity.status(canisterId, activityStatus);
     }
 
@@ -218,6 +230,14 @@ public class CanisterManagement {
         }
         canisters.delete(canister);
         canisters.flush();
+        readmit(canister.id());
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        readmit(canister.id()); // again: a call may have read the row before the delete committed
+                    }
+                });
         executor.evict(canister.id());
         activity.forget(canister.id());
     }
@@ -247,6 +267,7 @@ public class CanisterManagement {
         CanisterEntity canister = find(id);
         snapshot(canister, snapshotId);
         executor.exclusive(canister.id(), true, () -> snapshots.load(canister.id(), snapshotId, caller));
+        readmit(canister.id());
         return status(id);
     }
 
@@ -270,21 +291,35 @@ public class CanisterManagement {
         return canister;
     }
 
-    private CanisterEntity callable(String id) {
-        return callable(find(id));
-    }
-
-    private static CanisterEntity callable(CanisterEntity canister) {
-        String id = canister.id();
-        if (canister.isEmpty()) {
+    /** Whether a call may run now; from memory, since every call asks (see {@link #admissions}). */
+    private Admission callable(String id) {
+        Admission admission = admissions.get(id);
+        if (admission == null) {
+            long generation = admissionGeneration.get();
+            CanisterEntity canister = find(id);
+            admission = new Admission(canister.id(), !canister.isEmpty(), canister.status());
+            if (admissionGeneration.get() == generation) {
+                admissions.put(admission.id(), admission); // no change began since the read: still current
+            }
+        }
+        if (!admission.installed()) {
             throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
                     "canister " + id + " has no module installed");
         }
-        if (!"running".equals(canister.status())) {
+        if (!"running".equals(admission.status())) {
             throw new CanisterStateException(CanisterStateException.Conflict.STOPPED,
-                    "canister " + id + " is " + canister.status() + " and does not accept calls");
+                    "canister " + id + " is " + admission.status() + " and does not accept calls");
         }
-        return canister;
+        return admission;
+    }
+
+    /** What admitting a call needs to know of a canister. */
+    private record Admission(String id, boolean installed, String status) {}
+
+    /** Forgets what {@link #callable} remembers of a canister; call after changing its status or module. */
+    private void readmit(String id) {
+        admissionGeneration.incrementAndGet();
+        admissions.remove(id);
     }
 
     private CanisterEntity find(String id) {
