@@ -11,6 +11,8 @@ public final class CommittedHeap {
 
     private final byte[][] pages;
     private final int wasmPages;
+    /** Computed on first use (the heap never changes); every commit asks for it over all live canisters. */
+    private volatile long residentBytes = -1;
 
     CommittedHeap(byte[][] pages, int wasmPages) {
         this.pages = pages;
@@ -38,11 +40,15 @@ public final class CommittedHeap {
 
     /** Bytes held in memory by this heap's non-zero pages (for the live-canister memory budget). */
     public long residentBytes() {
-        long bytes = 0;
-        for (byte[] page : pages) {
-            if (page != null) {
-                bytes += page.length;
+        long bytes = residentBytes;
+        if (bytes < 0) {
+            bytes = 0;
+            for (byte[] page : pages) {
+                if (page != null) {
+                    bytes += page.length;
+                }
             }
+            residentBytes = bytes;
         }
         return bytes;
     }

@@ -106,7 +106,9 @@ public class StateStore {
                         record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
                         record.rejectMessage())
                 .update();
-        logs.append(canisterId, record.logs());
+        if (!record.logs().isEmpty()) {
+            logs.append(canisterId, record.logs());
+        }
         if (record.callId() != null) {
             jdbc.sql("""
                             UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?,
