@@ -52,11 +52,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(AuthenticationRequiredException.class)
     ResponseEntity<Object> unauthenticated(AuthenticationRequiredException e) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
-                        e.getMessage()));
+        return Problems.respond(Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                "Authentication required", e.getMessage()), HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }
 
     @ExceptionHandler(AccessDeniedException.class)
@@ -138,11 +135,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ExecutorOverloadedException.class)
     ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service overloaded",
-                        e.getMessage()));
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                "Service overloaded", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
     }
 
     @ExceptionHandler(StateVersionConflictException.class)

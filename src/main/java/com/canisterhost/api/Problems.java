@@ -33,6 +33,14 @@ final class Problems {
                 .body(problem);
     }
 
+    /** A problem response with one more header (e.g. {@code Retry-After}, {@code WWW-Authenticate}). */
+    static ResponseEntity<Object> respond(ProblemDetail problem, String header, String value) {
+        return ResponseEntity.status(problem.getStatus())
+                .header(header, value)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
     /** The location of a module problem as a JSON object without empty members. */
     static java.util.Map<String, Object> location(com.canisterhost.module.ModuleLocation location) {
         java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
