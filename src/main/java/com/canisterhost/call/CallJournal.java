@@ -2,6 +2,7 @@ package com.canisterhost.call;
 
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.RejectKind;
+import com.canisterhost.state.StateStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -20,9 +21,11 @@ class CallJournal {
             + "reject_kind, reject_message, instructions, state_version, created_at, completed_at";
 
     private final JdbcClient jdbc;
+    private final StateStore states;
 
-    CallJournal(JdbcClient jdbc) {
+    CallJournal(JdbcClient jdbc, StateStore states) {
         this.jdbc = jdbc;
+        this.states = states;
     }
 
     /** Claims the key with a pending row; false if the canister already has a call under this key. */
@@ -38,17 +41,13 @@ class CallJournal {
     /** Records the outcome of a call that did not commit (a trap, a refusal, ...); a committed one is kept. */
     @Transactional
     public void completeIfPending(UUID callId, CallOutcome outcome) {
-        boolean replied = outcome instanceof CallOutcome.Replied;
-        jdbc.sql("""
-                        UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?, instructions = ?,
-                               state_version = ?, completed_at = now()
-                         WHERE call_id = ? AND status = 'pending'""")
-                .params(replied ? "replied" : "rejected",
-                        replied ? ((CallOutcome.Replied) outcome).reply() : null,
-                        replied ? null : ((CallOutcome.Rejected) outcome).kind().name(),
-                        replied ? null : ((CallOutcome.Rejected) outcome).message(),
-                        outcome.instructions(), outcome.stateVersion(), callId)
-                .update();
+        if (outcome instanceof CallOutcome.Rejected rejected) {
+            states.completeCall(callId, null, rejected.kind().name(), rejected.message(), outcome.instructions(),
+                    outcome.stateVersion());
+        } else {
+            states.completeCall(callId, ((CallOutcome.Replied) outcome).reply(), null, null, outcome.instructions(),
+                    outcome.stateVersion());
+        }
     }
 
     @Transactional

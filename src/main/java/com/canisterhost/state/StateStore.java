@@ -110,16 +110,28 @@ public class StateStore {
             logs.append(canisterId, record.logs());
         }
         if (record.callId() != null) {
-            jdbc.sql("""
-                            UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?,
-                                   instructions = ?, state_version = ?, completed_at = now()
-                             WHERE call_id = ? AND status = 'pending'""")
-                    .params(record.reply() != null ? "replied" : "rejected", record.reply(),
-                            record.reply() != null ? null : "CANISTER_REJECT", record.rejectMessage(),
-                            record.instructions(), version, record.callId())
-                    .update();
+            completeCall(record.callId(), record.reply(), record.reply() != null ? null : "CANISTER_REJECT",
+                    record.rejectMessage(), record.instructions(), version);
         }
         return version;
+    }
+
+    /**
+     * Records the outcome of a tracked call that is still pending (joining the caller's transaction): a commit
+     * records it with the state it commits, a call that committed nothing records it alone.
+     *
+     * @param reply the reply, or null if the call was rejected with {@code rejectKind} and {@code rejectMessage}
+     */
+    @Transactional
+    public void completeCall(java.util.UUID callId, byte[] reply, String rejectKind, String rejectMessage,
+            long instructions, long stateVersion) {
+        jdbc.sql("""
+                        UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?, instructions = ?,
+                               state_version = ?, completed_at = now()
+                         WHERE call_id = ? AND status = 'pending'""")
+                .params(reply != null ? "replied" : "rejected", reply, rejectKind, rejectMessage, instructions,
+                        stateVersion, callId)
+                .update();
     }
 
     /**
