@@ -2,6 +2,7 @@ package com.canisterhost.call;
 
 import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.execution.CallOutcome;
+import com.canisterhost.execution.Executor;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -86,7 +87,7 @@ public class Calls {
                 purgeNowAndThen();
                 CallOutcome outcome;
                 try {
-                    outcome = await(canisters.submitUpdate(canisterId, method, arg, caller, callId));
+                    outcome = Executor.await(canisters.submitUpdate(canisterId, method, arg, caller, callId));
                 } catch (RuntimeException e) {
                     journal.delete(callId); // it did not run (refused, queue full, ...): a retry may run it
                     throw e;
@@ -170,17 +171,6 @@ public class Calls {
         long last = lastPurge.get();
         if (System.nanoTime() - last > PURGE_EVERY_NANOS && lastPurge.compareAndSet(last, System.nanoTime())) {
             journal.purge(properties.retention());
-        }
-    }
-
-    private static CallOutcome await(CompletableFuture<CallOutcome> outcome) {
-        try {
-            return outcome.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
         }
     }
 

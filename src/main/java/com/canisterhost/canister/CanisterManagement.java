@@ -132,7 +132,7 @@ public class CanisterManagement {
 
     /** An update call: commits what the method changed if it replied or rejected. */
     public CallOutcome update(String id, String method, byte[] arg, byte[] caller) {
-        return admitted(id, canisterId -> executor.update(canisterId, method, arg, caller));
+        return Executor.await(submitUpdate(id, method, arg, caller, null));
     }
 
     /**
@@ -284,11 +284,15 @@ public class CanisterManagement {
 
     private CanisterEntity installed(String id) {
         CanisterEntity canister = find(id);
-        if (canister.isEmpty()) {
+        requireInstalled(!canister.isEmpty(), id);
+        return canister;
+    }
+
+    private static void requireInstalled(boolean installed, String id) {
+        if (!installed) {
             throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
                     "canister " + id + " has no module installed");
         }
-        return canister;
     }
 
     /** Whether a call may run now; from memory, since every call asks (see {@link #admissions}). */
@@ -302,10 +306,7 @@ public class CanisterManagement {
                 admissions.put(admission.id(), admission); // no change began since the read: still current
             }
         }
-        if (!admission.installed()) {
-            throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
-                    "canister " + id + " has no module installed");
-        }
+        requireInstalled(admission.installed(), id);
         if (!"running".equals(admission.status())) {
             throw new CanisterStateException(CanisterStateException.Conflict.STOPPED,
                     "canister " + id + " is " + admission.status() + " and does not accept calls");

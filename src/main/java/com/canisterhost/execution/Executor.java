@@ -136,7 +136,8 @@ public class Executor implements DisposableBean {
             outcome = call.get();
             return outcome;
         } finally {
-            if (outcome != null || kind.equals("update") || kind.equals("query")) {
+            // null from a timer or heartbeat: nothing was due; a query that failed outside the canister: an error
+            if (outcome != null || kind.equals("query")) {
                 metrics.executed(kind, outcome, System.nanoTime() - started);
             }
         }
@@ -179,16 +180,10 @@ public class Executor implements DisposableBean {
     }
 
     /**
-     * Runs an update method; query methods called this way run with query semantics (nothing persists). If the
-     * canister exports {@code canister_inspect_message}, it decides first whether the call is accepted.
-     */
-    public CallOutcome update(String canisterId, String method, byte[] arg, byte[] caller) {
-        return await(canisterId, submitUpdate(canisterId, method, arg, caller, null));
-    }
-
-    /**
      * Queues an update call and returns at once; {@code callId}, if not null, names the tracked call whose
-     * outcome the commit records (in the same transaction).
+     * outcome the commit records (in the same transaction). Query methods called this way run with query
+     * semantics (nothing persists). If the canister exports {@code canister_inspect_message}, it decides first
+     * whether the call is accepted.
      */
     public CompletableFuture<CallOutcome> submitUpdate(String canisterId, String method, byte[] arg, byte[] caller,
             UUID callId) {
@@ -469,15 +464,16 @@ public class Executor implements DisposableBean {
 
     /** Runs {@code task} on a worker; {@code exclusive} tasks (installs, updates) run one at a time per canister. */
     private <T> T onWorker(String canisterId, boolean exclusive, Callable<T> task) {
-        return await(canisterId, workers.submit(canisterId, exclusive, task));
+        return await(workers.submit(canisterId, exclusive, task));
     }
 
-    private static <T> T await(String canisterId, CompletableFuture<T> result) {
+    /** Waits for a queued execution; what it threw is rethrown as it is. */
+    public static <T> T await(CompletableFuture<T> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for canister " + canisterId, e);
+            throw new IllegalStateException("interrupted while waiting for an execution", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -487,15 +483,6 @@ public class Executor implements DisposableBean {
             }
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    /** Executions waiting for a worker, and running. */
-    public int queuedExecutions() {
-        return workers.queued();
-    }
-
-    public int runningExecutions() {
-        return workers.running();
     }
 
     /** Lets running executions finish (graceful shutdown), then stops the workers. */

@@ -48,7 +48,7 @@ class SystemApi implements HostFunctionCatalog {
     private final ControllerLookup controllers;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final ThreadLocal<Message> current = new ThreadLocal<>();
-    private volatile HostFunction[] functions;
+    private final HostFunction[] functions;
 
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
 
@@ -76,6 +76,7 @@ class SystemApi implements HostFunctionCatalog {
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
         define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
         SystemFunctions.define(this);
+        this.functions = build();
     }
 
     /** What a call costs before any bytes it copies (the IC's "new" System API metering). */
@@ -124,12 +125,7 @@ class SystemApi implements HostFunctionCatalog {
      * running on this thread sets (an execution runs on one thread at a time).
      */
     HostFunction[] functions() {
-        HostFunction[] built = functions;
-        if (built == null) {
-            built = build();
-            functions = built;
-        }
-        return built;
+        return functions;
     }
 
     /** Makes {@code message} the one this thread's host function calls serve (null: none). */
