@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Metering overhead and engine speed, in one run, on the same sha256 canister (1 MiB x ROUNDS):
 #   Chicory compiler + instrumentation vs Chicory compiler alone vs Node's V8.
+# Then the overhead once more, alternating the two variants call by call in 6 fresh JVMs (MeteringOverhead: thread
+# CPU time, medians), which a busy machine skews far less than back-to-back JMH forks.
 # Usage: bench/metering.sh [rounds=8]   (needs node on the PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +26,4 @@ print(f"uninstrumented compiled {plain:7.2f} ms")
 print(f"node v8                {v8:8.2f} ms")
 print(f"metering overhead: {100 * (inst / plain - 1):.1f} %   instrumented/V8: {inst / v8:.2f}x")
 PY
+java -cp bench/target/benchmarks.jar com.canisterhost.module.MeteringOverhead "$rounds" 6 12 20
