@@ -30,7 +30,7 @@ pg=(-h "$LOAD_PG_HOST" -p "$LOAD_PG_PORT" -U "$LOAD_PG_USER")
 
 if [[ "${LOAD_SKIP_BUILD:-0}" != 1 ]]; then
     ./mvnw -q -B -ntp install -DskipTests
-    ./mvnw -q -B -ntp -f bench/pom.xml compile
+    ./mvnw -q -B -ntp -f bench/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 fi
 jar=$(ls target/canister-host-*-exec.jar | head -1)
 
@@ -72,7 +72,7 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n "$(git status --porcelain -- src db pom.xml 2>/dev/null)" ]]; then rev="$rev+changes"; fi
 export LOAD_BASE_URL="http://127.0.0.1:$port" LOAD_SERVICE_PID=$service_pid LOAD_GIT_REV=$rev \
     LOAD_OUT=${LOAD_OUT:-$PWD/target/load-results.md}
-java -cp bench/target/classes com.canisterhost.bench.LoadBenchmark
+java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" com.canisterhost.bench.LoadBenchmark
 
 if [[ "${LOAD_README:-1}" == 1 ]]; then
     python3 - "$LOAD_OUT" README.md <<'PY'

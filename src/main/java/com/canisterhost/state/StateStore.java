@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Canister Wasm state in PostgreSQL: heap pages (only non-zero ones), mutable globals, and the record of the call
@@ -20,10 +21,12 @@ public class StateStore {
 
     private final JdbcClient jdbc;
     private final LogStore logs;
+    private final TransactionTemplate transactions;
 
-    StateStore(JdbcClient jdbc, LogStore logs) {
+    StateStore(JdbcClient jdbc, LogStore logs, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.logs = logs;
+        this.transactions = transactions;
     }
 
     @Transactional(readOnly = true)
@@ -62,58 +65,149 @@ public class StateStore {
      * @return the new state version
      * @throws StateVersionConflictException if the canister is no longer at {@code expectedVersion}
      */
-    @Transactional
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        int fenced = jdbc.sql("""
-                        UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
-                               certified_data = COALESCE(?, certified_data),
-                               global_timer = COALESCE(?, global_timer), last_time = GREATEST(last_time, ?),
-                               cycles = COALESCE(?, cycles),
-                               module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
-                               instructions_total = instructions_total + ?, updated_at = now()
-                         WHERE id = ? AND state_version = ?""")
+        boolean alone = !change.replacesState() && !change.replacesStable() && record.logs().isEmpty()
+                && record.callId() == null;
+        if (alone) {
+            // the common update: one statement, so one round trip and no transaction around it
+            return commitStatement(canisterId, expectedVersion, change, record);
+        }
+        Long version = transactions.execute(status -> {
+            if (change.replacesState()) {
+                jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP)
+                        .update();
+                jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
+            }
+            if (change.replacesStable()) {
+                jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, STABLE)
+                        .update();
+            }
+            long committed = commitStatement(canisterId, expectedVersion, change, record);
+            if (!record.logs().isEmpty()) {
+                logs.append(canisterId, record.logs());
+            }
+            if (record.callId() != null) {
+                completeCall(record.callId(), record.reply(), record.reply() != null ? null : "CANISTER_REJECT",
+                        record.rejectMessage(), record.instructions(), committed);
+            }
+            return committed;
+        });
+        return version;
+    }
+
+    /**
+     * The fenced version bump, the changed pages and globals and the call record as one statement: every part
+     * reads from {@code bumped}, so a canister that is no longer at {@code expectedVersion} gets none of them.
+     */
+    private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+        PageRows pages = new PageRows();
+        pages.add(HEAP, change.dirtyPages());
+        pages.add(STABLE, change.stableDirty());
+        int[] globalIndexes = new int[change.globals().size()];
+        long[] globalLow = new long[globalIndexes.length];
+        long[] globalHigh = new long[globalIndexes.length];
+        int g = 0;
+        for (Map.Entry<Integer, long[]> global : change.globals().entrySet()) {
+            globalIndexes[g] = global.getKey();
+            globalLow[g] = global.getValue()[0];
+            globalHigh[g++] = global.getValue()[1];
+        }
+        List<Long> version = jdbc.sql("""
+                        WITH bumped AS (
+                            UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
+                                   certified_data = COALESCE(?, certified_data),
+                                   global_timer = COALESCE(?, global_timer), last_time = GREATEST(last_time, ?),
+                                   cycles = COALESCE(?, cycles),
+                                   module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
+                                   instructions_total = instructions_total + ?, updated_at = now()
+                             WHERE id = ? AND state_version = ?
+                            RETURNING id, state_version),
+                        written AS (
+                            INSERT INTO memory_pages (canister_id, kind, page_index, data)
+                            SELECT b.id, p.kind, p.page_index, p.data
+                              FROM bumped b, unnest(?::smallint[], ?::integer[], ?::bytea[]) AS p(kind, page_index, data)
+                            ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data),
+                        zeroed AS (
+                            DELETE FROM memory_pages m
+                             USING bumped b, unnest(?::smallint[], ?::integer[]) AS z(kind, page_index)
+                             WHERE m.canister_id = b.id AND m.kind = z.kind AND m.page_index = z.page_index),
+                        globals AS (
+                            INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
+                            SELECT b.id, v.global_index, v.value_low, v.value_high
+                              FROM bumped b, unnest(?::integer[], ?::bigint[], ?::bigint[])
+                                   AS v(global_index, value_low, value_high)
+                            ON CONFLICT (canister_id, global_index)
+                            DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high),
+                        recorded AS (
+                            INSERT INTO call_records (canister_id, state_version, kind, method, caller, outcome,
+                                                      reply, reject_code, reject_message)
+                            SELECT b.id, b.state_version, ?, ?, ?, ?, ?, ?, ? FROM bumped b)
+                        SELECT state_version FROM bumped""")
                 .params(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
                         record.timeNanos(), change.cycles() == null ? null : new java.math.BigDecimal(change.cycles()),
-                        change.moduleHash(), change.profile(), record.instructions(),
-                        canisterId, expectedVersion)
-                .update();
-        if (fenced != 1) {
-            throw new StateVersionConflictException(canisterId, expectedVersion);
-        }
-        long version = expectedVersion + 1;
-        if (change.replacesState()) {
-            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP).update();
-            jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
-        }
-        if (change.replacesStable()) {
-            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, STABLE)
-                    .update();
-        }
-        writePages(canisterId, HEAP, change.dirtyPages());
-        writePages(canisterId, STABLE, change.stableDirty());
-        change.globals().forEach((index, value) -> jdbc.sql("""
-                        INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
-                        VALUES (?, ?, ?, ?)
-                        ON CONFLICT (canister_id, global_index)
-                        DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high""")
-                .params(canisterId, index, value[0], value[1])
-                .update());
-        jdbc.sql("""
-                        INSERT INTO call_records (canister_id, state_version, kind, method, caller, outcome, reply,
-                                                  reject_code, reject_message)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(canisterId, version, record.kind(), record.method(), record.caller(),
+                        change.moduleHash(), change.profile(), record.instructions(), canisterId, expectedVersion,
+                        pages.writtenKinds(), pages.writtenIndexes(), pages.writtenData(),
+                        pages.zeroedKinds(), pages.zeroedIndexes(),
+                        globalIndexes, globalLow, globalHigh,
+                        record.kind(), record.method(), record.caller(),
                         record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
                         record.rejectMessage())
-                .update();
-        if (!record.logs().isEmpty()) {
-            logs.append(canisterId, record.logs());
+                .query(Long.class)
+                .list();
+        if (version.isEmpty()) {
+            throw new StateVersionConflictException(canisterId, expectedVersion);
         }
-        if (record.callId() != null) {
-            completeCall(record.callId(), record.reply(), record.reply() != null ? null : "CANISTER_REJECT",
-                    record.rejectMessage(), record.instructions(), version);
+        return version.get(0);
+    }
+
+    /** Changed pages as the column arrays of one statement: non-zero pages are written, zero pages deleted. */
+    private static final class PageRows {
+        private final List<Short> writtenKinds = new ArrayList<>();
+        private final List<Integer> writtenIndexes = new ArrayList<>();
+        private final List<byte[]> writtenData = new ArrayList<>();
+        private final List<Short> zeroedKinds = new ArrayList<>();
+        private final List<Integer> zeroedIndexes = new ArrayList<>();
+
+        void add(short kind, Map<Integer, byte[]> dirtyPages) {
+            dirtyPages.forEach((index, data) -> {
+                if (isZero(data)) {
+                    zeroedKinds.add(kind);
+                    zeroedIndexes.add(index);
+                } else {
+                    writtenKinds.add(kind);
+                    writtenIndexes.add(index);
+                    writtenData.add(data);
+                }
+            });
         }
-        return version;
+
+        short[] writtenKinds() {
+            return shorts(writtenKinds);
+        }
+
+        int[] writtenIndexes() {
+            return writtenIndexes.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        byte[][] writtenData() {
+            return writtenData.toArray(new byte[0][]);
+        }
+
+        short[] zeroedKinds() {
+            return shorts(zeroedKinds);
+        }
+
+        int[] zeroedIndexes() {
+            return zeroedIndexes.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private static short[] shorts(List<Short> values) {
+            short[] array = new short[values.size()];
+            for (int i = 0; i < array.length; i++) {
+                array[i] = values.get(i);
+            }
+            return array;
+        }
     }
 
     /**
@@ -150,26 +244,6 @@ public class StateStore {
                 .param(canisterId)
                 .query(Long.class)
                 .single();
-    }
-
-    private void writePages(String canisterId, short kind, Map<Integer, byte[]> dirtyPages) {
-        List<Integer> zeroed = new ArrayList<>();
-        dirtyPages.forEach((index, data) -> {
-            if (isZero(data)) {
-                zeroed.add(index);
-            } else {
-                jdbc.sql("""
-                                INSERT INTO memory_pages (canister_id, kind, page_index, data) VALUES (?, ?, ?, ?)
-                                ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data""")
-                        .params(canisterId, kind, index, data)
-                        .update();
-            }
-        });
-        for (int index : zeroed) {
-            jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ? AND page_index = ?")
-                    .params(canisterId, kind, index)
-                    .update();
-        }
     }
 
     static boolean isZero(byte[] page) {

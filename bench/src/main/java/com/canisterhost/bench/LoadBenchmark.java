@@ -22,6 +22,15 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Load test of a running canister-host against the PostgreSQL it runs on, in one run (started by
@@ -44,7 +53,8 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>Every phase has an unmeasured warm-up; latency is every request's round trip ({@code System.nanoTime} around
- * {@code HttpClient.send}), percentiles nearest-rank. Requests count when they start and finish inside the measured
+ * one request on Apache HttpClient 5's classic, blocking client, a keep-alive connection per client thread: the JDK's
+ * {@code java.net.http.HttpClient} used a third of the machine at this load), percentiles nearest-rank. Requests count when they start and finish inside the measured
  * window. CPU time of the service, PostgreSQL (postmaster and all its children, including backends that exited),
  * this driver and pgbench is read from /proc around each phase, with the machine's total, so the remainder is what
  * other processes on the machine used meanwhile.
@@ -81,6 +91,20 @@ public final class LoadBenchmark {
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    /** The measured requests' client: one blocking keep-alive connection per client thread, no retries. */
+    private final CloseableHttpClient driver = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(256)
+                    .setMaxConnPerRoute(256)
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(5))
+                            .setSocketTimeout(Timeout.ofMinutes(2))
+                            .build())
+                    .build())
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableRedirectHandling()
             .build();
     private final Cpu cpu;
     private final Map<String, String> cpuRows = new LinkedHashMap<>();
@@ -434,31 +458,30 @@ public final class LoadBenchmark {
     // --- HTTP -------------------------------------------------------------------------------------------------
 
     private Reply post(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/octet-stream")
-                .header("Accept", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        return send(ClassicRequestBuilder.post(base + path)
+                .setHeader("Content-Type", "application/octet-stream")
+                .setHeader("Accept", "application/octet-stream")
+                .build());
     }
 
     private Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(ClassicRequestBuilder.get(base + path).build());
     }
 
-    private Reply send(HttpRequest.Builder request) {
+    private Reply send(ClassicHttpRequest request) {
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofMinutes(2)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            String body = response.statusCode() / 100 == 2 ? ""
-                    : new String(response.body(), StandardCharsets.UTF_8);
-            Matcher inBody = INSTRUCTIONS.matcher(body);
-            long instructions = response.headers().firstValue("X-Instructions").map(Long::parseLong)
-                    .orElse(inBody.find() ? Long.parseLong(inBody.group(1)) : -1L);
-            return new Reply(response.statusCode(), instructions, body);
+            return driver.execute(request, response -> {
+                byte[] bytes = response.getEntity() == null ? new byte[0]
+                        : EntityUtils.toByteArray(response.getEntity());
+                String body = response.getCode() / 100 == 2 ? "" : new String(bytes, StandardCharsets.UTF_8);
+                Matcher inBody = INSTRUCTIONS.matcher(body);
+                Header header = response.getFirstHeader("X-Instructions");
+                long instructions = header != null ? Long.parseLong(header.getValue())
+                        : inBody.find() ? Long.parseLong(inBody.group(1)) : -1L;
+                return new Reply(response.getCode(), instructions, body);
+            });
         } catch (IOException e) {
             return new Reply(-1, -1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
