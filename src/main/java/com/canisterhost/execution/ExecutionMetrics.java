@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,9 @@ final class ExecutionMetrics {
 
     private final MeterRegistry registry;
     private final Counter persistedBytes;
+    // meters by kind and outcome, looked up once: building and registering them on every execution showed in profiles
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> instructions = new ConcurrentHashMap<>();
 
     ExecutionMetrics(MeterRegistry registry, WorkerPool workers, LiveCanisters live) {
         this.registry = registry;
@@ -35,12 +40,15 @@ final class ExecutionMetrics {
     void executed(String kind, CallOutcome outcome, long nanos) {
         String result = outcome == null ? "error" : outcome instanceof CallOutcome.Replied ? "replied"
                 : ((CallOutcome.Rejected) outcome).kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        Timer.builder("canister.executions").description("executions by kind and outcome, queueing included")
-                .tag("kind", kind).tag("outcome", result)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(kind + '/' + result, key -> Timer.builder("canister.executions")
+                        .description("executions by kind and outcome, queueing included")
+                        .tag("kind", kind).tag("outcome", result)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (outcome != null) {
-            DistributionSummary.builder("canister.instructions").description("instructions per execution")
-                    .tag("kind", kind).register(registry).record(outcome.instructions());
+            instructions.computeIfAbsent(kind, key -> DistributionSummary.builder("canister.instructions")
+                            .description("instructions per execution").tag("kind", kind).register(registry))
+                    .record(outcome.instructions());
         }
     }
 

@@ -1,5 +1,6 @@
 package com.canisterhost.execution;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,10 @@ final class LiveCanisters {
 
     private final long budgetBytes;
     private final LinkedHashMap<String, LiveCanister> canisters = new LinkedHashMap<>(16, 0.75f, true);
+    // each canister's resident bytes as of its last put, and their sum: kept as it changes, since summing every
+    // live canister on each commit showed up in profiles
+    private final Map<String, Long> accounted = new HashMap<>();
+    private long totalBytes;
 
     LiveCanisters(long budgetBytes) {
         this.budgetBytes = budgetBytes;
@@ -32,38 +37,44 @@ final class LiveCanisters {
             if (raced != null && raced.version() >= loaded.version()) {
                 return raced;
             }
-            canisters.put(id, loaded);
-            evictOverBudget(id);
+            add(loaded);
             return loaded;
         }
     }
 
     /** Makes {@code live} the canister's in-memory copy (after an install or a commit). */
     synchronized void put(LiveCanister live) {
-        canisters.put(live.id, live);
-        evictOverBudget(live.id);
+        add(live);
     }
 
     synchronized void remove(String id) {
         canisters.remove(id);
+        forget(id);
     }
 
     synchronized int size() {
         return canisters.size();
     }
 
-    private void evictOverBudget(String keep) {
-        long total = 0;
-        for (LiveCanister live : canisters.values()) {
-            total += live.residentBytes();
-        }
+    private void add(LiveCanister live) {
+        canisters.put(live.id, live);
+        long bytes = live.residentBytes();
+        Long before = accounted.put(live.id, bytes);
+        totalBytes += bytes - (before == null ? 0 : before);
         Iterator<Map.Entry<String, LiveCanister>> eldest = canisters.entrySet().iterator();
-        while (total > budgetBytes && eldest.hasNext()) {
-            Map.Entry<String, LiveCanister> entry = eldest.next();
-            if (!entry.getKey().equals(keep)) {
-                total -= entry.getValue().residentBytes();
+        while (totalBytes > budgetBytes && eldest.hasNext()) {
+            String id = eldest.next().getKey();
+            if (!id.equals(live.id)) {
                 eldest.remove();
+                forget(id);
             }
+        }
+    }
+
+    private void forget(String id) {
+        Long bytes = accounted.remove(id);
+        if (bytes != null) {
+            totalBytes -= bytes;
         }
     }
 }

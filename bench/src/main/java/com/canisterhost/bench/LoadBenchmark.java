@@ -61,7 +61,7 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Settings come from environment variables (defaults in brackets): LOAD_BASE_URL (required), LOAD_DB
  * [canister_load], LOAD_PG_HOST [127.0.0.1], LOAD_PG_PORT [5432], LOAD_PG_USER [postgres], LOAD_SERVICE_PID,
- * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_WARMUP_SECS [5], LOAD_PGBENCH_SECS [30, split in two halves],
+ * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_WARMUP_SECS [15], LOAD_PGBENCH_SECS [30, split in two halves],
  * LOAD_UPDATE_SECS [30], LOAD_QUERY_SECS [20 per endpoint, in two rounds], LOAD_ISOLATION_SECS [20 idle + 20
  * loaded], LOAD_COUNTER_WASM [src/test/resources/canisters/counter.wasm], LOAD_OUT [markdown output file].
  */
@@ -80,7 +80,7 @@ public final class LoadBenchmark {
     private final long servicePid = Long.parseLong(env("LOAD_SERVICE_PID", "0"));
     private final int clients = Integer.parseInt(env("LOAD_CLIENTS", "16"));
     private final int canisterCount = Integer.parseInt(env("LOAD_CANISTERS", "64"));
-    private final int warmupSecs = Integer.parseInt(env("LOAD_WARMUP_SECS", "5"));
+    private final int warmupSecs = Integer.parseInt(env("LOAD_WARMUP_SECS", "15"));
     private final int pgbenchSecs = Integer.parseInt(env("LOAD_PGBENCH_SECS", "30"));
     private final int updateSecs = Integer.parseInt(env("LOAD_UPDATE_SECS", "30"));
     private final int querySecs = Integer.parseInt(env("LOAD_QUERY_SECS", "20"));
