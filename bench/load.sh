@@ -13,8 +13,9 @@
 # database LOAD_DB (default canister_load, dropped first if it exists, and at the end), runs the service jar
 # (target/canister-host-*-exec.jar) on it as a separate process on a free port, and drives it over HTTP.
 #
-# Durations in seconds (defaults: about 5 minutes in all, plus the build):
-#   LOAD_WARMUP_SECS=15     unmeasured warm-up before each phase (the JIT is still compiling after 5 s)
+# Durations in seconds (defaults: about 4.5 minutes in all, plus the build):
+#   LOAD_JIT_WARMUP_SECS=60 unmeasured updates and queries after start-up (the JIT compiles for about a minute)
+#   LOAD_WARMUP_SECS=5      unmeasured warm-up before each phase
 #   LOAD_PGBENCH_SECS=30    pgbench, in two halves: before and after the update phase
 #   LOAD_UPDATE_SECS=30     durable updates
 #   LOAD_QUERY_SECS=20      per endpoint (query/get, /actuator/info), in two rounds each, ABBA

@@ -52,7 +52,8 @@ import org.apache.hc.core5.util.Timeout;
  *       ({@code loop_forever} of counter.wasm, back to back, each call ending in 422 instruction-limit-exceeded).
  * </ol>
  *
- * <p>Every phase has an unmeasured warm-up; latency is every request's round trip ({@code System.nanoTime} around
+ * <p>After start-up, the service gets an unmeasured minute of updates and queries: on two busy cores its JIT was
+ * still compiling (at 0.4 cores) 40 s into a run. Every phase then has a short unmeasured warm-up of its own; latency is every request's round trip ({@code System.nanoTime} around
  * one request on Apache HttpClient 5's classic, blocking client, a keep-alive connection per client thread: the JDK's
  * {@code java.net.http.HttpClient} used a third of the machine at this load), percentiles nearest-rank. Requests count when they start and finish inside the measured
  * window. CPU time of the service, PostgreSQL (postmaster and all its children, including backends that exited),
@@ -61,7 +62,7 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>Settings come from environment variables (defaults in brackets): LOAD_BASE_URL (required), LOAD_DB
  * [canister_load], LOAD_PG_HOST [127.0.0.1], LOAD_PG_PORT [5432], LOAD_PG_USER [postgres], LOAD_SERVICE_PID,
- * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_WARMUP_SECS [15], LOAD_PGBENCH_SECS [30, split in two halves],
+ * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_JIT_WARMUP_SECS [60], LOAD_WARMUP_SECS [5], LOAD_PGBENCH_SECS [30, split in two halves],
  * LOAD_UPDATE_SECS [30], LOAD_QUERY_SECS [20 per endpoint, in two rounds], LOAD_ISOLATION_SECS [20 idle + 20
  * loaded], LOAD_COUNTER_WASM [src/test/resources/canisters/counter.wasm], LOAD_OUT [markdown output file].
  */
@@ -80,7 +81,8 @@ public final class LoadBenchmark {
     private final long servicePid = Long.parseLong(env("LOAD_SERVICE_PID", "0"));
     private final int clients = Integer.parseInt(env("LOAD_CLIENTS", "16"));
     private final int canisterCount = Integer.parseInt(env("LOAD_CANISTERS", "64"));
-    private final int warmupSecs = Integer.parseInt(env("LOAD_WARMUP_SECS", "15"));
+    private final int warmupSecs = Integer.parseInt(env("LOAD_WARMUP_SECS", "5"));
+    private final int jitWarmupSecs = Integer.parseInt(env("LOAD_JIT_WARMUP_SECS", "60"));
     private final int pgbenchSecs = Integer.parseInt(env("LOAD_PGBENCH_SECS", "30"));
     private final int updateSecs = Integer.parseInt(env("LOAD_UPDATE_SECS", "30"));
     private final int querySecs = Integer.parseInt(env("LOAD_QUERY_SECS", "20"));
@@ -156,6 +158,11 @@ public final class LoadBenchmark {
                 ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data;
                 """, canisterCount));
 
+        // --- the service's JIT: on 2 busy cores it keeps compiling for about a minute after start-up ----------
+        closedLoop("JIT warm-up, updates and queries", clients, jitWarmupSecs, 0,
+                c -> c % 2 == 0 ? () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/update/inc")
+                        : () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/query/get"), 200);
+
         // --- ceiling, first half; durable updates; ceiling, second half --------------------------------------
         pgbench(script, pgbenchDir.resolve("warmup"), Math.max(1, warmupSecs), false);
         Pgbench ceilingA = measuredPgbench(script, pgbenchDir.resolve("a"), pgbenchSecs / 2, "pgbench, first half");
@@ -226,10 +233,11 @@ public final class LoadBenchmark {
                 + "started: %s). ", startedAt, env("LOAD_GIT_REV", "?"), Runtime.getRuntime().availableProcessors(),
                 loadAverage));
         md.append(String.format(Locale.ROOT, "PostgreSQL %s on 127.0.0.1, `synchronous_commit=%s`, `fsync=%s`, "
-                + "`wal_sync_method=%s`; %d clients, %d counter canisters; warm-up %d s per phase, measured: pgbench "
+                + "`wal_sync_method=%s`; %d clients, %d counter canisters; warm-up %d s of updates and queries after start-up (the JIT "
+                + "compiles for about a minute), then %d s per phase; measured: pgbench "
                 + "%d s (two halves around the update phase), updates %d s, queries %d s per endpoint (ABBA), "
                 + "isolation %d s idle + %d s loaded.%n%n", psql("SHOW server_version"), syncCommit, fsync, walSync,
-                clients, canisterCount, warmupSecs, pgbenchSecs, updateSecs, 2 * round, isolationSecs, isolationSecs));
+                clients, canisterCount, jitWarmupSecs, warmupSecs, pgbenchSecs, updateSecs, 2 * round, isolationSecs, isolationSecs));
         md.append("| measurement | throughput /s | p50 ms | p99 ms | ratio | goal |\n");
         md.append("| --- | ---: | ---: | ---: | --- | --- |\n");
         md.append(row("PostgreSQL ceiling: `pgbench`, one 4 KiB upsert per transaction", ceilingTps,
