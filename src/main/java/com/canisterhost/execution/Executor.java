@@ -305,6 +305,7 @@ public class Executor implements DisposableBean {
     private long commit(LiveCanister canister, Execution execution, CallRecord record) {
         StateChange change = execution.changes(false, false, null);
         long newVersion;
+        workers.releaseSlot(); // the commit mostly waits for PostgreSQL: let another canister execute meanwhile
         try {
             newVersion = stateStore.commit(canister.id, canister.version(), change, record);
         } catch (RuntimeException e) {

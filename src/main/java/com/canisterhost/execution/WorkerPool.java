@@ -26,6 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * limit leave the others their share of the machine (the IC gets the same effect from deterministic time
  * slicing, which Chicory cannot do).
  *
+ * <p>A job that waits for its commit to be durable gives up its slot the same way ({@link #releaseSlot}).
+ *
  * <p>Queues are bounded per lane and in all; a full queue refuses the job at once.
  */
 final class WorkerPool {
@@ -36,6 +38,7 @@ final class WorkerPool {
     private final ArrayDeque<Lane> line = new ArrayDeque<>();
     private final Map<String, Lane[]> lanes = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final ThreadLocal<Job<?>> current = new ThreadLocal<>();
     private final ScheduledExecutorService timer;
     private final int workers;
     private final int queueCapacity;
@@ -183,11 +186,13 @@ final class WorkerPool {
 
     private <T> void run(Job<T> job) {
         ScheduledFuture<?> slice = timer.schedule(() -> demote(job), sliceMillis, TimeUnit.MILLISECONDS);
+        current.set(job);
         try {
             job.result().complete(job.task().call());
         } catch (Throwable e) {
             job.result().completeExceptionally(e);
         } finally {
+            current.remove();
             slice.cancel(false);
             Thread.interrupted(); // a wall-clock alarm must not leak into the next job
             lock.lock();
@@ -209,6 +214,18 @@ final class WorkerPool {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * Called by a running job before it waits on I/O (a commit waiting for PostgreSQL's fsync): like a job past
+     * its slice, it no longer holds a worker slot, so the cores execute other canisters meanwhile. Its lane stays
+     * taken until it ends, so the canister's next update still waits for this commit.
+     */
+    void releaseSlot() {
+        Job<?> job = current.get();
+        if (job != null) {
+            demote(job);
         }
     }
 

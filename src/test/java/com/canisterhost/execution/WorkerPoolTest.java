@@ -75,6 +75,27 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aJobWaitingOnItsCommitLendsItsSlotButKeepsItsLane() throws Exception {
+        pool(1, 4, 1000, 1000, 10_000);
+        CountDownLatch committing = new CountDownLatch(1);
+        CountDownLatch durable = new CountDownLatch(1);
+        AtomicInteger nextUpdateStarted = new AtomicInteger();
+        CompletableFuture<Boolean> first = pool.submit("a", true, () -> {
+            pool.releaseSlot(); // as Executor.commit does before waiting for PostgreSQL
+            committing.countDown();
+            return durable.await(10, TimeUnit.SECONDS);
+        });
+        assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Integer> next = pool.submit("a", true, nextUpdateStarted::incrementAndGet);
+        // the only worker slot is free: another canister runs while "a" waits for its commit
+        assertThat(pool.submit("b", true, () -> "b").get(5, TimeUnit.SECONDS)).isEqualTo("b");
+        assertThat(nextUpdateStarted.get()).as("a's next update waits for its commit").isZero();
+        durable.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
     void aFullQueueRefusesAtOnce() throws Exception {
         pool(1, 1, 3, 2, 10_000);
         CountDownLatch gate = new CountDownLatch(1);
