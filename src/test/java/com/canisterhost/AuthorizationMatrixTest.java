@@ -204,6 +204,20 @@ class AuthorizationMatrixTest extends EndToEndTest {
         assertThat(http.send("DELETE", "/v1/keys/aaaaa-aa", null, null, auth(ADMIN_KEY)).status()).isEqualTo(404);
     }
 
+    /** A multipart upload is parsed only for a controller: others are refused before their body is read. */
+    @Test
+    void aStrangersMultipartUploadIsRefusedBeforeItsBodyIsParsed() {
+        Target target = installed("multipart");
+        byte[] broken = "--b\r\nContent-Disposition: form-data; name=\"module\"\r\n\r\nnot closed"
+                .getBytes(StandardCharsets.UTF_8);
+        Map<Who, Integer> expected = Map.of(Who.ANONYMOUS, 401, Who.OTHER, 403, Who.CONTROLLER, 400);
+        expected.forEach((who, status) -> {
+            Response response = http.send("PUT", canister(target) + "/module", "multipart/form-data; boundary=b",
+                    broken, auth(keys.get(who)));
+            assertThat(response.status()).as("%s: %s", who, response).isEqualTo(status);
+        });
+    }
+
     /** Logs: with the default visibility only controllers and the admin read them; {@code public} opens them. */
     @Test
     void logReadingFollowsTheLogVisibility() {

@@ -33,9 +33,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 
 /** The REST contract of ARCHITECTURE.md and openapi.yaml. */
 @RestController
@@ -92,16 +93,21 @@ class CanisterController {
     }
 
     @PutMapping(path = "/{id}/module", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Object> installMultipart(@PathVariable String id, @RequestPart("module") MultipartFile module,
-            @RequestParam(name = "mode", required = false) String mode,
-            @RequestParam(name = "arg", required = false) String arg,
-            @RequestParam(name = "profile", required = false) String profile, Caller caller) throws IOException {
+    ResponseEntity<Object> installMultipart(@PathVariable String id, MultipartHttpServletRequest request,
+            Caller caller) throws IOException, MissingServletRequestPartException {
+        // multipart bodies are parsed lazily (application.yml): only a controller's upload is read at all
         access.requireController(id, caller);
+        MultipartFile module = request.getFile("module");
+        if (module == null) {
+            throw new MissingServletRequestPartException("module");
+        }
         if (module.getSize() > limits.maxUploadSize().toBytes()) {
             throw new PayloadTooLargeException("module upload is over " + limits.maxUploadSize().toBytes() + " bytes");
         }
-        return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(), profile,
-                module.getBytes(), caller);
+        String mode = request.getParameter("mode");
+        String arg = request.getParameter("arg");
+        return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(),
+                request.getParameter("profile"), module.getBytes(), caller);
     }
 
     @DeleteMapping("/{id}/module")
