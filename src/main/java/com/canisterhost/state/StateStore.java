@@ -211,6 +211,20 @@ public class StateStore {
     }
 
     /**
+     * Forgets all but the newest {@code keep} call records of every canister: they are its history, read by
+     * nothing in the service, and would otherwise grow by a row per update for ever.
+     *
+     * @return how many records were deleted
+     */
+    public int trimCallHistory(int keep) {
+        return jdbc.sql("""
+                        DELETE FROM call_records c USING canisters k
+                         WHERE c.canister_id = k.id AND c.state_version <= k.state_version - ?""")
+                .param(keep)
+                .update();
+    }
+
+    /**
      * Records the outcome of a tracked call that is still pending (joining the caller's transaction): a commit
      * records it with the state it commits, a call that committed nothing records it alone.
      *

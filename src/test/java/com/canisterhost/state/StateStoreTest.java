@@ -116,4 +116,23 @@ class StateStoreTest extends EndToEndTest {
         assertThat(jdbc.sql("SELECT count(*) FROM canister_logs WHERE canister_id = ?").param(id)
                 .query(Long.class).single()).isEqualTo(logsBefore + 1);
     }
+
+    @Test
+    void theCallHistoryKeepsTheNewestRecordsOfEachCanister() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long version = version(a);
+        for (int i = 0; i < 5; i++) {
+            version = store.commit(a, version, change(Map.of(), Map.of(), Map.of()), record("m" + i, List.of()));
+        }
+        long bVersion = version(b);
+
+        store.trimCallHistory(2);
+
+        assertThat(jdbc.sql("SELECT method FROM call_records WHERE canister_id = ? ORDER BY state_version")
+                .param(a).query(String.class).list()).containsExactly("m3", "m4");
+        assertThat(jdbc.sql("SELECT state_version FROM call_records WHERE canister_id = ?").param(b)
+                .query(Long.class).list()).as("b's only record (its install) is within its newest two")
+                .containsExactly(bVersion);
+    }
 }
