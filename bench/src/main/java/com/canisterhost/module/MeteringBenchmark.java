@@ -5,16 +5,19 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,6 +68,11 @@ public class MeteringBenchmark {
     }
 
     private static Instance instantiate(WasmModule module) {
+        return instantiate(module, null);
+    }
+
+    /** An instance with stub imports on Chicory's compiler, on {@code memory} (null: Chicory's own memory). */
+    static Instance instantiate(WasmModule module, Function<MemoryLimits, Memory> memory) {
         List<HostFunction> stubs = new ArrayList<>();
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
@@ -74,10 +82,13 @@ public class MeteringBenchmark {
                 stubs.add(new HostFunction(f.module(), f.name(), type, (instance, args) -> result));
             }
         }
-        return Instance.builder(module)
+        Instance.Builder builder = Instance.builder(module)
                 .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(stubs)).build())
-                .withMachineFactory(MachineFactoryCompiler.compile(module))
-                .build();
+                .withMachineFactory(MachineFactoryCompiler.compile(module));
+        if (memory != null) {
+            builder.withMemoryFactory(memory);
+        }
+        return builder.build();
     }
 
     @Benchmark
@@ -87,9 +98,14 @@ public class MeteringBenchmark {
 
     @Benchmark
     public long[] compiledInstrumented() {
-        instrumentedInstance.global(metering.counterGlobal()).setValue(Long.MAX_VALUE);
-        instrumentedInstance.global(metering.depthGlobal()).setValue(0);
-        instrumentedInstance.global(metering.depthLimitGlobal()).setValue(10_000);
-        return instrumented.apply(rounds);
+        return run(instrumentedInstance, metering, instrumented, rounds);
+    }
+
+    /** One metered call: a full counter, depth 0. */
+    static long[] run(Instance instance, Metering metering, ExportFunction function, int rounds) {
+        instance.global(metering.counterGlobal()).setValue(Long.MAX_VALUE);
+        instance.global(metering.depthGlobal()).setValue(0);
+        instance.global(metering.depthLimitGlobal()).setValue(10_000);
+        return function.apply(rounds);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Locale;
 
 /**
  * The metering overhead measured so that a busy machine skews it as little as possible, next to the JMH figures of
- * {@link MeteringBenchmark}. Several fresh JVMs (JIT decisions differ between them, so one JVM is one sample); in
+ * {@link MeteringBenchmark}, on the heap the service runs canisters on ({@link ServiceMeteringBenchmark}). Several
+ * fresh JVMs (JIT decisions differ between them, so one JVM is one sample); in
  * each, the instrumented and the uninstrumented variant run alternately, one call each, timed by the CPU time of the
  * running thread, so that a neighbour's load falls on both alike. Each JVM reports its median per variant; the
  * overhead is the median over the JVMs of their ratios.
@@ -73,7 +74,7 @@ public final class MeteringOverhead {
     }
 
     private static void child(int rounds, int warmup, int runs) throws IOException {
-        MeteringBenchmark bench = new MeteringBenchmark();
+        ServiceMeteringBenchmark bench = new ServiceMeteringBenchmark();
         bench.rounds = rounds;
         bench.module = "src/test/resources/metering/sha256.wasm";
         bench.setUp();
@@ -87,7 +88,7 @@ public final class MeteringOverhead {
             for (int k = 0; k < 2; k++) {
                 boolean instrumented = instFirst == (k == 0);
                 long start = threads.getCurrentThreadCpuTime();
-                long[] result = instrumented ? bench.compiledInstrumented() : bench.compiledUninstrumented();
+                long[] result = instrumented ? bench.serviceConfiguration() : bench.serviceHeapUninstrumented();
                 double ms = (threads.getCurrentThreadCpuTime() - start) / 1e6;
                 sink += result[0];
                 if (i >= 0) {
