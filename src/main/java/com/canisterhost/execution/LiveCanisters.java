@@ -1,9 +1,7 @@
 package com.canisterhost.execution;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -12,11 +10,13 @@ import java.util.function.Function;
  */
 final class LiveCanisters {
 
+    /** A live canister with its resident bytes as of its last put. */
+    private record Held(LiveCanister live, long bytes) {}
+
     private final long budgetBytes;
-    private final LinkedHashMap<String, LiveCanister> canisters = new LinkedHashMap<>(16, 0.75f, true);
-    // each canister's resident bytes as of its last put, and their sum: kept as it changes, since summing every
-    // live canister on each commit showed up in profiles
-    private final Map<String, Long> accounted = new HashMap<>();
+    private final LinkedHashMap<String, Held> canisters = new LinkedHashMap<>(16, 0.75f, true);
+    // the sum of the held bytes, kept as canisters come and go: summing every live canister on each commit showed up
+    // in profiles
     private long totalBytes;
 
     LiveCanisters(long budgetBytes) {
@@ -26,16 +26,16 @@ final class LiveCanisters {
     /** The live canister, loaded with {@code loader} (outside the lock) if it is not in memory. */
     LiveCanister get(String id, Function<String, LiveCanister> loader) {
         synchronized (this) {
-            LiveCanister live = canisters.get(id);
-            if (live != null) {
-                return live;
+            Held held = canisters.get(id);
+            if (held != null) {
+                return held.live();
             }
         }
         LiveCanister loaded = loader.apply(id);
         synchronized (this) {
-            LiveCanister raced = canisters.get(id);
-            if (raced != null && raced.version() >= loaded.version()) {
-                return raced;
+            Held raced = canisters.get(id);
+            if (raced != null && raced.live().version() >= loaded.version()) {
+                return raced.live();
             }
             add(loaded);
             return loaded;
@@ -48,8 +48,10 @@ final class LiveCanisters {
     }
 
     synchronized void remove(String id) {
-        canisters.remove(id);
-        forget(id);
+        Held held = canisters.remove(id);
+        if (held != null) {
+            totalBytes -= held.bytes();
+        }
     }
 
     synchronized int size() {
@@ -57,24 +59,16 @@ final class LiveCanisters {
     }
 
     private void add(LiveCanister live) {
-        canisters.put(live.id, live);
-        long bytes = live.residentBytes();
-        Long before = accounted.put(live.id, bytes);
-        totalBytes += bytes - (before == null ? 0 : before);
-        Iterator<Map.Entry<String, LiveCanister>> eldest = canisters.entrySet().iterator();
+        Held held = new Held(live, live.residentBytes());
+        Held before = canisters.put(live.id, held);
+        totalBytes += held.bytes() - (before == null ? 0 : before.bytes());
+        Iterator<Held> eldest = canisters.values().iterator();
         while (totalBytes > budgetBytes && eldest.hasNext()) {
-            String id = eldest.next().getKey();
-            if (!id.equals(live.id)) {
+            Held evicted = eldest.next();
+            if (evicted != held) {
                 eldest.remove();
-                forget(id);
+                totalBytes -= evicted.bytes();
             }
-        }
-    }
-
-    private void forget(String id) {
-        Long bytes = accounted.remove(id);
-        if (bytes != null) {
-            totalBytes -= bytes;
         }
     }
 }

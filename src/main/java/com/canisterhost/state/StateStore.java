@@ -72,7 +72,7 @@ public class StateStore {
             // the common update: one statement, so one round trip and no transaction around it
             return commitStatement(canisterId, expectedVersion, change, record);
         }
-        Long version = transactions.execute(status -> {
+        return transactions.execute(status -> {
             if (change.replacesState()) {
                 jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP)
                         .update();
@@ -92,7 +92,6 @@ public class StateStore {
             }
             return committed;
         });
-        return version;
     }
 
     /**
