@@ -2,14 +2,9 @@ package com.canisterhost.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +22,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -53,11 +49,13 @@ import org.apache.hc.core5.util.Timeout;
  * </ol>
  *
  * <p>After start-up, the service gets an unmeasured minute of updates and queries: on two busy cores its JIT was
- * still compiling (at 0.4 cores) 40 s into a run. Every phase then has a short unmeasured warm-up of its own; latency is every request's round trip ({@code System.nanoTime} around
- * one request on Apache HttpClient 5's classic, blocking client, a keep-alive connection per client thread: the JDK's
- * {@code java.net.http.HttpClient} used a third of the machine at this load), percentiles nearest-rank. Requests count when they start and finish inside the measured
- * window. CPU time of the service, PostgreSQL (postmaster and all its children, including backends that exited),
- * this driver and pgbench is read from /proc around each phase, with the machine's total, so the remainder is what
+ * still compiling (at 0.4 cores) 40 s into a run. Every phase then has a short unmeasured warm-up of its own.
+ * Latency is every request's round trip ({@code System.nanoTime} around one request on Apache HttpClient 5's
+ * classic, blocking client, a keep-alive connection per client thread: the JDK's {@code java.net.http.HttpClient}
+ * used a third of the machine at this load), percentiles nearest-rank. Requests count when they start and finish
+ * inside the measured window. CPU time of the service, PostgreSQL (postmaster and all its children, including
+ * backends that exited), this driver and pgbench is read from /proc around each phase, with the machine's total,
+ * so the remainder is what
  * other processes on the machine used meanwhile.
  *
  * <p>Settings come from environment variables (defaults in brackets): LOAD_BASE_URL (required), LOAD_DB
@@ -90,11 +88,7 @@ public final class LoadBenchmark {
     private final Path counterWasm = Path.of(env("LOAD_COUNTER_WASM", "src/test/resources/canisters/counter.wasm"));
     private final Path out = Path.of(env("LOAD_OUT", "target/load-results.md"));
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    /** The measured requests' client: one blocking keep-alive connection per client thread, no retries. */
+    /** The driver's client: one blocking keep-alive connection per client thread, no retries. */
     private final CloseableHttpClient driver = HttpClients.custom()
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                     .setMaxConnTotal(256)
@@ -493,24 +487,27 @@ public final class LoadBenchmark {
         }
     }
 
-    private String createAndInstall(byte[] wasm) throws IOException, InterruptedException {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/canisters"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("create: HTTP " + created.statusCode() + " " + created.body());
-        }
-        Matcher id = ID.matcher(created.body());
+    private String createAndInstall(byte[] wasm) throws IOException {
+        String created = setUp(ClassicRequestBuilder.post(base + "/v1/canisters").build(), "create");
+        Matcher id = ID.matcher(created);
         if (!id.find()) {
-            throw new IllegalStateException("no id in " + created.body());
+            throw new IllegalStateException("no id in " + created);
         }
-        HttpResponse<String> installed = http.send(HttpRequest.newBuilder(
-                        URI.create(base + "/v1/canisters/" + id.group(1) + "/module"))
-                .header("Content-Type", "application/wasm")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(wasm)).build(), HttpResponse.BodyHandlers.ofString());
-        if (installed.statusCode() / 100 != 2) {
-            throw new IllegalStateException("install: HTTP " + installed.statusCode() + " " + installed.body());
-        }
+        setUp(ClassicRequestBuilder.put(base + "/v1/canisters/" + id.group(1) + "/module")
+                .setEntity(wasm, ContentType.create("application/wasm"))
+                .build(), "install");
         return id.group(1);
+    }
+
+    /** A set-up request, which must succeed: its body. */
+    private String setUp(ClassicHttpRequest request, String what) throws IOException {
+        return driver.execute(request, response -> {
+            String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity());
+            if (response.getCode() / 100 != 2) {
+                throw new IllegalStateException(what + ": HTTP " + response.getCode() + " " + body);
+            }
+            return body;
+        });
     }
 
     // --- PostgreSQL and processes ------------------------------------------------------------------------------
