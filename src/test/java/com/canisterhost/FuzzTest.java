@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import com.canisterhost.support.EndToEndTest;
+import com.canisterhost.support.Http;
+import com.canisterhost.support.Http.Response;
 import com.canisterhost.support.MalformedRequests;
 import com.canisterhost.support.WasmMutator;
 import java.io.ByteArrayOutputStream;
@@ -17,10 +19,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +60,7 @@ class FuzzTest extends EndToEndTest {
     private static final List<String> LEAKS = List.of("\tat ", ".java:", "Exception", "java.lang", "org.spring",
             "com.canisterhost", "tools.jackson", "com.dylibso", "/work/", "/home/", "/root/", "/tmp/");
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Http fuzzer; // HTTP/1.1 only: malformed requests must reach the server as written
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final Queue<String> logged = new ConcurrentLinkedQueue<>();
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -72,6 +70,7 @@ class FuzzTest extends EndToEndTest {
 
     @BeforeEach
     void watchLog() {
+        fuzzer = new Http(port(), HttpClient.Version.HTTP_1_1);
         appender = new AppenderBase<>() {
             @Override
             protected void append(ILoggingEvent event) {
@@ -188,31 +187,21 @@ class FuzzTest extends EndToEndTest {
     }
 
     private int send(String method, String path, String contentType, byte[] body, String[] headers, String what) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
         try {
             long start = System.nanoTime();
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Response response = fuzzer.exchange(Duration.ofSeconds(30), method, path, contentType, body, headers);
             long took = System.nanoTime() - start;
             if (took > slowestNanos) {
                 slowestNanos = took;
                 slowest = String.format("%.2f s: %s", took / 1e9, abbreviate(what));
             }
-            check(response.statusCode(), new String(response.body(), StandardCharsets.ISO_8859_1), what);
-            if (response.statusCode() >= 400 && response.body().length > 0 && !response.headers()
-                    .firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
-                failures.add(what + " -> " + response.statusCode() + " is not problem+json: "
+            check(response.status(), new String(response.body(), StandardCharsets.ISO_8859_1), what);
+            if (response.status() >= 400 && response.body().length > 0
+                    && !response.contentType().startsWith("application/problem+json")) {
+                failures.add(what + " -> " + response.status() + " is not problem+json: "
                         + response.headers().firstValue("Content-Type").orElse("no Content-Type"));
             }
-            return response.statusCode();
+            return response.status();
         } catch (IOException e) {
             // a server may close the connection on a request it refuses outright (e.g. huge headers)
             if (what.contains("huge headers")) {

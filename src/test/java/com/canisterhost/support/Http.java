@@ -14,11 +14,17 @@ import java.time.Duration;
 public final class Http {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
 
     public Http(int port) {
+        this(port, HttpClient.Version.HTTP_2);
+    }
+
+    /** A client that speaks {@code version} (HTTP/2 is offered by upgrade and falls back to HTTP/1.1). */
+    public Http(int port, HttpClient.Version version) {
         this.base = "http://127.0.0.1:" + port;
+        this.client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public String base() {
@@ -47,8 +53,21 @@ public final class Http {
     }
 
     public Response send(String method, String path, String contentType, byte[] body, String... headers) {
+        try {
+            return exchange(Duration.ofSeconds(60), method, path, contentType, body, headers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One request that must answer within {@code timeout}; I/O failures are the caller's to judge. */
+    public Response exchange(Duration timeout, String method, String path, String contentType, byte[] body,
+            String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(60))
+                .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -57,15 +76,8 @@ public final class Http {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        try {
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Response(response.statusCode(), response.headers(), response.body());
     }
 
     public Response get(String path) {
