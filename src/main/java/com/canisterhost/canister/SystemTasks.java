@@ -3,7 +3,6 @@ package com.canisterhost.canister;
 import com.canisterhost.execution.CanisterActivity;
 import com.canisterhost.execution.ExecutionProperties;
 import com.canisterhost.execution.Executor;
-import com.canisterhost.state.StateStore;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,15 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Fires global timers when they are due and, if configured, heartbeats: each runs on the execution workers like
- * an update of its canister, and only while the canister is running. Once a minute it also trims each canister's
- * call history to its newest {@code canister.state.call-history} records. Polls PostgreSQL, where every committed
- * timer is, so a timer set before a restart still fires after it.
+ * an update of its canister, and only while the canister is running. Polls PostgreSQL, where every committed timer
+ * is, so a timer set before a restart still fires after it.
  */
 @Component
 class SystemTasks implements SmartLifecycle {
@@ -30,19 +27,14 @@ class SystemTasks implements SmartLifecycle {
     private final Executor executor;
     private final CanisterActivity activity;
     private final ExecutionProperties properties;
-    private final StateStore stateStore;
-    private final int callHistory;
     private ScheduledExecutorService scheduler;
 
     SystemTasks(CanisterRepository canisters, Executor executor, CanisterActivity activity,
-            ExecutionProperties properties, StateStore stateStore,
-            @Value("${canister.state.call-history:1000}") int callHistory) {
+            ExecutionProperties properties) {
         this.canisters = canisters;
         this.executor = executor;
         this.activity = activity;
         this.properties = properties;
-        this.stateStore = stateStore;
-        this.callHistory = callHistory;
     }
 
     @Override
@@ -58,7 +50,6 @@ class SystemTasks implements SmartLifecycle {
         if (heartbeat > 0) {
             scheduler.scheduleWithFixedDelay(this::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         }
-        scheduler.scheduleWithFixedDelay(this::trimCallHistory, 1, 1, TimeUnit.MINUTES);
     }
 
     @Override
@@ -77,14 +68,6 @@ class SystemTasks implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return scheduler != null;
-    }
-
-    void trimCallHistory() {
-        try {
-            stateStore.trimCallHistory(callHistory);
-        } catch (RuntimeException e) {
-            log.warn("trimming the call history failed; trying again in a minute", e);
-        }
     }
 
     void fireDueTimers() {

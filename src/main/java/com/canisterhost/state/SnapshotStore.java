@@ -82,10 +82,13 @@ public class SnapshotStore {
         int fenced = jdbc.sql("""
                         UPDATE canisters c SET state_version = c.state_version + 1, module_hash = s.module_hash,
                                profile = s.profile, heap_pages = s.heap_pages, stable_pages = s.stable_pages,
-                               updated_at = now()
+                               updated_at = now(), last_call_version = c.state_version + 1,
+                               last_call_kind = 'load-snapshot', last_call_method = ?, last_call_caller = ?,
+                               last_call_outcome = 'replied', last_call_reply = ''::bytea,
+                               last_call_reject_code = NULL, last_call_reject_message = NULL
                           FROM snapshots s
                          WHERE c.id = ? AND c.state_version = ? AND s.canister_id = c.id AND s.id = ?""")
-                .params(canisterId, expectedVersion, snapshotId)
+                .params(Long.toString(snapshotId), caller, canisterId, expectedVersion, snapshotId)
                 .update();
         if (fenced != 1) {
             throw new StateVersionConflictException(canisterId, expectedVersion);
@@ -105,11 +108,6 @@ public class SnapshotStore {
                 .params(canisterId, snapshotId)
                 .update();
         long version = expectedVersion + 1;
-        jdbc.sql("""
-                        INSERT INTO call_records (canister_id, state_version, kind, method, caller, outcome, reply)
-                        VALUES (?, ?, 'load-snapshot', ?, ?, 'replied', ''::bytea)""")
-                .params(canisterId, version, Long.toString(snapshotId), caller)
-                .update();
         return version;
     }
 

@@ -1,6 +1,5 @@
 package com.canisterhost.state;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +9,14 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Canister Wasm state in PostgreSQL: heap pages (only non-zero ones), mutable globals, and the record of the call
- * that produced each version. Every commit is fenced on the state version the execution started from.
+ * Canister Wasm state in PostgreSQL: heap pages (only non-zero ones), mutable globals, and the outcome of the latest
+ * committed call. Every commit is fenced on the state version the execution started from.
  */
 @Repository
 public class StateStore {
 
-    private static final short HEAP = 0;
-    private static final short STABLE = 1;
+    static final short HEAP = 0;
+    static final short STABLE = 1;
 
     private final JdbcClient jdbc;
     private final LogStore logs;
@@ -94,133 +93,14 @@ public class StateStore {
         });
     }
 
-    /**
-     * The fenced version bump, the changed pages and globals and the call record as one statement: every part
-     * reads from {@code bumped}, so a canister that is no longer at {@code expectedVersion} gets none of them.
-     */
+    /** The fenced version bump with the call's outcome and the changed pages and globals, as one statement. */
     private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        PageRows pages = new PageRows();
-        pages.add(HEAP, change.dirtyPages());
-        pages.add(STABLE, change.stableDirty());
-        int[] globalIndexes = new int[change.globals().size()];
-        long[] globalLow = new long[globalIndexes.length];
-        long[] globalHigh = new long[globalIndexes.length];
-        int g = 0;
-        for (Map.Entry<Integer, long[]> global : change.globals().entrySet()) {
-            globalIndexes[g] = global.getKey();
-            globalLow[g] = global.getValue()[0];
-            globalHigh[g++] = global.getValue()[1];
-        }
-        List<Long> version = jdbc.sql("""
-                        WITH bumped AS (
-                            UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
-                                   certified_data = COALESCE(?, certified_data),
-                                   global_timer = COALESCE(?, global_timer), last_time = GREATEST(last_time, ?),
-                                   cycles = COALESCE(?, cycles),
-                                   module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
-                                   instructions_total = instructions_total + ?, updated_at = now()
-                             WHERE id = ? AND state_version = ?
-                            RETURNING id, state_version),
-                        written AS (
-                            INSERT INTO memory_pages (canister_id, kind, page_index, data)
-                            SELECT b.id, p.kind, p.page_index, p.data
-                              FROM bumped b, unnest(?::smallint[], ?::integer[], ?::bytea[]) AS p(kind, page_index, data)
-                            ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data),
-                        zeroed AS (
-                            DELETE FROM memory_pages m
-                             USING bumped b, unnest(?::smallint[], ?::integer[]) AS z(kind, page_index)
-                             WHERE m.canister_id = b.id AND m.kind = z.kind AND m.page_index = z.page_index),
-                        globals AS (
-                            INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
-                            SELECT b.id, v.global_index, v.value_low, v.value_high
-                              FROM bumped b, unnest(?::integer[], ?::bigint[], ?::bigint[])
-                                   AS v(global_index, value_low, value_high)
-                            ON CONFLICT (canister_id, global_index)
-                            DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high),
-                        recorded AS (
-                            INSERT INTO call_records (canister_id, state_version, kind, method, caller, outcome,
-                                                      reply, reject_code, reject_message)
-                            SELECT b.id, b.state_version, ?, ?, ?, ?, ?, ?, ? FROM bumped b)
-                        SELECT state_version FROM bumped""")
-                .params(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
-                        record.timeNanos(), change.cycles() == null ? null : new java.math.BigDecimal(change.cycles()),
-                        change.moduleHash(), change.profile(), record.instructions(), canisterId, expectedVersion,
-                        pages.writtenKinds(), pages.writtenIndexes(), pages.writtenData(),
-                        pages.zeroedKinds(), pages.zeroedIndexes(),
-                        globalIndexes, globalLow, globalHigh,
-                        record.kind(), record.method(), record.caller(),
-                        record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
-                        record.rejectMessage())
-                .query(Long.class)
-                .list();
+        CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record);
+        List<Long> version = jdbc.sql(statement.sql()).params(statement.params()).query(Long.class).list();
         if (version.isEmpty()) {
             throw new StateVersionConflictException(canisterId, expectedVersion);
         }
         return version.get(0);
-    }
-
-    /** Changed pages as the column arrays of one statement: non-zero pages are written, zero pages deleted. */
-    private static final class PageRows {
-        private final List<Short> writtenKinds = new ArrayList<>();
-        private final List<Integer> writtenIndexes = new ArrayList<>();
-        private final List<byte[]> writtenData = new ArrayList<>();
-        private final List<Short> zeroedKinds = new ArrayList<>();
-        private final List<Integer> zeroedIndexes = new ArrayList<>();
-
-        void add(short kind, Map<Integer, byte[]> dirtyPages) {
-            dirtyPages.forEach((index, data) -> {
-                if (isZero(data)) {
-                    zeroedKinds.add(kind);
-                    zeroedIndexes.add(index);
-                } else {
-                    writtenKinds.add(kind);
-                    writtenIndexes.add(index);
-                    writtenData.add(data);
-                }
-            });
-        }
-
-        short[] writtenKinds() {
-            return shorts(writtenKinds);
-        }
-
-        int[] writtenIndexes() {
-            return writtenIndexes.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        byte[][] writtenData() {
-            return writtenData.toArray(new byte[0][]);
-        }
-
-        short[] zeroedKinds() {
-            return shorts(zeroedKinds);
-        }
-
-        int[] zeroedIndexes() {
-            return zeroedIndexes.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        private static short[] shorts(List<Short> values) {
-            short[] array = new short[values.size()];
-            for (int i = 0; i < array.length; i++) {
-                array[i] = values.get(i);
-            }
-            return array;
-        }
-    }
-
-    /**
-     * Forgets all but the newest {@code keep} call records of every canister: they are its history, read by
-     * nothing in the service, and would otherwise grow by a row per update for ever.
-     *
-     * @return how many records were deleted
-     */
-    public int trimCallHistory(int keep) {
-        return jdbc.sql("""
-                        DELETE FROM call_records c USING canisters k
-                         WHERE c.canister_id = k.id AND c.state_version <= k.state_version - ?""")
-                .param(keep)
-                .update();
     }
 
     /**

@@ -14,8 +14,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * {@link StateStore#commit} against PostgreSQL: the single-statement path (pages, zeroed pages, globals, call record
- * in one round trip) and the transactional one (with logs), both fenced on the expected version.
+ * {@link StateStore#commit} against PostgreSQL: the single-statement path (pages, zeroed pages, globals, the call's
+ * outcome in one round trip) and the transactional one (with logs), both fenced on the expected version.
  */
 class StateStoreTest extends EndToEndTest {
 
@@ -80,10 +80,40 @@ class StateStoreTest extends EndToEndTest {
         assertThat(pages(id, 1)).as("untouched stable pages stay").containsExactly(3);
         assertThat(jdbc.sql("SELECT value_low FROM canister_globals WHERE canister_id = ? AND global_index = 0")
                 .param(id).query(Long.class).single()).isEqualTo(42);
-        assertThat(jdbc.sql("SELECT method FROM call_records WHERE canister_id = ? AND state_version > ? ORDER BY "
-                + "state_version").params(id, before).query(String.class).list()).containsExactly("first", "second");
+        assertThat(jdbc.sql("SELECT last_call_version || ' ' || last_call_kind || ' ' || last_call_method || ' ' "
+                + "|| last_call_outcome || ' ' || encode(last_call_reply, 'hex') FROM canisters WHERE id = ?")
+                .param(id).query(String.class).single()).isEqualTo(v2 + " update second replied 0102");
         assertThat(jdbc.sql("SELECT cycles::text FROM canisters WHERE id = ?").param(id).query(String.class)
                 .single()).isEqualTo("7");
+    }
+
+    @Test
+    void manyRowsGoInAsArraysWithTheSameEffect() {
+        String id = installedCounter();
+        long before = version(id);
+        Map<Integer, byte[]> heap = new java.util.HashMap<>();
+        Map<Integer, long[]> globals = new java.util.HashMap<>();
+        for (int i = 0; i <= CommitStatement.MAX_ROWS; i++) {
+            heap.put(100 + i, page(i + 1));
+            globals.put(i, new long[] {1000 + i, i});
+        }
+        long v1 = store.commit(id, before, change(heap, globals, Map.of()), record("many", List.of()));
+        assertThat(pages(id, 0)).containsSequence(100, 101, 102, 103, 104);
+        assertThat(jdbc.sql("SELECT data FROM memory_pages WHERE canister_id = ? AND kind = 0 AND page_index = 104")
+                .param(id).query(byte[].class).single()).isEqualTo(page(5));
+        assertThat(jdbc.sql("SELECT value_low + value_high FROM canister_globals WHERE canister_id = ? ORDER BY "
+                + "global_index").param(id).query(Long.class).list()).containsExactly(1000L, 1002L, 1004L, 1006L,
+                1008L);
+
+        Map<Integer, byte[]> zeroed = new java.util.HashMap<>();
+        heap.keySet().forEach(index -> zeroed.put(index, page(0)));
+        store.commit(id, v1, change(zeroed, Map.of(), Map.of()), record("zeroed", List.of()));
+        assertThat(pages(id, 0)).doesNotContain(100, 101, 102, 103, 104);
+    }
+
+    @Test
+    void theServiceSessionsPlanEachStatementOnce() {
+        assertThat(jdbc.sql("SHOW plan_cache_mode").query(String.class).single()).isEqualTo("force_generic_plan");
     }
 
     @Test
@@ -104,8 +134,8 @@ class StateStoreTest extends EndToEndTest {
         assertThat(version(id)).isEqualTo(current);
         assertThat(pages(id, 0)).isEqualTo(pagesBefore);
         assertThat(pages(id, 1)).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM call_records WHERE canister_id = ? AND method LIKE 'stale%'")
-                .param(id).query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT last_call_kind FROM canisters WHERE id = ?").param(id).query(String.class)
+                .single()).as("the last call is still the install").isEqualTo("install");
         assertThat(jdbc.sql("SELECT count(*) FROM canister_logs WHERE canister_id = ?").param(id)
                 .query(Long.class).single()).as("the log append rolled back").isEqualTo(logsBefore);
 
@@ -115,24 +145,5 @@ class StateStoreTest extends EndToEndTest {
         assertThat(pages(id, 0)).contains(901);
         assertThat(jdbc.sql("SELECT count(*) FROM canister_logs WHERE canister_id = ?").param(id)
                 .query(Long.class).single()).isEqualTo(logsBefore + 1);
-    }
-
-    @Test
-    void theCallHistoryKeepsTheNewestRecordsOfEachCanister() {
-        String a = installedCounter();
-        String b = installedCounter();
-        long version = version(a);
-        for (int i = 0; i < 5; i++) {
-            version = store.commit(a, version, change(Map.of(), Map.of(), Map.of()), record("m" + i, List.of()));
-        }
-        long bVersion = version(b);
-
-        store.trimCallHistory(2);
-
-        assertThat(jdbc.sql("SELECT method FROM call_records WHERE canister_id = ? ORDER BY state_version")
-                .param(a).query(String.class).list()).containsExactly("m3", "m4");
-        assertThat(jdbc.sql("SELECT state_version FROM call_records WHERE canister_id = ?").param(b)
-                .query(Long.class).list()).as("b's only record (its install) is within its newest two")
-                .containsExactly(bVersion);
     }
 }
