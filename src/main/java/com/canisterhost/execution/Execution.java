@@ -200,7 +200,7 @@ final class Execution {
     private ImportValues imports() {
         var declared = canister.module.module().importSection();
         ImportValues.Builder builder = ImportValues.builder()
-                .withFunctions(List.of(canister.runtime.systemApi().functions()));
+                .addFunction(canister.hostFunctions);
         for (int i = 0; i < declared.importCount(); i++) {
             if (declared.getImport(i) instanceof MemoryImport) {
                 builder.addMemory(new ImportMemory("env", "memory", memory));

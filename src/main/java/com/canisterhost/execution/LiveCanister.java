@@ -28,6 +28,8 @@ final class LiveCanister {
     final String id;
     final ValidatedModule module;
     final Runtime runtime;
+    /** The System API functions the module imports, in import order, for every instance of it. */
+    final com.dylibso.chicory.runtime.HostFunction[] hostFunctions;
     private volatile Committed committed;
     private final java.util.concurrent.atomic.AtomicLong lastTime;
 
@@ -36,6 +38,7 @@ final class LiveCanister {
         this.id = id;
         this.module = module;
         this.runtime = runtime;
+        this.hostFunctions = runtime.systemApi().functionsFor(module.module());
         this.committed = committed;
     }
 

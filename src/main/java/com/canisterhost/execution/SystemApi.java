@@ -48,7 +48,7 @@ class SystemApi implements HostFunctionCatalog {
     private final ControllerLookup controllers;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final ThreadLocal<Message> current = new ThreadLocal<>();
-    private final HostFunction[] functions;
+    private final Map<String, HostFunction> byName = new java.util.HashMap<>();
 
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
 
@@ -76,7 +76,9 @@ class SystemApi implements HostFunctionCatalog {
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
         define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
         SystemFunctions.define(this);
-        this.functions = build();
+        for (HostFunction function : build()) {
+            byName.put(function.name(), function);
+        }
     }
 
     /** What a call costs before any bytes it copies (the IC's "new" System API metering). */
@@ -121,11 +123,25 @@ class SystemApi implements HostFunctionCatalog {
     }
 
     /**
-     * The host functions, built once: each finds the message it serves in {@link #current}, which the execution
-     * running on this thread sets (an execution runs on one thread at a time).
+     * The host functions {@code module} imports, in its import order. They are built once: each finds the message
+     * it serves in {@link #current}, which the execution running on this thread sets (an execution runs on one
+     * thread at a time). In import order, Chicory links every import to its first candidate instead of searching
+     * all of them for each, on every instance it builds. An import this
+     * host lacks is left out, so linking reports it.
      */
-    HostFunction[] functions() {
-        return functions;
+    HostFunction[] functionsFor(com.dylibso.chicory.wasm.WasmModule module) {
+        List<HostFunction> imported = new ArrayList<>();
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof com.dylibso.chicory.wasm.types.FunctionImport function
+                    && "ic0".equals(function.module())) {
+                HostFunction host = byName.get(function.name());
+                if (host != null) {
+                    imported.add(host);
+                }
+            }
+        }
+        return imported.toArray(new HostFunction[0]);
     }
 
     /** Makes {@code message} the one this thread's host function calls serve (null: none). */
