@@ -112,11 +112,6 @@ class StateStoreTest extends EndToEndTest {
     }
 
     @Test
-    void theServiceSessionsPlanEachStatementOnce() {
-        assertThat(jdbc.sql("SHOW plan_cache_mode").query(String.class).single()).isEqualTo("force_generic_plan");
-    }
-
-    @Test
     void aStaleVersionWritesNothingOnEitherPath() {
         String id = installedCounter();
         long current = version(id);
