@@ -126,8 +126,8 @@ class SystemApi implements HostFunctionCatalog {
      * The host functions {@code module} imports, in its import order. They are built once: each finds the message
      * it serves in {@link #current}, which the execution running on this thread sets (an execution runs on one
      * thread at a time). In import order, Chicory links every import to its first candidate instead of searching
-     * all of them for each, on every instance it builds. An import this
-     * host lacks is left out, so linking reports it.
+     * all of them for each, on every instance it builds. An import this host lacks is left out, so linking reports
+     * it.
      */
     HostFunction[] functionsFor(com.dylibso.chicory.wasm.WasmModule module) {
         List<HostFunction> imported = new ArrayList<>();

@@ -123,42 +123,20 @@ final class CommitStatement {
         sql.append("unnest(");
         for (int c = 0; c < types.length; c++) {
             sql.append(c == 0 ? "?::" : ", ?::").append(types[c]).append("[]");
-            params.add(column(rows, c, types[c]));
+            params.add(column(rows, c));
         }
         sql.append(") AS ").append(alias);
     }
 
-    private static Object column(List<Object[]> rows, int c, String type) {
-        int n = rows.size();
-        switch (type) {
-            case "smallint" -> {
-                short[] values = new short[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = (Short) rows.get(i)[c];
-                }
-                return values;
-            }
-            case "integer" -> {
-                int[] values = new int[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = (Integer) rows.get(i)[c];
-                }
-                return values;
-            }
-            case "bigint" -> {
-                long[] values = new long[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = (Long) rows.get(i)[c];
-                }
-                return values;
-            }
-            default -> {
-                byte[][] values = new byte[n][];
-                for (int i = 0; i < n; i++) {
-                    values[i] = (byte[]) rows.get(i)[c];
-                }
-                return values;
-            }
+    /**
+     * Column {@code c} as an array of its values' own class ({@code Short[]}, {@code Integer[]}, {@code Long[]},
+     * {@code byte[][]}), which PostgreSQL's driver sends as the matching array type.
+     */
+    private static Object[] column(List<Object[]> rows, int c) {
+        Object[] values = (Object[]) java.lang.reflect.Array.newInstance(rows.get(0)[c].getClass(), rows.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rows.get(i)[c];
         }
+        return values;
     }
 }

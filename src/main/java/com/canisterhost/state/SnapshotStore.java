@@ -107,8 +107,7 @@ public class SnapshotStore {
                          WHERE canister_id = ? AND snapshot_id = ?""")
                 .params(canisterId, snapshotId)
                 .update();
-        long version = expectedVersion + 1;
-        return version;
+        return expectedVersion + 1;
     }
 
     @Transactional
