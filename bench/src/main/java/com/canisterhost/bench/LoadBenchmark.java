@@ -17,15 +17,12 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Load test of a running canister-host against the PostgreSQL it runs on, in one run (started by
@@ -92,20 +89,8 @@ public final class LoadBenchmark {
     private final ThreadLocal<DriverConnection> connections =
             ThreadLocal.withInitial(() -> new DriverConnection(java.net.URI.create(base)));
 
-    /** The set-up requests' client. */
-    private final CloseableHttpClient driver = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnTotal(256)
-                    .setMaxConnPerRoute(256)
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(5))
-                            .setSocketTimeout(Timeout.ofMinutes(2))
-                            .build())
-                    .build())
-            .disableAutomaticRetries()
-            .disableCookieManagement()
-            .disableRedirectHandling()
-            .build();
+    /** The set-up requests' client (creating and installing canisters, one at a time). */
+    private final CloseableHttpClient setUpClient = HttpClients.custom().disableAutomaticRetries().build();
     private final Cpu cpu;
     private final Map<String, String> cpuRows = new LinkedHashMap<>();
 
@@ -503,7 +488,7 @@ public final class LoadBenchmark {
 
     /** A set-up request, which must succeed: its body. */
     private String setUp(ClassicHttpRequest request, String what) throws IOException {
-        return driver.execute(request, response -> {
+        return setUpClient.execute(request, response -> {
             String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity());
             if (response.getCode() / 100 != 2) {
                 throw new IllegalStateException(what + ": HTTP " + response.getCode() + " " + body);
