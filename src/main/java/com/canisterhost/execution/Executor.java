@@ -17,9 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
@@ -49,7 +46,7 @@ public class Executor implements DisposableBean {
     private final CanisterActivity activity;
     private final WorkerPool workers;
     private final ExecutionMetrics metrics;
-    private final ScheduledExecutorService watchdog;
+    private final Deadlines deadlines;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
             ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters) {
@@ -61,14 +58,12 @@ public class Executor implements DisposableBean {
         this.transactions = transactions;
         this.properties = properties;
         this.live = new LiveCanisters(properties.liveMemoryBudget().toBytes());
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "canister-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // a slice ends up to a fifth late, a wall-clock limit up to 10 ms
+        this.deadlines = new Deadlines("canister-watchdog",
+                Math.max(1, Math.min(10, properties.timeSlice().toMillis() / 5)));
         this.workers = new WorkerPool(properties.workerCount(), properties.threadCount(), properties.queueCapacity(),
                 properties.canisterQueueCapacity(), properties.queryConcurrency(), properties.timeSlice().toMillis(),
-                properties.workerStackSize().toBytes(), watchdog);
+                properties.workerStackSize().toBytes(), deadlines);
         this.metrics = new ExecutionMetrics(meters, workers, live);
     }
 
@@ -397,20 +392,20 @@ public class Executor implements DisposableBean {
         Thread worker = Thread.currentThread();
         Object guard = new Object();
         boolean[] running = {true};
-        var alarm = watchdog.schedule(() -> {
+        var alarm = deadlines.arm(properties.wallClockLimit().toMillis(), () -> {
             synchronized (guard) {
                 if (running[0]) {
                     worker.interrupt();
                 }
             }
-        }, properties.wallClockLimit().toMillis(), TimeUnit.MILLISECONDS);
+        });
         try {
             execution.run(message, method, instructionLimit(message.entryPoint));
         } finally {
             synchronized (guard) {
                 running[0] = false;
             }
-            alarm.cancel(false);
+            alarm.cancel();
             Thread.interrupted(); // an alarm that fired must not leak into the next task on this worker
         }
     }
@@ -490,6 +485,6 @@ public class Executor implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         workers.close(properties.wallClockLimit().toMillis() + 5_000);
-        watchdog.shutdownNow();
+        deadlines.close();
     }
 }

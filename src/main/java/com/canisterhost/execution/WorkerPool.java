@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,7 +37,7 @@ final class WorkerPool {
     private final Map<String, Lane[]> lanes = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ThreadLocal<Job<?>> current = new ThreadLocal<>();
-    private final ScheduledExecutorService timer;
+    private final Deadlines deadlines;
     private final int workers;
     private final int queueCapacity;
     private final int canisterQueueCapacity;
@@ -71,13 +69,13 @@ final class WorkerPool {
     private record Job<T>(Lane lane, Callable<T> task, CompletableFuture<T> result, boolean[] demoted) {}
 
     WorkerPool(int workers, int maxThreads, int queueCapacity, int canisterQueueCapacity, int queriesPerCanister,
-            long sliceMillis, long stackSize, ScheduledExecutorService timer) {
+            long sliceMillis, long stackSize, Deadlines deadlines) {
         this.workers = workers;
         this.queueCapacity = queueCapacity;
         this.canisterQueueCapacity = canisterQueueCapacity;
         this.queriesPerCanister = queriesPerCanister;
         this.sliceMillis = sliceMillis;
-        this.timer = timer;
+        this.deadlines = deadlines;
         for (int i = 0; i < Math.max(workers, maxThreads); i++) {
             Thread thread = new Thread(null, this::work, "canister-worker-" + (i + 1), stackSize);
             thread.setDaemon(true);
@@ -185,7 +183,7 @@ final class WorkerPool {
     }
 
     private <T> void run(Job<T> job) {
-        ScheduledFuture<?> slice = timer.schedule(() -> demote(job), sliceMillis, TimeUnit.MILLISECONDS);
+        Deadlines.Deadline slice = deadlines.arm(sliceMillis, () -> demote(job));
         current.set(job);
         try {
             job.result().complete(job.task().call());
@@ -193,7 +191,7 @@ final class WorkerPool {
             job.result().completeExceptionally(e);
         } finally {
             current.remove();
-            slice.cancel(false);
+            slice.cancel();
             Thread.interrupted(); // a wall-clock alarm must not leak into the next job
             lock.lock();
             try {

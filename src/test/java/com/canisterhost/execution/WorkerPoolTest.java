@@ -8,8 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -18,17 +16,17 @@ import org.junit.jupiter.api.Test;
 /** Ordering, fairness, backpressure and time slices of the worker pool, with plain Java tasks. */
 class WorkerPoolTest {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final Deadlines deadlines = new Deadlines("test-deadlines", 5);
     private WorkerPool pool;
 
     @AfterEach
     void close() throws InterruptedException {
         pool.close(5_000);
-        timer.shutdownNow();
+        deadlines.close();
     }
 
     private WorkerPool pool(int workers, int maxThreads, int queue, int perCanister, long sliceMillis) {
-        pool = new WorkerPool(workers, maxThreads, queue, perCanister, 4, sliceMillis, 1 << 20, timer);
+        pool = new WorkerPool(workers, maxThreads, queue, perCanister, 4, sliceMillis, 1 << 20, deadlines);
         return pool;
     }
 
