@@ -3,6 +3,7 @@ package com.canisterhost.state;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,6 +22,8 @@ public class StateStore {
     private final JdbcClient jdbc;
     private final LogStore logs;
     private final TransactionTemplate transactions;
+    /** Commit statement texts by shape, built once each (at most 216). */
+    private final Map<Integer, String> commitSql = new ConcurrentHashMap<>();
 
     StateStore(JdbcClient jdbc, LogStore logs, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -96,7 +99,8 @@ public class StateStore {
     /** The fenced version bump with the call's outcome and the changed pages and globals, as one statement. */
     private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record);
-        List<Long> version = jdbc.sql(statement.sql()).params(statement.params()).query(Long.class).list();
+        String sql = commitSql.computeIfAbsent(statement.shape(), CommitStatement::sql);
+        List<Long> version = jdbc.sql(sql).params(statement.params()).query(Long.class).list();
         if (version.isEmpty()) {
             throw new StateVersionConflictException(canisterId, expectedVersion);
         }
