@@ -35,11 +35,6 @@ interface CanisterRepository extends JpaRepository<CanisterEntity, String> {
     @Query(value = "SELECT id FROM canisters WHERE status = 'stopped'", nativeQuery = true)
     List<String> stoppedIds();
 
-    /** Running canisters whose global timer is due at {@code now} (ns since the epoch). */
-    @Query(value = "SELECT id FROM canisters WHERE status = 'running' AND module_hash IS NOT NULL "
-            + "AND global_timer > 0 AND global_timer <= :now", nativeQuery = true)
-    List<String> dueTimers(long now);
-
     @Query(value = "SELECT id FROM canisters WHERE status = 'running' AND module_hash IS NOT NULL",
             nativeQuery = true)
     List<String> runningInstalled();
