@@ -12,6 +12,7 @@ import com.canisterhost.state.LogEntry;
 import com.canisterhost.identity.Caller;
 import com.canisterhost.state.Snapshot;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -116,59 +118,58 @@ class CanisterController {
         return canisters.uninstall(id);
     }
 
+    // The call endpoints read their headers from the request and their path through CallTarget: the generic
+    // @PathVariable and @RequestHeader resolution cost about a tenth of the service's CPU per update.
+
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<Object> updateRaw(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key,
-            @RequestHeader(name = "Prefer", required = false) String prefer, HttpServletRequest request,
+    ResponseEntity<Object> updateRaw(CallTarget target, HttpServletRequest request, HttpServletResponse response,
             Caller caller) throws IOException {
         access.requireCaller(caller);
-        Requests.methodName(method);
+        Requests.methodName(target.method());
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return update(id, method, arg, key, prefer, accept, caller);
+        return update(target, arg, request, response, caller);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> updateJson(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept,
-            @RequestHeader(name = "Idempotency-Key", required = false) String key,
-            @RequestHeader(name = "Prefer", required = false) String prefer,
-            @RequestBody(required = false) CallRequest body, Caller caller) {
+    ResponseEntity<Object> updateJson(CallTarget target, @RequestBody(required = false) CallRequest body,
+            HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         access.requireCaller(caller);
-        Requests.methodName(method);
-        return update(id, method, decodeArg(body), key, prefer, accept, caller);
+        Requests.methodName(target.method());
+        return update(target, decodeArg(body), request, response, caller);
     }
 
-    private ResponseEntity<Object> update(String id, String method, byte[] arg, String key, String prefer,
-            String accept, Caller caller) {
-        String idempotencyKey = Requests.idempotencyKey(key);
-        if (Requests.prefersAsync(prefer)) {
-            TrackedCall call = calls.submit(id, method, arg, caller.bytes(), idempotencyKey);
+    private ResponseEntity<Object> update(CallTarget target, byte[] arg, HttpServletRequest request,
+            HttpServletResponse response, Caller caller) throws IOException {
+        String idempotencyKey = Requests.idempotencyKey(request.getHeader("Idempotency-Key"));
+        if (Requests.prefersAsync(request.getHeader("Prefer"))) {
+            TrackedCall call = calls.submit(target.canisterId(), target.method(), arg, caller.bytes(),
+                    idempotencyKey);
             return ResponseEntity.accepted()
                     .location(URI.create("/v1/calls/" + call.callId()))
                     .header("Preference-Applied", "respond-async")
                     .body(CallController.view(call));
         }
-        return respond(calls.update(id, method, arg, caller.bytes(), idempotencyKey), accept);
+        return respond(calls.update(target.canisterId(), target.method(), arg, caller.bytes(), idempotencyKey),
+                request, response);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<Object> queryRaw(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept, HttpServletRequest request,
+    ResponseEntity<Object> queryRaw(CallTarget target, HttpServletRequest request, HttpServletResponse response,
             Caller caller) throws IOException {
         access.requireCaller(caller);
-        Requests.methodName(method);
+        Requests.methodName(target.method());
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return respond(canisters.query(id, method, arg, caller.bytes()), accept);
+        return respond(canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
+                response);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> queryJson(@PathVariable String id, @PathVariable String method,
-            @RequestHeader(name = "Accept", required = false) String accept,
-            @RequestBody(required = false) CallRequest body, Caller caller) {
+    ResponseEntity<Object> queryJson(CallTarget target, @RequestBody(required = false) CallRequest body,
+            HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         access.requireCaller(caller);
-        Requests.methodName(method);
-        return respond(canisters.query(id, method, decodeArg(body), caller.bytes()), accept);
+        Requests.methodName(target.method());
+        return respond(canisters.query(target.canisterId(), target.method(), decodeArg(body), caller.bytes()),
+                request, response);
     }
 
     @PostMapping("/{id}/stop")
@@ -291,17 +292,25 @@ class CanisterController {
         return arg;
     }
 
-    static ResponseEntity<Object> respond(CallOutcome outcome, String accept) {
+    /**
+     * The reply as JSON, or as raw bytes when the client asks for them. Raw bytes are written here and null is
+     * returned, which tells Spring MVC the response is complete: its return-value handling (converter choice,
+     * header copies) cost about a twentieth of the service's CPU per update, for a body that needs no conversion.
+     */
+    static ResponseEntity<Object> respond(CallOutcome outcome, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
         if (outcome instanceof CallOutcome.Rejected rejected) {
             return rejection(rejected);
         }
         CallOutcome.Replied replied = (CallOutcome.Replied) outcome;
-        if (wantsRawBytes(accept)) {
-            return ResponseEntity.ok()
-                    .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                    .header("X-Instructions", Long.toString(replied.instructions()))
-                    .header("X-State-Version", Long.toString(replied.stateVersion()))
-                    .body(replied.reply());
+        if (wantsRawBytes(request.getHeader(HttpHeaders.ACCEPT))) {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+            response.setHeader("X-Instructions", Long.toString(replied.instructions()));
+            response.setHeader("X-State-Version", Long.toString(replied.stateVersion()));
+            response.setContentLength(replied.reply().length);
+            response.getOutputStream().write(replied.reply());
+            return null;
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
