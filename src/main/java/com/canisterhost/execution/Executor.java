@@ -193,7 +193,7 @@ public class Executor implements DisposableBean {
                 return refused;
             }
             long time = canister.nextTime();
-            Execution execution = canister.begin();
+            Execution execution = canister.beginUpdate();
             long version = canister.version();
             Message message = message(canisterId, EntryPoint.UPDATE, arg, caller, time, version);
             runWatched(execution, message, method);
@@ -268,7 +268,7 @@ public class Executor implements DisposableBean {
     private CallOutcome systemTask(LiveCanister canister, EntryPoint task, long time) {
         long version = canister.version();
         boolean timer = task == EntryPoint.GLOBAL_TIMER;
-        Execution execution = canister.begin();
+        Execution execution = canister.beginUpdate();
         if (timer) {
             execution.globalTimer(0);
         }
@@ -308,7 +308,9 @@ public class Executor implements DisposableBean {
             throw e;
         }
         metrics.persisted(persistedBytes(change));
-        canister.publish(execution.result(change, newVersion));
+        LiveCanister.Committed published = execution.result(change, newVersion);
+        canister.publish(published);
+        canister.keep(execution, published);
         live.put(canister);
         return newVersion;
     }

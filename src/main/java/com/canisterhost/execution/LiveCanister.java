@@ -31,6 +31,11 @@ final class LiveCanister {
     /** The System API functions the module imports, in import order, for every instance of it. */
     final com.dylibso.chicory.runtime.HostFunction[] hostFunctions;
     private volatile Committed committed;
+    /** Whether a committed update's instance may run the next update ({@link Execution#instancesAreReusable}). */
+    private final boolean reusesInstances;
+    /** The instance the last committed update left, if no update has taken it since. */
+    private final java.util.concurrent.atomic.AtomicReference<Execution.Reusable> spare =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong lastTime;
 
     private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed, long lastTime) {
@@ -40,6 +45,7 @@ final class LiveCanister {
         this.runtime = runtime;
         this.hostFunctions = runtime.systemApi().functionsFor(module.module());
         this.committed = committed;
+        this.reusesInstances = Execution.instancesAreReusable(module.module());
     }
 
     /**
@@ -88,6 +94,23 @@ final class LiveCanister {
     /** An execution over the committed state (or, for a fresh install, over the module's initial state). */
     Execution begin() {
         return new Execution(this, committed);
+    }
+
+    /**
+     * An execution for the update lane (one at a time per canister): on the instance the last committed update
+     * left, if that update's state is still the committed one, else on a new instance.
+     */
+    Execution beginUpdate() {
+        Committed now = committed;
+        Execution.Reusable reused = spare.getAndSet(null);
+        return new Execution(this, now, reused != null && reused.state() == now ? reused : null);
+    }
+
+    /** Keeps a committed execution's instance for the next update; {@code published} is its committed result. */
+    void keep(Execution execution, Committed published) {
+        if (reusesInstances) {
+            spare.set(execution.reusable(published));
+        }
     }
 
     /** Makes an execution's result the committed state; called once it is durable in PostgreSQL. */

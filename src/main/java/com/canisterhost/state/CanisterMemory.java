@@ -34,7 +34,7 @@ public final class CanisterMemory implements Memory {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MemoryLimits limits;
-    private final byte[][] base;
+    private byte[][] base;
     private final int heapCap;
     private final boolean applyDataSegments;
     private byte[][] pages;
@@ -82,6 +82,17 @@ public final class CanisterMemory implements Memory {
     /** The heap after this execution, to publish once it is committed; the view must not be used afterwards. */
     public CommittedHeap toCommitted() {
         return new CommittedHeap(pages, wasmPages);
+    }
+
+    /**
+     * Goes on as a view of {@code committed}, the heap this view was just committed as ({@link #toCommitted}):
+     * that snapshot keeps its pages as they are, later writes copy them again, and {@link #dirtyPages} starts
+     * afresh. Lets the instance that holds this memory run the canister's next update.
+     */
+    public void rebase(CommittedHeap committed) {
+        base = committed.pages();
+        pages = java.util.Arrays.copyOf(base, base.length);
+        owned.clear();
     }
 
     private long sizeInBytes() {
