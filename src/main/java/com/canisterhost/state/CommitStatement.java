@@ -1,6 +1,9 @@
 package com.canisterhost.state;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +73,16 @@ final class CommitStatement {
         return shape;
     }
 
-    Object[] params() {
-        return params.toArray();
+    /** Sets the parameters: PostgreSQL infers a null's type from the statement, the rest by their class. */
+    void bind(PreparedStatement statement) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object value = params.get(i);
+            if (value == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else {
+                statement.setObject(i + 1, value);
+            }
+        }
     }
 
     /** The text of every statement of {@code shape}. */

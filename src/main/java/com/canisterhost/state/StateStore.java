@@ -1,9 +1,10 @@
 package com.canisterhost.state;
 
+import java.sql.PreparedStatement;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,13 +21,16 @@ public class StateStore {
     static final short STABLE = 1;
 
     private final JdbcClient jdbc;
+    /** For the commit statement: bound directly, without JdbcClient's per-parameter type lookups. */
+    private final JdbcTemplate jdbcTemplate;
     private final LogStore logs;
     private final TransactionTemplate transactions;
     /** Commit statement texts by shape, built once each (at most 216). */
     private final Map<Integer, String> commitSql = new ConcurrentHashMap<>();
 
-    StateStore(JdbcClient jdbc, LogStore logs, TransactionTemplate transactions) {
+    StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.logs = logs;
         this.transactions = transactions;
     }
@@ -100,11 +104,15 @@ public class StateStore {
     private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record);
         String sql = commitSql.computeIfAbsent(statement.shape(), CommitStatement::sql);
-        List<Long> version = jdbc.sql(sql).params(statement.params()).query(Long.class).list();
-        if (version.isEmpty()) {
+        Long version = jdbcTemplate.query(connection -> {
+            PreparedStatement prepared = connection.prepareStatement(sql);
+            statement.bind(prepared);
+            return prepared;
+        }, rows -> rows.next() ? rows.getLong(1) : null);
+        if (version == null) {
             throw new StateVersionConflictException(canisterId, expectedVersion);
         }
-        return version.get(0);
+        return version;
     }
 
     /**
