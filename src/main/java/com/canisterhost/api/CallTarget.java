@@ -12,7 +12,10 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The canister and the method that a call's path names: {@code /v1/canisters/{id}/update/{method}} or {@code query}. */
+/**
+ * The canister and the method that a call's path names: {@code /v1/canisters/{id}/update/{method}} or
+ * {@code query}.
+ */
 record CallTarget(String canisterId, String method) {
 
     /**

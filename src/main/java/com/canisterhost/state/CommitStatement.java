@@ -16,17 +16,23 @@ import java.util.Map;
  * <p>The common update dirties a page or two and no global. Up to {@link #MAX_ROWS} rows go in as scalar
  * parameters ({@code VALUES}) and empty parts are left out: measured with 16 clients, the general form (every part
  * present, rows as {@code unnest} of arrays) cost PostgreSQL about 0.32 ms of CPU per commit against 0.24 ms for
- * this one (both still with a call-history insert, since removed). Rows per part (0 to {@link #MAX_ROWS}, or arrays) make
- * the statement's {@link #shape}; each shape's text is built once ({@link #sql}), so the JDBC driver finds it in its
- * statement cache without hashing a freshly built string, and each connection keeps them all prepared.
+ * this one (both still with a call-history insert, since removed). Each {@link Shape}'s text is built once
+ * ({@link #sql}), so the JDBC driver finds it in its statement cache without hashing a freshly built string, and
+ * each connection keeps them all prepared.
  */
 final class CommitStatement {
 
     /** Rows of one part passed as scalars; more go in as arrays. */
     static final int MAX_ROWS = 4;
 
-    /** A part's row count in a {@link #shape} that stands for "passed as arrays". */
+    /** A part's row count in a {@link Shape} that stands for "passed as arrays". */
     private static final int ARRAYS = MAX_ROWS + 1;
+
+    /**
+     * Which parts a statement has and how their rows are passed: the rows of each part (0 to {@link #MAX_ROWS},
+     * or {@link #ARRAYS}). The key of its text ({@link #sql}).
+     */
+    record Shape(int written, int zeroed, int globals) {}
 
     private static final String BUMP = """
             WITH bumped AS (
@@ -47,7 +53,7 @@ final class CommitStatement {
     private static final String[] GLOBAL_TYPES = {"integer", "bigint", "bigint"};
 
     private final List<Object> params = new ArrayList<>();
-    private final int shape;
+    private final Shape shape;
 
     CommitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         add(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
@@ -62,14 +68,13 @@ final class CommitStatement {
         pages(StateStore.STABLE, change.stableDirty(), written, zeroed);
         List<Object[]> globals = new ArrayList<>();
         change.globals().forEach((index, value) -> globals.add(new Object[] {index, value[0], value[1]}));
-        int writtenRows = rows(written); // in the statement's order
+        int writtenRows = rows(written); // parameters in the statement's order
         int zeroedRows = rows(zeroed);
         int globalRows = rows(globals);
-        shape = (writtenRows * (ARRAYS + 1) + zeroedRows) * (ARRAYS + 1) + globalRows;
+        shape = new Shape(writtenRows, zeroedRows, globalRows);
     }
 
-    /** Which parts the statement has and how their rows are passed: the key of its text ({@link #sql}). */
-    int shape() {
+    Shape shape() {
         return shape;
     }
 
@@ -86,35 +91,32 @@ final class CommitStatement {
     }
 
     /** The text of every statement of {@code shape}. */
-    static String sql(int shape) {
-        int globals = shape % (ARRAYS + 1);
-        int zeroed = shape / (ARRAYS + 1) % (ARRAYS + 1);
-        int written = shape / ((ARRAYS + 1) * (ARRAYS + 1));
+    static String sql(Shape shape) {
         StringBuilder sql = new StringBuilder(BUMP);
-        if (written > 0) {
+        if (shape.written() > 0) {
             sql.append("""
                     ,
                     written AS (
                         INSERT INTO memory_pages (canister_id, kind, page_index, data)
                         SELECT b.id, p.kind, p.page_index, p.data FROM bumped b, """);
-            relation(sql, written, PAGE_TYPES, "p(kind, page_index, data)");
+            relation(sql, shape.written(), PAGE_TYPES, "p(kind, page_index, data)");
             sql.append("\n    ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data)");
         }
-        if (zeroed > 0) {
+        if (shape.zeroed() > 0) {
             sql.append("""
                     ,
                     zeroed AS (
                         DELETE FROM memory_pages m USING bumped b, """);
-            relation(sql, zeroed, ZEROED_TYPES, "z(kind, page_index)");
+            relation(sql, shape.zeroed(), ZEROED_TYPES, "z(kind, page_index)");
             sql.append("\n     WHERE m.canister_id = b.id AND m.kind = z.kind AND m.page_index = z.page_index)");
         }
-        if (globals > 0) {
+        if (shape.globals() > 0) {
             sql.append("""
                     ,
                     globals AS (
                         INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
                         SELECT b.id, v.global_index, v.value_low, v.value_high FROM bumped b, """);
-            relation(sql, globals, GLOBAL_TYPES, "v(global_index, value_low, value_high)");
+            relation(sql, shape.globals(), GLOBAL_TYPES, "v(global_index, value_low, value_high)");
             sql.append("""
 
                         ON CONFLICT (canister_id, global_index)

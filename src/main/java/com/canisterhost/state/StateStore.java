@@ -26,7 +26,7 @@ public class StateStore {
     private final LogStore logs;
     private final TransactionTemplate transactions;
     /** Commit statement texts by shape, built once each (at most 216). */
-    private final Map<Integer, String> commitSql = new ConcurrentHashMap<>();
+    private final Map<CommitStatement.Shape, String> commitSql = new ConcurrentHashMap<>();
 
     StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions) {
         this.jdbc = jdbc;

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * Compares two builds of the service under the same update load, in paired bursts (started by
  * {@code bench/compare.sh}, which runs both services at once, each on a database of its own). CLIENTS closed-loop
  * clients call {@code update/inc} on 64 counter canisters of one service at a time, for ROUNDS rounds of SECS
- * seconds per service, in ABBA order, after a minute of unmeasured load on each. Per burst it reports updates per second and the CPU per update of that
- * service, of PostgreSQL (all its processes) and of this driver, read from /proc.
+ * seconds per service, in ABBA order, after a minute of unmeasured load on each. Per burst it reports updates per
+ * second and the CPU per update of that service, of PostgreSQL (all its processes) and of this driver, read from
+ * /proc.
  *
  * <p>Single runs of {@code bench/load.sh} move by ±20 % with the machine's speed from minute to minute; bursts a
  * few seconds apart see nearly the same machine, so the median of the per-round ratios B/A shows a change of a few
