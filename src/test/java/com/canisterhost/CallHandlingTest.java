@@ -124,6 +124,10 @@ class CallHandlingTest extends EndToEndTest {
                 .containsPattern("canister_instructions_count\\{kind=\"install\"")
                 .contains("canister_queue_depth ", "canister_executions_running ", "canister_live ")
                 .containsPattern("canister_persisted_bytes_total [1-9]");
+        // calls are timed by canister_executions alone; every other request by Spring's HTTP observation
+        assertThat(metrics)
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*uri=\"/v1/canisters\"")
+                .doesNotContain("/update/{method}", "/query/{method}");
     }
 
     private JsonNode awaitCompleted(String location) throws InterruptedException {
