@@ -16,8 +16,8 @@
 # Durations in seconds (defaults: about 4.5 minutes in all, plus the build):
 #   LOAD_JIT_WARMUP_SECS=60 unmeasured updates and queries after start-up (the JIT compiles for about a minute)
 #   LOAD_WARMUP_SECS=5      unmeasured warm-up before each phase
-#   LOAD_PGBENCH_SECS=30    pgbench, in two halves: before and after the update phase
-#   LOAD_UPDATE_SECS=30     durable updates
+#   LOAD_PGBENCH_SECS=30    pgbench, in three parts that alternate with two parts of the update phase
+#   LOAD_UPDATE_SECS=30     durable updates, in two parts (each after its own warm-up)
 #   LOAD_QUERY_SECS=20      per endpoint (query/get, /actuator/info), in two rounds each, ABBA
 #   LOAD_ISOLATION_SECS=20  idle, then again with two canisters spinning
 # Also: LOAD_CLIENTS=16, LOAD_CANISTERS=64, LOAD_PG_HOST, LOAD_PG_PORT, LOAD_PG_USER, LOAD_DB,

@@ -32,8 +32,8 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  * <ol>
  *   <li>Ceiling: {@code pgbench -n -c CLIENTS -j 2}, one transaction = one upsert of a 4 KiB {@code bytea} row into a
  *       table shaped like {@code memory_pages}, keys random among {@code CANISTERS} rows (the rows the service's
- *       updates touch: one heap page per counter canister). Run in two halves, one before and one after the
- *       service's update phase, so that drifting machine load hits both sides alike.
+ *       updates touch: one heap page per counter canister). Run in three parts that alternate with two parts of
+ *       the service's update phase, so that drifting machine load hits both sides alike.
  *   <li>Durable updates: CLIENTS closed-loop clients, each calling {@code update/inc} on a canister picked at random
  *       among CANISTERS counter canisters, back to back.
  *   <li>Queries: CLIENTS clients calling {@code query/get} (random canister) against CLIENTS clients calling
@@ -57,7 +57,7 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  *
  * <p>Settings come from environment variables (defaults in brackets): LOAD_BASE_URL (required), LOAD_DB
  * [canister_load], LOAD_PG_HOST [127.0.0.1], LOAD_PG_PORT [5432], LOAD_PG_USER [postgres], LOAD_SERVICE_PID,
- * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_JIT_WARMUP_SECS [60], LOAD_WARMUP_SECS [5], LOAD_PGBENCH_SECS [30, split in two halves],
+ * LOAD_CLIENTS [16], LOAD_CANISTERS [64], LOAD_JIT_WARMUP_SECS [60], LOAD_WARMUP_SECS [5], LOAD_PGBENCH_SECS [30, in three parts],
  * LOAD_UPDATE_SECS [30], LOAD_QUERY_SECS [20 per endpoint, in two rounds], LOAD_ISOLATION_SECS [20 idle + 20
  * loaded], LOAD_COUNTER_WASM [src/test/resources/canisters/counter.wasm], LOAD_OUT [markdown output file].
  */
@@ -146,18 +146,25 @@ public final class LoadBenchmark {
                 c -> c % 2 == 0 ? () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/update/inc")
                         : () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/query/get"), 200);
 
-        // --- ceiling, first half; durable updates; ceiling, second half --------------------------------------
+        // --- ceiling and durable updates, alternating: pgbench, updates, pgbench, updates, pgbench -----------
         pgbench(script, pgbenchDir.resolve("warmup"), Math.max(1, warmupSecs), false);
-        Pgbench ceilingA = measuredPgbench(script, pgbenchDir.resolve("a"), pgbenchSecs / 2, "pgbench, first half");
-
-        Phase updates = closedLoop("updates inc", clients, warmupSecs, updateSecs,
-                c -> () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/update/inc"), 200);
-
-        Pgbench ceilingB = measuredPgbench(script, pgbenchDir.resolve("b"), pgbenchSecs - pgbenchSecs / 2,
-                "pgbench, second half");
-        long pgTx = ceilingA.transactions + ceilingB.transactions;
-        double ceilingTps = pgTx / (ceilingA.transactions / ceilingA.tps + ceilingB.transactions / ceilingB.tps);
-        long[] pgLatencies = concat(ceilingA.latenciesMicros, ceilingB.latenciesMicros);
+        List<Pgbench> ceilings = new ArrayList<>();
+        List<Phase> updateParts = new ArrayList<>();
+        for (int part = 0; part < 3; part++) {
+            ceilings.add(measuredPgbench(script, pgbenchDir.resolve("p" + part), share(pgbenchSecs, 3, part),
+                    "pgbench, part " + (part + 1) + " of 3"));
+            if (part < 2) {
+                Phase updatePart = closedLoop("updates inc, part " + (part + 1) + " of 2", clients, warmupSecs,
+                        share(updateSecs, 2, part),
+                        c -> () -> post("/v1/canisters/" + counters.get(rnd(counters.size())) + "/update/inc"), 200);
+                updateParts.add(updatePart);
+            }
+        }
+        Phase updates = Phase.merge("updates inc", updateParts.get(0), updateParts.get(1));
+        long pgTx = ceilings.stream().mapToLong(Pgbench::transactions).sum();
+        double ceilingTps = pgTx / ceilings.stream().mapToDouble(c -> c.transactions / c.tps).sum();
+        long[] pgLatencies = ceilings.stream().map(Pgbench::latenciesMicros).reduce(new long[0],
+                LoadBenchmark::concat);
         Arrays.sort(pgLatencies);
         deleteRecursively(pgbenchDir);
         psql("DROP TABLE pgbench_pages");
@@ -218,16 +225,21 @@ public final class LoadBenchmark {
         md.append(String.format(Locale.ROOT, "PostgreSQL %s on 127.0.0.1, `synchronous_commit=%s`, `fsync=%s`, "
                 + "`wal_sync_method=%s`; %d clients, %d counter canisters; warm-up %d s of updates and queries after start-up (the JIT "
                 + "compiles for about a minute), then %d s per phase; measured: pgbench "
-                + "%d s (two halves around the update phase), updates %d s, queries %d s per endpoint (ABBA), "
+                + "%d s (in three parts, alternating with two parts of the update phase), updates %d s, queries %d s "
+                + "per endpoint (ABBA), "
                 + "isolation %d s idle + %d s loaded.%n%n", psql("SHOW server_version"), syncCommit, fsync, walSync,
                 clients, canisterCount, jitWarmupSecs, warmupSecs, pgbenchSecs, updateSecs, 2 * round, isolationSecs, isolationSecs));
         md.append("| measurement | throughput /s | p50 ms | p99 ms | ratio | goal |\n");
         md.append("| --- | ---: | ---: | ---: | --- | --- |\n");
         md.append(row("PostgreSQL ceiling: `pgbench`, one 4 KiB upsert per transaction", ceilingTps,
                 pgLatencies[rank(pgLatencies.length, 50)] / 1e3, pgLatencies[rank(pgLatencies.length, 99)] / 1e3,
-                String.format(Locale.ROOT, "halves: %.0f / %.0f tps", ceilingA.tps, ceilingB.tps), ""));
+                "parts: " + ceilings.stream().map(c -> String.format(Locale.ROOT, "%.0f", c.tps))
+                        .collect(java.util.stream.Collectors.joining(" / ")) + " tps", ""));
         md.append(row("durable updates `update/inc`", updates.throughput(), updates.percentile(50),
-                updates.percentile(99), pct(updateRatio) + " of pgbench", goal(updateRatio >= 0.5, "≥ 50 %")));
+                updates.percentile(99), pct(updateRatio) + " of pgbench (parts: " + updateParts.stream()
+                        .map(u -> String.format(Locale.ROOT, "%.0f", u.throughput()))
+                        .collect(java.util.stream.Collectors.joining(" / ")) + " /s)",
+                goal(updateRatio >= 0.5, "≥ 50 %")));
         md.append(row("trivial endpoint `GET /actuator/info`", infos.throughput(), infos.percentile(50),
                 infos.percentile(99), "", ""));
         md.append(row("queries `query/get`", queries.throughput(), queries.percentile(50), queries.percentile(99),
@@ -248,8 +260,12 @@ public final class LoadBenchmark {
                         + "PostgreSQL WAL (whole server) per request:\n\n");
         md.append("| phase | service | PostgreSQL | load driver | pgbench (and psql) | other | idle | WAL bytes per request |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        md.append(cpuRows.get("pgbench, first half")).append(cpuRows.get("pgbench, second half"));
-        md.append(cpuRows.get("updates inc"));
+        for (int part = 1; part <= 3; part++) {
+            md.append(cpuRows.get("pgbench, part " + part + " of 3"));
+            if (part < 3) {
+                md.append(cpuRows.get("updates inc, part " + part + " of 2"));
+            }
+        }
         md.append(cpuRows.get("actuator/info, round 1")).append(cpuRows.get("query get, round 1"));
         md.append(cpuRows.get("isolation, idle")).append(cpuRows.get("isolation, 2 canisters spinning"));
         System.out.println();
@@ -671,6 +687,11 @@ public final class LoadBenchmark {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------
+
+    /** Part {@code part} of {@code total} seconds split into {@code parts}, the first ones a second longer. */
+    private static int share(int total, int parts, int part) {
+        return Math.max(1, total / parts + (part < total % parts ? 1 : 0));
+    }
 
     private static int rank(int n, int p) {
         return Math.max(0, Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1));
