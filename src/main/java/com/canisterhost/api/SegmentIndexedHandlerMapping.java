@@ -27,9 +27,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * {@code /v1/canisters/{id}/update/{method}}, Spring checks every mapping of the application (methods, media types,
  * then the path pattern) and sorts the matches: about a sixth of the service's CPU per update in a profile. Here a
  * request is first tried against only the mappings whose path patterns can match it, judged by the number of
- * segments and the literal ones; when exactly one of those matches, it is the handler. Anything else (no match, two
- * matches, a CORS preflight, a pattern or path this index does not understand, a mapping registered at runtime)
- * goes to Spring's own lookup, so errors such as 405 and 415 and the choice among several matches stay Spring's.
+ * segments and the literal ones, and the best of those that match, as Spring ranks them, is the handler. Anything
+ * else (no match, a tie, a CORS preflight, a pattern or path this index does not understand, a mapping registered at
+ * runtime) goes to Spring's own lookup, so errors such as 405 and 415 stay Spring's.
  *
  * <p>The candidates are a superset of the mappings that can match: segments are compared ignoring case, and a
  * mapping with several patterns, or with anything but literal and whole-segment {@code {variable}} segments, is
@@ -158,13 +158,13 @@ final class SegmentIndexedHandlerMapping extends RequestMappingHandlerMapping {
 
     /**
      * A mapping with the shape of one of its path patterns: its segments, null where a variable stands; or no shape
-     * at all (null), which fits any path.
+     * at all (null), which fits any path. {@code literal}: the pattern has no variables (or is not understood), so
+     * Spring's lookup might prefer it by its path alone.
      */
-    private record Candidate(RequestMappingInfo mapping, HandlerMethod handler, String[] shape) {
+    private record Candidate(RequestMappingInfo mapping, HandlerMethod handler, String[] shape, boolean literal) {
 
-        /** Whether the path has no variables, so that Spring's lookup finds it by the path alone. */
-        boolean literal() {
-            return shape == null || Arrays.stream(shape).allMatch(Objects::nonNull);
+        Candidate(RequestMappingInfo mapping, HandlerMethod handler, String[] shape) {
+            this(mapping, handler, shape, shape == null || Arrays.stream(shape).allMatch(Objects::nonNull));
         }
 
         boolean fits(List<String> segments) {
@@ -182,6 +182,7 @@ final class SegmentIndexedHandlerMapping extends RequestMappingHandlerMapping {
 
     private record Match(RequestMappingInfo mapping, Candidate candidate) {}
 
+    /** The candidates for a path by its number of segments, each list ending with those that fit any path. */
     private record Index(Map<Integer, List<Candidate>> bySegments, List<Candidate> anyPath) {
 
         static Index of(Map<RequestMappingInfo, HandlerMethod> handlerMethods) {
@@ -198,18 +199,13 @@ final class SegmentIndexedHandlerMapping extends RequestMappingHandlerMapping {
                             .add(new Candidate(mapping, handler, shape));
                 }
             });
+            bySegments.values().forEach(candidates -> candidates.addAll(anyPath));
             bySegments.replaceAll((length, candidates) -> List.copyOf(candidates));
             return new Index(Map.copyOf(bySegments), List.copyOf(anyPath));
         }
 
         List<Candidate> candidates(int segments) {
-            List<Candidate> sized = bySegments.getOrDefault(segments, List.of());
-            if (anyPath.isEmpty()) {
-                return sized;
-            }
-            List<Candidate> all = new ArrayList<>(sized);
-            all.addAll(anyPath);
-            return all;
+            return bySegments.getOrDefault(segments, anyPath);
         }
 
         /** Literal and {@code {variable}} segments only; null for anything else (wildcards, regular expressions). */
