@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Compares two builds of the service under the same update load, in paired bursts (started by
  * {@code bench/compare.sh}, which runs both services at once, each on a database of its own). CLIENTS closed-loop
- * clients call {@code update/inc} on 64 counter canisters of one service at a time, for ROUNDS rounds of SECS
+ * clients call {@code update/inc} on 64 counter canisters (or COMPARE_CANISTERS) of one service at a time, for ROUNDS rounds of SECS
  * seconds per service, in ABBA order, after a minute of unmeasured load on each. Per burst it reports updates per
  * second and the CPU per update of that service, of PostgreSQL (all its processes) and of this driver, read from
  * /proc.
@@ -36,7 +36,8 @@ import java.util.stream.Stream;
 public final class CompareBuilds {
 
     private static final int CLIENTS = 16;
-    private static final int CANISTERS = 64;
+    /** 64 unless COMPARE_CANISTERS says otherwise (1: every client on one hot canister). */
+    private static final int CANISTERS = Integer.parseInt(System.getenv().getOrDefault("COMPARE_CANISTERS", "64"));
     private static final long TICK_MILLIS = 10; // USER_HZ = 100 on Linux
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
