@@ -12,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxThreads worker threads in all: an execution past {@code timeSlice} frees its slot for another thread,
  *     up to this many (0: four per worker)
  * @param timeSlice how long an execution holds a worker slot before it runs on alongside the others
+ * @param longExecutionCores cores that executions past {@code timeSlice} share, so that the rest stay free for
+ *     short calls (Linux, through {@code taskset}; at most all cores but one; 0: none reserved)
  * @param queueCapacity executions waiting for a worker before calls are refused with 503
  * @param canisterQueueCapacity updates (and, separately, queries) one canister may have waiting before 503
  * @param queriesPerCanister queries of one canister that run at once (0: as many as workers)
@@ -33,6 +35,7 @@ public record ExecutionProperties(
         @DefaultValue("0") int workers,
         @DefaultValue("0") int maxThreads,
         @DefaultValue("50ms") Duration timeSlice,
+        @DefaultValue("1") int longExecutionCores,
         @DefaultValue("1000") int queueCapacity,
         @DefaultValue("100") int canisterQueueCapacity,
         @DefaultValue("0") int queriesPerCanister,

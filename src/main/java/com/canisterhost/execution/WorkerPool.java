@@ -22,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@code workers} executions run at once. One that runs past the time slice stops counting against them and
  * another thread takes the next job, up to {@code maxThreads}: a few canisters spinning at their instruction
  * limit leave the others their share of the machine (the IC gets the same effect from deterministic time
- * slicing, which Chicory cannot do).
+ * slicing, which Chicory cannot do). Its thread also moves to the cores reserved for long executions
+ * ({@link LongExecutionCores}), so the other cores stay free for short calls; that thread ends with the job and a
+ * new one, free to run on every core, replaces it.
  *
  * <p>A job that waits for its commit to be durable gives up its slot the same way ({@link #releaseSlot}).
  *
@@ -38,11 +40,14 @@ final class WorkerPool {
     private final List<Thread> threads = new ArrayList<>();
     private final ThreadLocal<Job<?>> current = new ThreadLocal<>();
     private final Deadlines deadlines;
+    private final LongExecutionCores longCores;
+    private final long stackSize;
     private final int workers;
     private final int queueCapacity;
     private final int canisterQueueCapacity;
     private final int queriesPerCanister;
     private final long sliceMillis;
+    private int threadsStarted;
     private int queued;
     private int running;
     private int demoted;
@@ -68,19 +73,47 @@ final class WorkerPool {
 
     private record Job<T>(Lane lane, Callable<T> task, CompletableFuture<T> result, boolean[] demoted) {}
 
+    /** A worker thread: its kernel id (-1 if unknown) and whether it was confined (guarded by lock). */
+    private static final class Worker {
+        final long threadId;
+        boolean confined;
+
+        Worker(long threadId) {
+            this.threadId = threadId;
+        }
+    }
+
     WorkerPool(int workers, int maxThreads, int queueCapacity, int canisterQueueCapacity, int queriesPerCanister,
-            long sliceMillis, long stackSize, Deadlines deadlines) {
+            long sliceMillis, long stackSize, Deadlines deadlines, LongExecutionCores longCores) {
         this.workers = workers;
         this.queueCapacity = queueCapacity;
         this.canisterQueueCapacity = canisterQueueCapacity;
         this.queriesPerCanister = queriesPerCanister;
         this.sliceMillis = sliceMillis;
         this.deadlines = deadlines;
+        this.longCores = longCores;
+        this.stackSize = stackSize;
         for (int i = 0; i < Math.max(workers, maxThreads); i++) {
-            Thread thread = new Thread(null, this::work, "canister-worker-" + (i + 1), stackSize);
+            startThread();
+        }
+    }
+
+    /**
+     * Starts a worker thread. Threads take the creating thread's CPU affinity, so a replacement for a confined one
+     * is started by the deadline ticker, never by a worker.
+     */
+    private void startThread() {
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            Thread thread = new Thread(null, this::work, "canister-worker-" + (++threadsStarted), stackSize);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -154,10 +187,18 @@ final class WorkerPool {
         } finally {
             lock.unlock();
         }
-        threads.forEach(Thread::interrupt);
+        List<Thread> all;
+        lock.lock();
+        try {
+            all = List.copyOf(threads);
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(Thread::interrupt);
     }
 
     private void work() {
+        Worker worker = new Worker(longCores.currentThreadId());
         while (true) {
             Job<?> job;
             lock.lock();
@@ -178,12 +219,34 @@ final class WorkerPool {
             } finally {
                 lock.unlock();
             }
-            run(job);
+            run(job, worker);
+            if (retired(worker)) {
+                return;
+            }
         }
     }
 
-    private <T> void run(Job<T> job) {
-        Deadlines.Deadline slice = deadlines.arm(sliceMillis, () -> demote(job));
+    /** Whether this confined worker ends now; if so, a thread free to run on every core is on its way. */
+    private boolean retired(Worker worker) {
+        lock.lock();
+        try {
+            if (!worker.confined) {
+                return false;
+            }
+            threads.remove(Thread.currentThread());
+        } finally {
+            lock.unlock();
+        }
+        deadlines.arm(0, this::startThread);
+        return true;
+    }
+
+    private <T> void run(Job<T> job, Worker worker) {
+        Deadlines.Deadline slice = deadlines.arm(sliceMillis, () -> {
+            if (demote(job) && confine(worker)) {
+                longCores.confine(worker.threadId);
+            }
+        });
         current.set(job);
         try {
             job.result().complete(job.task().call());
@@ -227,15 +290,34 @@ final class WorkerPool {
         }
     }
 
-    /** A job past its slice no longer holds a worker slot: another thread may start the next job. */
-    private void demote(Job<?> job) {
+    /**
+     * A job past its slice no longer holds a worker slot: another thread may start the next job. Returns whether
+     * this call demoted it (false if it had ended, or gave up its slot already, e.g. to wait for its commit).
+     */
+    private boolean demote(Job<?> job) {
         lock.lock();
         try {
             if (!job.result().isDone() && !job.demoted()[0]) {
                 job.demoted()[0] = true;
                 demoted++;
                 workAvailable.signal();
+                return true;
             }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks {@code worker} confined (it retires after its job); false if it cannot be. */
+    private boolean confine(Worker worker) {
+        if (worker.threadId < 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            worker.confined = true;
+            return true;
         } finally {
             lock.unlock();
         }

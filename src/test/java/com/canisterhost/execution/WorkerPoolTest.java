@@ -2,6 +2,7 @@ package com.canisterhost.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,12 +22,15 @@ class WorkerPoolTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        pool.close(5_000);
+        if (pool != null) {
+            pool.close(5_000);
+        }
         deadlines.close();
     }
 
     private WorkerPool pool(int workers, int maxThreads, int queue, int perCanister, long sliceMillis) {
-        pool = new WorkerPool(workers, maxThreads, queue, perCanister, 4, sliceMillis, 1 << 20, deadlines);
+        pool = new WorkerPool(workers, maxThreads, queue, perCanister, 4, sliceMillis, 1 << 20, deadlines,
+                new LongExecutionCores(1));
         return pool;
     }
 
@@ -125,6 +129,42 @@ class WorkerPoolTest {
         assertThat(spinning).isNotDone();
         gate.countDown();
         assertThat(spinning.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void anExecutionPastItsSliceMovesToTheLongExecutionCoresAndAnUnconfinedThreadReplacesItsWorker()
+            throws Exception {
+        LongExecutionCores cores = new LongExecutionCores(1);
+        assumeTrue(cores.currentThreadId() > 0, "Linux with 2 cores or more: affinities are read from /proc");
+        List<Integer> all = LongExecutionCores.coresOf(cores.currentThreadId());
+        List<Integer> reserved = LongExecutionCores.parse(cores.reserved());
+        assertThat(reserved).hasSize(1).containsExactly(all.get(all.size() - 1));
+        pool(1, 1, 100, 100, 20);
+        CountDownLatch gate = new CountDownLatch(1);
+        CompletableFuture<Long> spinnerThread = new CompletableFuture<>();
+        CompletableFuture<Boolean> spinner = pool.submit("spinner", true, () -> {
+            spinnerThread.complete(cores.currentThreadId());
+            return gate.await(10, TimeUnit.SECONDS);
+        });
+        long confined = spinnerThread.get(5, TimeUnit.SECONDS);
+        assertThat(LongExecutionCores.coresOf(confined)).as("within its slice").isEqualTo(all);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!LongExecutionCores.coresOf(confined).equals(reserved) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(LongExecutionCores.coresOf(confined)).as("past its slice").isEqualTo(reserved);
+        gate.countDown();
+        assertThat(spinner.get(5, TimeUnit.SECONDS)).isTrue();
+        // the confined worker ended with its job: the pool's only thread now is a new one, on every core
+        long next = pool.submit("other", true, cores::currentThreadId).get(5, TimeUnit.SECONDS);
+        assertThat(next).isNotEqualTo(confined);
+        assertThat(LongExecutionCores.coresOf(next)).isEqualTo(all);
+    }
+
+    @Test
+    void cpuListsParse() {
+        assertThat(LongExecutionCores.parse("0-3,8,10-11")).containsExactly(0, 1, 2, 3, 8, 10, 11);
+        assertThat(LongExecutionCores.parse("5")).containsExactly(5);
     }
 
     @Test
