@@ -3,6 +3,7 @@
 # details): both jars run at once, each on a fresh database of its own on one PostgreSQL server.
 #
 # Usage: bash bench/compare.sh A.jar B.jar [rounds, default 10] [seconds per burst, default 5]
+# COMPARE_CALL: the call to make (default update/inc; query/get compares queries; "updates" in the report are calls).
 # COMPARE_CANISTERS: how many canisters the clients share (default 64; 1 puts every client on one hot canister).
 # Extra service arguments per side: COMPARE_ARGS_A, COMPARE_ARGS_B (e.g. "--canister.execution.max-threads=16").
 # PostgreSQL as for load.sh: LOAD_PG_HOST, LOAD_PG_PORT, LOAD_PG_USER (databases compare_a and compare_b, dropped

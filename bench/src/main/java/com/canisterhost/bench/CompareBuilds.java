@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Compares two builds of the service under the same update load, in paired bursts (started by
  * {@code bench/compare.sh}, which runs both services at once, each on a database of its own). CLIENTS closed-loop
- * clients call {@code update/inc} on 64 counter canisters (or COMPARE_CANISTERS) of one service at a time, for ROUNDS rounds of SECS
+ * clients call {@code update/inc} (or COMPARE_CALL, e.g. {@code query/get}) on 64 counter canisters (or
+ * COMPARE_CANISTERS) of one service at a time, for ROUNDS rounds of SECS
  * seconds per service, in ABBA order, after a minute of unmeasured load on each. Per burst it reports updates per
  * second and the CPU per update of that service, of PostgreSQL (all its processes) and of this driver, read from
  * /proc.
@@ -38,6 +39,8 @@ public final class CompareBuilds {
     private static final int CLIENTS = 16;
     /** 64 unless COMPARE_CANISTERS says otherwise (1: every client on one hot canister). */
     private static final int CANISTERS = Integer.parseInt(System.getenv().getOrDefault("COMPARE_CANISTERS", "64"));
+    /** The call each request makes: update/inc unless COMPARE_CALL says otherwise. */
+    private static final String CALL = System.getenv().getOrDefault("COMPARE_CALL", "update/inc");
     private static final long TICK_MILLIS = 10; // USER_HZ = 100 on Linux
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -122,7 +125,7 @@ public final class CompareBuilds {
         return ids;
     }
 
-    /** CLIENTS clients calling update/inc on random canisters for {@code secs}; returns the updates done. */
+    /** CLIENTS clients making CALL on random canisters for {@code secs}; returns the calls done. */
     private static long burst(String base, List<String> canisters, int secs) throws Exception {
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + secs * 1_000_000_000L;
@@ -134,10 +137,10 @@ public final class CompareBuilds {
                     try (DriverConnection connection = new DriverConnection(URI.create(base))) {
                         while (System.nanoTime() < end) {
                             String id = canisters.get(ThreadLocalRandom.current().nextInt(canisters.size()));
-                            int status = connection.exchange("POST", "/v1/canisters/" + id + "/update/inc", true)
+                            int status = connection.exchange("POST", "/v1/canisters/" + id + "/" + CALL, true)
                                     .status();
                             if (status != 200) {
-                                throw new IllegalStateException("update/inc answered " + status);
+                                throw new IllegalStateException(CALL + " answered " + status);
                             }
                             done.incrementAndGet();
                         }
