@@ -106,6 +106,12 @@ class CanisterCallsTest extends EndToEndTest {
         assertThat(get()).isEqualTo(1);
         assertThat(getMem()).isEqualTo(1);
         assertThat(version()).isEqualTo(2);
+        // queries run on instances earlier queries left: after a commit they see the new state, no query's writes
+        http.update(id, "inc", new byte[0]);
+        assertThat(u64(http.query(id, "inc_in_query", new byte[0]).body())).isEqualTo(3);
+        assertThat(u64(http.query(id, "inc_in_query", new byte[0]).body())).isEqualTo(3);
+        assertThat(get()).isEqualTo(2);
+        assertThat(getMem()).isEqualTo(2);
     }
 
     @Test

@@ -49,7 +49,16 @@ final class Execution {
      * The instance a committed update leaves, over the state it committed ({@link LiveCanister#keep}). Building
      * a Chicory instance per execution was about a tenth of the service's CPU per update in a profile.
      */
-    record Reusable(LiveCanister.Committed state, Instance instance, CanisterMemory memory) {}
+    record Reusable(LiveCanister.Committed state, Instance instance, CanisterMemory memory) {
+
+        /** This instance over {@code state}, its memory set back to it (globals are set by the execution). */
+        Reusable resetTo(LiveCanister.Committed state) {
+            if (memory != null) {
+                memory.reset(state.heap());
+            }
+            return new Reusable(state, instance, memory);
+        }
+    }
 
     /** Opcodes that change an instance beyond its memory and globals: such a module gets a new one each time. */
     private static final Set<OpCode> INSTANCE_STATE = EnumSet.of(OpCode.TABLE_SET, OpCode.TABLE_GROW,
@@ -108,9 +117,12 @@ final class Execution {
         return true;
     }
 
-    /** This execution's instance for the next update, once {@code published} (its result) is committed. */
+    /**
+     * This execution's instance for the next update, once {@code published} (its result) is committed; or, with
+     * null, for a query, which sets it back to the state it runs on ({@link Reusable#resetTo}).
+     */
     Reusable reusable(LiveCanister.Committed published) {
-        if (memory != null) {
+        if (memory != null && published != null) {
             memory.rebase(published.heap());
         }
         return new Reusable(published, instance, memory);

@@ -366,13 +366,14 @@ public class Executor implements DisposableBean {
                             + " method '" + method + "'", 0, canister.version());
         }
         long time = canister.nextTime();
-        Execution execution = canister.begin();
+        Execution execution = canister.beginQuery();
         long version = execution.baseVersion();
         Message message = message(canister.id, entryPoint, arg, caller, time, version);
         runWatched(execution, message, method);
         if (message.failure != null) {
             return trapped(message, version);
         }
+        canister.keepForQueries(execution);
         return switch (message.response) {
             case REPLIED -> new CallOutcome.Replied(message.reply, message.instructions, version);
             case REJECTED -> new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,

@@ -37,6 +37,12 @@ final class LiveCanister {
     private final java.util.concurrent.atomic.AtomicReference<Execution.Reusable> spare =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong lastTime;
+    /** Instances that ran a query to its end, for the next queries: at most {@link #QUERY_SPARES}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Execution.Reusable> querySpares =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger querySpareCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final int QUERY_SPARES = 4;
 
     private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed, long lastTime) {
         this.lastTime = new java.util.concurrent.atomic.AtomicLong(lastTime);
@@ -104,6 +110,29 @@ final class LiveCanister {
         Committed now = committed;
         Execution.Reusable reused = spare.getAndSet(null);
         return new Execution(this, now, reused != null && reused.state() == now ? reused : null);
+    }
+
+    /**
+     * An execution for a query over the committed state: on an instance an earlier query of this canister left,
+     * with its memory and globals set back to the committed state, else on a new instance.
+     */
+    Execution beginQuery() {
+        Committed now = committed;
+        Execution.Reusable spare = reusesInstances ? querySpares.poll() : null;
+        if (spare == null) {
+            return new Execution(this, now);
+        }
+        querySpareCount.decrementAndGet();
+        return new Execution(this, now, spare.resetTo(now));
+    }
+
+    /** Keeps the instance of a query that ran to its end (trapped ones are dropped) for the next query. */
+    void keepForQueries(Execution query) {
+        if (reusesInstances && querySpareCount.incrementAndGet() <= QUERY_SPARES) {
+            querySpares.add(query.reusable(null));
+        } else if (reusesInstances) {
+            querySpareCount.decrementAndGet();
+        }
     }
 
     /** Keeps a committed execution's instance for the next update; {@code published} is its committed result. */

@@ -95,6 +95,17 @@ public final class CanisterMemory implements Memory {
         owned.clear();
     }
 
+    /**
+     * Becomes a view of {@code committed} again, dropping every write and growth since: after a query, whose
+     * changes are never kept, lets the instance that holds this memory run the canister's next query.
+     */
+    public void reset(CommittedHeap committed) {
+        base = committed.pages();
+        wasmPages = Math.max(committed.wasmPages(), limits.initialPages());
+        pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
+        owned.clear();
+    }
+
     private long sizeInBytes() {
         return (long) wasmPages * Memory.PAGE_SIZE;
     }
