@@ -43,6 +43,8 @@ final class LiveCanister {
     private final java.util.concurrent.atomic.AtomicInteger querySpareCount =
             new java.util.concurrent.atomic.AtomicInteger();
     private static final int QUERY_SPARES = 4;
+    private static final Committed EMPTY = new Committed(CommittedHeap.empty(), Map.of(), 0, CommittedHeap.empty(),
+            new byte[0], 0, BigInteger.ZERO);
 
     private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed, long lastTime) {
         this.lastTime = new java.util.concurrent.atomic.AtomicLong(lastTime);
@@ -129,7 +131,8 @@ final class LiveCanister {
     /** Keeps the instance of a query that ran to its end (trapped ones are dropped) for the next query. */
     void keepForQueries(Execution query) {
         if (reusesInstances && querySpareCount.incrementAndGet() <= QUERY_SPARES) {
-            querySpares.add(query.reusable(null));
+            // let go of the heap it ran on meanwhile: after commits, that snapshot's replaced pages would stay alive
+            querySpares.add(query.reusable(null).resetTo(EMPTY));
         } else if (reusesInstances) {
             querySpareCount.decrementAndGet();
         }
