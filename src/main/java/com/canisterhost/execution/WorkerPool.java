@@ -243,7 +243,7 @@ final class WorkerPool {
 
     private <T> void run(Job<T> job, Worker worker) {
         Deadlines.Deadline slice = deadlines.arm(sliceMillis, () -> {
-            if (demote(job) && confine(worker)) {
+            if (demote(job, worker)) {
                 longCores.confine(worker.threadId);
             }
         });
@@ -286,36 +286,28 @@ final class WorkerPool {
     void releaseSlot() {
         Job<?> job = current.get();
         if (job != null) {
-            demote(job);
+            demote(job, null);
         }
     }
 
     /**
-     * A job past its slice no longer holds a worker slot: another thread may start the next job. Returns whether
-     * this call demoted it (false if it had ended, or gave up its slot already, e.g. to wait for its commit).
+     * A job past its slice no longer holds a worker slot: another thread may start the next job. If it is past
+     * its slice ({@code worker} not null) and this call demoted it (it had not ended, nor given up its slot to
+     * wait for its commit), its worker is marked confined, in the same lock hold, so that the thread retires
+     * after this very job; returns whether it was.
      */
-    private boolean demote(Job<?> job) {
+    private boolean demote(Job<?> job, Worker worker) {
         lock.lock();
         try {
-            if (!job.result().isDone() && !job.demoted()[0]) {
-                job.demoted()[0] = true;
-                demoted++;
-                workAvailable.signal();
-                return true;
+            if (job.result().isDone() || job.demoted()[0]) {
+                return false;
             }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Marks {@code worker} confined (it retires after its job); false if it cannot be. */
-    private boolean confine(Worker worker) {
-        if (worker.threadId < 0) {
-            return false;
-        }
-        lock.lock();
-        try {
+            job.demoted()[0] = true;
+            demoted++;
+            workAvailable.signal();
+            if (worker == null || worker.threadId < 0) {
+                return false;
+            }
             worker.confined = true;
             return true;
         } finally {
