@@ -5,7 +5,8 @@
 # Usage: bash bench/compare.sh A.jar B.jar [rounds, default 10] [seconds per burst, default 5]
 # COMPARE_CALL: the call to make (default update/inc; query/get compares queries; "updates" in the report are calls).
 # COMPARE_CANISTERS: how many canisters the clients share (default 64; 1 puts every client on one hot canister).
-# Extra service arguments per side: COMPARE_ARGS_A, COMPARE_ARGS_B (e.g. "--canister.execution.max-threads=16").
+# Extra service arguments per side: COMPARE_ARGS_A, COMPARE_ARGS_B (e.g. "--canister.execution.max-threads=16");
+# JVM options per side: COMPARE_JAVA_A, COMPARE_JAVA_B (e.g. "-XX:+UseParallelGC").
 # PostgreSQL as for load.sh: LOAD_PG_HOST, LOAD_PG_PORT, LOAD_PG_USER (databases compare_a and compare_b, dropped
 # at the end). Needs the bench module compiled (bash bench/load.sh does that, or see its build lines).
 set -euo pipefail
@@ -24,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # jar database extra-arguments; prints "url pid"
+start() { # jar database extra-arguments JVM-options; prints "url pid"
     local port
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     dropdb "${pg[@]}" --if-exists "$2"
@@ -32,12 +33,12 @@ start() { # jar database extra-arguments; prints "url pid"
     # shellcheck disable=SC2086
     SPRING_DATASOURCE_URL="jdbc:postgresql://${LOAD_PG_HOST:-127.0.0.1}:${LOAD_PG_PORT:-5432}/$2" \
     SPRING_DATASOURCE_USERNAME="${LOAD_PG_USER:-postgres}" SPRING_DATASOURCE_PASSWORD= \
-        java -jar "$1" --server.port="$port" --logging.level.root=WARN $3 >"target/compare-$2.log" 2>&1 &
+        java $4 -jar "$1" --server.port="$port" --logging.level.root=WARN $3 >"target/compare-$2.log" 2>&1 &
     echo "http://127.0.0.1:$port $!"
 }
-read -r url_a pid_a < <(start "$jar_a" compare_a "${COMPARE_ARGS_A:-}")
+read -r url_a pid_a < <(start "$jar_a" compare_a "${COMPARE_ARGS_A:-}" "${COMPARE_JAVA_A:-}")
 pids+=("$pid_a")
-read -r url_b pid_b < <(start "$jar_b" compare_b "${COMPARE_ARGS_B:-}")
+read -r url_b pid_b < <(start "$jar_b" compare_b "${COMPARE_ARGS_B:-}" "${COMPARE_JAVA_B:-}")
 pids+=("$pid_b")
 for url in "$url_a" "$url_b"; do
     for _ in $(seq 120); do
