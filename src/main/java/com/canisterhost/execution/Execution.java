@@ -46,8 +46,9 @@ final class Execution {
     private final Instance instance;
 
     /**
-     * The instance a committed update leaves, over the state it committed ({@link LiveCanister#keep}). Building
-     * a Chicory instance per execution was about a tenth of the service's CPU per update in a profile.
+     * The instance a committed update leaves, over the state it committed ({@link LiveCanister#keep}), or one a
+     * query left, over no state ({@code state} null) until the next query resets it. Building a Chicory instance
+     * per execution was about a tenth of the service's CPU per update in a profile.
      */
     record Reusable(LiveCanister.Committed state, Instance instance, CanisterMemory memory) {
 
@@ -117,15 +118,23 @@ final class Execution {
         return true;
     }
 
-    /**
-     * This execution's instance for the next update, once {@code published} (its result) is committed; or, with
-     * null, for a query, which sets it back to the state it runs on ({@link Reusable#resetTo}).
-     */
+    /** This execution's instance for the next update, once {@code published} (its result) is committed. */
     Reusable reusable(LiveCanister.Committed published) {
-        if (memory != null && published != null) {
+        if (memory != null) {
             memory.rebase(published.heap());
         }
         return new Reusable(published, instance, memory);
+    }
+
+    /**
+     * This query's instance for a later query, over no state until that query sets it ({@link Reusable#resetTo}):
+     * its memory lets go of the heap it ran on, whose replaced pages would otherwise stay alive after commits.
+     */
+    Reusable reusableForQueries() {
+        if (memory != null) {
+            memory.reset(com.canisterhost.state.CommittedHeap.empty());
+        }
+        return new Reusable(null, instance, memory);
     }
 
     /**

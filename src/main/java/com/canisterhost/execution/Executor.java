@@ -63,7 +63,8 @@ public class Executor implements DisposableBean {
                 Math.max(1, Math.min(10, properties.timeSlice().toMillis() / 5)));
         this.workers = new WorkerPool(properties.workerCount(), properties.threadCount(), properties.queueCapacity(),
                 properties.canisterQueueCapacity(), properties.queryConcurrency(), properties.timeSlice().toMillis(),
-                properties.workerStackSize().toBytes(), deadlines, new LongExecutionCores(properties.longExecutionCores()));
+                properties.workerStackSize().toBytes(), deadlines,
+                new LongExecutionCores(properties.longExecutionCores()));
         this.metrics = new ExecutionMetrics(meters, workers, live);
     }
 

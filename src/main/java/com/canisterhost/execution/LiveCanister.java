@@ -43,8 +43,6 @@ final class LiveCanister {
     private final java.util.concurrent.atomic.AtomicInteger querySpareCount =
             new java.util.concurrent.atomic.AtomicInteger();
     private static final int QUERY_SPARES = 4;
-    private static final Committed EMPTY = new Committed(CommittedHeap.empty(), Map.of(), 0, CommittedHeap.empty(),
-            new byte[0], 0, BigInteger.ZERO);
 
     private LiveCanister(String id, ValidatedModule module, Runtime runtime, Committed committed, long lastTime) {
         this.lastTime = new java.util.concurrent.atomic.AtomicLong(lastTime);
@@ -120,7 +118,7 @@ final class LiveCanister {
      */
     Execution beginQuery() {
         Committed now = committed;
-        Execution.Reusable spare = reusesInstances ? querySpares.poll() : null;
+        Execution.Reusable spare = querySpares.poll(); // always empty unless reusesInstances
         if (spare == null) {
             return new Execution(this, now);
         }
@@ -130,12 +128,14 @@ final class LiveCanister {
 
     /** Keeps the instance of a query that ran to its end (trapped ones are dropped) for the next query. */
     void keepForQueries(Execution query) {
-        if (reusesInstances && querySpareCount.incrementAndGet() <= QUERY_SPARES) {
-            // let go of the heap it ran on meanwhile: after commits, that snapshot's replaced pages would stay alive
-            querySpares.add(query.reusable(null).resetTo(EMPTY));
-        } else if (reusesInstances) {
-            querySpareCount.decrementAndGet();
+        if (!reusesInstances) {
+            return;
         }
+        if (querySpareCount.incrementAndGet() > QUERY_SPARES) {
+            querySpareCount.decrementAndGet(); // enough kept already
+            return;
+        }
+        querySpares.add(query.reusableForQueries());
     }
 
     /** Keeps a committed execution's instance for the next update; {@code published} is its committed result. */

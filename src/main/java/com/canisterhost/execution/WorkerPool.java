@@ -171,6 +171,7 @@ final class WorkerPool {
 
     /** Refuses new jobs, lets the queued and running ones finish (up to {@code timeoutMillis}), then stops. */
     void close(long timeoutMillis) throws InterruptedException {
+        List<Thread> all;
         lock.lock();
         try {
             closing = true;
@@ -182,14 +183,8 @@ final class WorkerPool {
                 }
                 drained.awaitNanos(left);
             }
-            stopped = true;
+            stopped = true; // no thread starts after this
             workAvailable.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        List<Thread> all;
-        lock.lock();
-        try {
             all = List.copyOf(threads);
         } finally {
             lock.unlock();

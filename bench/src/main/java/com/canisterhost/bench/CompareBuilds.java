@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * Compares two builds of the service under the same update load, in paired bursts (started by
  * {@code bench/compare.sh}, which runs both services at once, each on a database of its own). CLIENTS closed-loop
  * clients call {@code update/inc} (or COMPARE_CALL, e.g. {@code query/get}) on 64 counter canisters (or
- * COMPARE_CANISTERS) of one service at a time, for ROUNDS rounds of SECS
- * seconds per service, in ABBA order, after a minute of unmeasured load on each. Per burst it reports updates per
+ * COMPARE_CANISTERS) of one service at a time, for ROUNDS rounds of SECS seconds per service, in ABBA order,
+ * after a minute of unmeasured load on each. Per burst it reports updates per
  * second and the CPU per update of that service, of PostgreSQL (all its processes) and of this driver, read from
  * /proc.
  *
