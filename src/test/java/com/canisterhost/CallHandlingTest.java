@@ -123,7 +123,8 @@ class CallHandlingTest extends EndToEndTest {
                 .containsPattern("canister_executions_seconds_bucket\\{")
                 .containsPattern("canister_instructions_count\\{kind=\"install\"")
                 .contains("canister_queue_depth ", "canister_executions_running ", "canister_live ")
-                .containsPattern("canister_persisted_bytes_total [1-9]");
+                .containsPattern("canister_persisted_bytes_total [1-9]")
+                .containsPattern("canister_commit_batch_size_count [1-9]");
         // calls are timed by canister_executions alone; every other request by Spring's HTTP observation
         assertThat(metrics)
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*uri=\"/v1/canisters\"")

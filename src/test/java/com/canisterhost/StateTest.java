@@ -7,19 +7,33 @@ import static com.canisterhost.support.MeteringFixtures.metering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.EndToEndTest;
+import com.canisterhost.support.Http;
 import com.canisterhost.support.Http.Response;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
-/** Snapshots, queries during updates and persisted bytes, end to end. */
+/** Snapshots, queries during updates, persisted bytes and group commit, end to end. */
 @TestPropertySource(properties = {
     "canister.execution.wall-clock-limit=4s",
     "canister.execution.instruction-limits.update=1000000000000000",
     "canister.state.max-snapshots=2"
 })
 class StateTest extends EndToEndTest {
+
+    @Autowired
+    JdbcClient jdbc;
 
     private String counter() {
         String id = http.createCanister();
@@ -89,5 +103,61 @@ class StateTest extends EndToEndTest {
         http.update(id, "echo", new byte[20_000]); // writes zeros over untouched pages: nothing new is stored
         assertThat(http.get("/v1/canisters/" + id).json().get("persistedBytes").asLong())
                 .isLessThanOrEqualTo(persisted + 4096);
+    }
+
+    private double metric(String name) {
+        String scrape = new String(http.get("/actuator/prometheus").body());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as(name).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void concurrentUpdatesOfManyCanistersAreCommittedTogetherAndEachCountsExactly() throws Exception {
+        int canisters = 8;
+        int clients = 16;
+        int callsPerClient = 30;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < canisters; i++) {
+            ids.add(counter());
+        }
+        Map<String, Long> versions = new HashMap<>();
+        ids.forEach(id -> versions.put(id, http.get("/v1/canisters/" + id).json().get("stateVersion").asLong()));
+        double batchesBefore = metric("canister_commit_batch_size_count");
+        double groupedBefore = metric("canister_commit_batch_size_sum");
+
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<Integer>> replied = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String id = ids.get(c % canisters);
+            replied.add(pool.submit(() -> {
+                Http client = new Http(port());
+                int ok = 0;
+                for (int i = 0; i < callsPerClient; i++) {
+                    ok += client.update(id, "inc", new byte[0]).status() == 200 ? 1 : 0;
+                }
+                return ok;
+            }));
+        }
+        for (Future<Integer> ok : replied) {
+            assertThat(ok.get(60, TimeUnit.SECONDS)).isEqualTo(callsPerClient);
+        }
+        pool.shutdown();
+
+        long each = (long) clients / canisters * callsPerClient;
+        for (String id : ids) {
+            assertThat(u64(http.query(id, "get", new byte[0]).body())).isEqualTo(each);
+            assertThat(http.get("/v1/canisters/" + id).json().get("stateVersion").asLong())
+                    .isEqualTo(versions.get(id) + each);
+            byte[] page = jdbc.sql("SELECT data FROM memory_pages WHERE canister_id = ? AND kind = 0 AND "
+                    + "page_index = 0").param(id).query(byte[].class).single();
+            assertThat(u64(java.util.Arrays.copyOf(page, 8))).as("the persisted count").isEqualTo(each);
+            assertThat(jdbc.sql("SELECT value_low FROM canister_globals WHERE canister_id = ?").param(id)
+                    .query(Long.class).single()).as("the persisted global").isEqualTo(each);
+        }
+        double grouped = metric("canister_commit_batch_size_sum") - groupedBefore;
+        double batches = metric("canister_commit_batch_size_count") - batchesBefore;
+        assertThat(grouped).as("every update went through group commit").isEqualTo(canisters * each);
+        assertThat(batches).as("some went to PostgreSQL together").isLessThan(grouped);
     }
 }

@@ -1,13 +1,20 @@
 package com.canisterhost.state;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -19,6 +26,11 @@ public class StateStore {
 
     static final short HEAP = 0;
     static final short STABLE = 1;
+    /**
+     * Pages a commit may write to go with others (group commit). A larger one is written alone, on a connection of
+     * its own, so that it does not hold back the small commits queued behind its batch.
+     */
+    static final int MAX_GROUPED_PAGES = 16;
 
     private final JdbcClient jdbc;
     /** For the commit statement: bound directly, without JdbcClient's per-parameter type lookups. */
@@ -27,12 +39,24 @@ public class StateStore {
     private final TransactionTemplate transactions;
     /** Commit statement texts by shape, built once each (at most 216). */
     private final Map<CommitStatement.Shape, String> commitSql = new ConcurrentHashMap<>();
+    /** Batch commit statement texts by shape (at most 8). */
+    private final Map<BatchCommitStatement.Shape, String> batchSql = new ConcurrentHashMap<>();
+    /** Null when every commit is written alone. */
+    private final GroupCommit groupCommit;
+    private final DistributionSummary batchSizes;
 
-    StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions) {
+    StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
+            StateProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.logs = logs;
         this.transactions = transactions;
+        this.groupCommit = properties.commitLanes() > 0
+                ? new GroupCommit(properties.commitLanes(), properties.maxCommitBatch(), this::write)
+                : null;
+        this.batchSizes = DistributionSummary.builder("canister.commit.batch.size")
+                .description("Update commits written to PostgreSQL together (group commit)")
+                .register(meters);
     }
 
     @Transactional(readOnly = true)
@@ -75,7 +99,12 @@ public class StateStore {
         boolean alone = !change.replacesState() && !change.replacesStable() && record.logs().isEmpty()
                 && record.callId() == null;
         if (alone) {
-            // the common update: one statement, so one round trip and no transaction around it
+            // the common update: one statement, so one round trip and no transaction around it, shared with other
+            // canisters' commits that are ready at the same time unless it must join the caller's transaction
+            if (groupCommit != null && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES
+                    && !TransactionSynchronizationManager.isActualTransactionActive()) {
+                return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
+            }
             return commitStatement(canisterId, expectedVersion, change, record);
         }
         return transactions.execute(status -> {
@@ -113,6 +142,52 @@ public class StateStore {
             throw new StateVersionConflictException(canisterId, expectedVersion);
         }
         return version;
+    }
+
+    /**
+     * Writes a batch of {@link GroupCommit}: one commit with its own statement, more with one statement for all. If
+     * that fails (say, one commit breaks a constraint), each is written alone, so that only the culprit fails.
+     */
+    void write(List<GroupCommit.Pending> batch) {
+        batchSizes.record(batch.size());
+        if (batch.size() > 1) {
+            BatchCommitStatement statement = new BatchCommitStatement();
+            batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record));
+            String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
+            Set<String> bumped;
+            try {
+                bumped = jdbcTemplate.query(connection -> {
+                    PreparedStatement prepared = connection.prepareStatement(sql);
+                    statement.bind(prepared);
+                    return prepared;
+                }, rows -> {
+                    Set<String> ids = new HashSet<>();
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                    return ids;
+                });
+            } catch (DataAccessException e) {
+                bumped = null;
+            }
+            if (bumped != null) {
+                for (GroupCommit.Pending p : batch) {
+                    if (bumped.contains(p.canisterId)) {
+                        p.committed(p.expectedVersion + 1);
+                    } else {
+                        p.failed(new StateVersionConflictException(p.canisterId, p.expectedVersion));
+                    }
+                }
+                return;
+            }
+        }
+        for (GroupCommit.Pending p : batch) {
+            try {
+                p.committed(commitStatement(p.canisterId, p.expectedVersion, p.change, p.record));
+            } catch (RuntimeException e) {
+                p.failed(e);
+            }
+        }
     }
 
     /**

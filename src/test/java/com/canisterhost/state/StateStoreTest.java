@@ -141,4 +141,113 @@ class StateStoreTest extends EndToEndTest {
         assertThat(jdbc.sql("SELECT count(*) FROM canister_logs WHERE canister_id = ?").param(id)
                 .query(Long.class).single()).isEqualTo(logsBefore + 1);
     }
+
+    private static GroupCommit.Pending pending(String id, long expected, StateChange change, CallRecord record) {
+        return new GroupCommit.Pending(id, expected, change, record);
+    }
+
+    private String lastCall(String id) {
+        return jdbc.sql("SELECT last_call_version || ' ' || last_call_kind || ' ' || coalesce(last_call_method, '-') "
+                + "|| ' ' || last_call_outcome || ' ' || coalesce(encode(last_call_reply, 'hex'), '-') || ' ' "
+                + "|| coalesce(last_call_reject_code::text, '-') || ' ' || coalesce(last_call_reject_message, '-') "
+                + "|| ' ' || cycles || ' ' || encode(certified_data, 'hex') || ' ' || instructions_total "
+                + "FROM canisters WHERE id = ?").param(id).query(String.class).single();
+    }
+
+    @Test
+    void aBatchWritesEachCanistersPagesGlobalsAndOutcomeInOneStatement() {
+        String a = installedCounter();
+        String b = installedCounter();
+        String c = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+        long vc = version(c);
+        long instructionsB = jdbc.sql("SELECT instructions_total FROM canisters WHERE id = ?").param(b)
+                .query(Long.class).single();
+        store.commit(a, va, change(Map.of(700, page(1)), Map.of(), Map.of()), record("seed", List.of()));
+        va++;
+
+        var replied = pending(a, va, change(Map.of(700, page(0), 701, page(6)), Map.of(0, new long[] {11, 0}),
+                Map.of(2, page(8))), record("inc", List.of()));
+        var rejected = pending(b, vb, new StateChange(3, Map.of(702, page(7)), Map.of(), false, null, null, 0,
+                Map.of(), false, new byte[] {9, 9}, null, null), new CallRecord("heartbeat", null, new byte[] {4},
+                null, 4, "no", 5, 2_000, List.of()));
+        var globalsOnly = pending(c, vc, change(Map.of(), Map.of(0, new long[] {-5, 3}, 1, new long[] {6, 0}),
+                Map.of()), record("set", List.of()));
+        store.write(List.of(replied, rejected, globalsOnly));
+
+        assertThat(Arrays.asList(replied.failure(), rejected.failure(), globalsOnly.failure())).containsOnlyNulls();
+        assertThat(List.of(replied.version(), rejected.version(), globalsOnly.version()))
+                .containsExactly(va + 1, vb + 1, vc + 1);
+        assertThat(List.of(version(a), version(b), version(c))).containsExactly(va + 1, vb + 1, vc + 1);
+        assertThat(pages(a, 0)).as("zeroed page deleted, written one stored").doesNotContain(700).contains(701);
+        assertThat(pages(a, 1)).containsExactly(2);
+        assertThat(jdbc.sql("SELECT data FROM memory_pages WHERE canister_id = ? AND kind = 0 AND page_index = 701")
+                .param(a).query(byte[].class).single()).isEqualTo(page(6));
+        assertThat(pages(b, 0)).contains(702).doesNotContain(701);
+        assertThat(pages(c, 0)).doesNotContain(700, 701, 702);
+        assertThat(jdbc.sql("SELECT canister_id || ':' || global_index || '=' || value_low || '/' || value_high "
+                + "FROM canister_globals WHERE canister_id IN (?, ?, ?) ORDER BY 1").params(a, b, c)
+                .query(String.class).list()).contains(a + ":0=11/0", c + ":0=-5/3", c + ":1=6/0")
+                .noneMatch(g -> g.startsWith(b + ":0=11"));
+        assertThat(lastCall(a)).isEqualTo((va + 1) + " update inc replied 0102 - - 7 " + certified(a) + " "
+                + instructions(a));
+        assertThat(lastCall(b)).as("nulls stay null; unchanged cycles and certified data stay")
+                .startsWith((vb + 1) + " heartbeat - rejected - 4 no ").contains(" 0909 " + (instructionsB + 5));
+        assertThat(jdbc.sql("SELECT heap_pages FROM canisters WHERE id = ?").param(b).query(Integer.class)
+                .single()).isEqualTo(3);
+    }
+
+    private String certified(String id) {
+        return jdbc.sql("SELECT encode(certified_data, 'hex') FROM canisters WHERE id = ?").param(id)
+                .query(String.class).single();
+    }
+
+    private long instructions(String id) {
+        return jdbc.sql("SELECT instructions_total FROM canisters WHERE id = ?").param(id).query(Long.class)
+                .single();
+    }
+
+    @Test
+    void aStaleCommitInABatchFailsAloneAndWritesNothing() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+
+        var stale = pending(a, va - 1, change(Map.of(800, page(2)), Map.of(0, new long[] {77, 0}), Map.of()),
+                record("stale", List.of()));
+        var current = pending(b, vb, change(Map.of(800, page(3)), Map.of(0, new long[] {78, 0}), Map.of()),
+                record("current", List.of()));
+        store.write(List.of(stale, current));
+
+        assertThat(stale.failure()).isInstanceOf(StateVersionConflictException.class);
+        assertThat(current.failure()).isNull();
+        assertThat(version(a)).isEqualTo(va);
+        assertThat(pages(a, 0)).doesNotContain(800);
+        assertThat(jdbc.sql("SELECT count(*) FROM canister_globals WHERE canister_id = ? AND value_low = 77")
+                .param(a).query(Long.class).single()).isZero();
+        assertThat(version(b)).isEqualTo(vb + 1);
+        assertThat(pages(b, 0)).contains(800);
+    }
+
+    @Test
+    void aBatchThatFailsIsWrittenCommitByCommitSoOnlyTheCulpritFails() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+
+        var culprit = pending(a, va, new StateChange(2, Map.of(810, page(1)), Map.of(), false, null, null, 0,
+                Map.of(), false, null, null, BigInteger.valueOf(-1)), record("negative-cycles", List.of()));
+        var innocent = pending(b, vb, change(Map.of(810, page(2)), Map.of(), Map.of()), record("ok", List.of()));
+        store.write(List.of(culprit, innocent));
+
+        assertThat(culprit.failure()).isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        assertThat(version(a)).isEqualTo(va);
+        assertThat(pages(a, 0)).doesNotContain(810);
+        assertThat(innocent.failure()).isNull();
+        assertThat(innocent.version()).isEqualTo(vb + 1);
+        assertThat(pages(b, 0)).contains(810);
+    }
 }

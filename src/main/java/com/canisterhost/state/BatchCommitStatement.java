@@ -1,0 +1,161 @@
+package com.canisterhost.state;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of several canisters' commits at once: {@link CommitStatement}'s parts, with every column passed as an
+ * array (one element per canister, or per page or global), so one statement in one transaction commits them all.
+ * Each canister's bump is fenced on its own expected version, and its pages and globals join on its bumped row:
+ * a canister no longer at its expected version gets none of its parts, and the others are unaffected. The
+ * statement returns the ids it bumped.
+ *
+ * <p>Measured with pgbench (16 commits in flight, a counter's commit: one page and one global), PostgreSQL spent
+ * about 130 µs of machine time per commit in batches of 4 and 90 to 100 µs in batches of 8, against 180 to 200 µs
+ * for one commit per statement.
+ */
+final class BatchCommitStatement {
+
+    /** Which parts have rows; the key of its text ({@link #sql}). */
+    record Shape(boolean written, boolean zeroed, boolean globals) {}
+
+    private static final String BUMP = """
+            WITH v AS (
+                SELECT * FROM unnest(?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bytea[], ?::bigint[],
+                                     ?::bigint[], ?::numeric[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
+                                     ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::integer[], ?::text[])
+                    AS v(id, expected, heap_pages, stable_pages, certified_data, global_timer, time, cycles,
+                         module_hash, profile, instructions, kind, method, caller, outcome, reply, reject_code,
+                         reject_message)),
+            bumped AS (
+                UPDATE canisters c SET state_version = c.state_version + 1, heap_pages = v.heap_pages,
+                       stable_pages = v.stable_pages, certified_data = COALESCE(v.certified_data, c.certified_data),
+                       global_timer = COALESCE(v.global_timer, c.global_timer),
+                       last_time = GREATEST(c.last_time, v.time), cycles = COALESCE(v.cycles, c.cycles),
+                       module_hash = COALESCE(v.module_hash, c.module_hash), profile = COALESCE(v.profile, c.profile),
+                       instructions_total = c.instructions_total + v.instructions, updated_at = now(),
+                       last_call_version = c.state_version + 1, last_call_kind = v.kind,
+                       last_call_method = v.method, last_call_caller = v.caller, last_call_outcome = v.outcome,
+                       last_call_reply = v.reply, last_call_reject_code = v.reject_code,
+                       last_call_reject_message = v.reject_message
+                  FROM v
+                 WHERE c.id = v.id AND c.state_version = v.expected
+                RETURNING c.id)""";
+
+    private final List<Object[]> canisterRows = new ArrayList<>();
+    private final List<Object[]> written = new ArrayList<>();
+    private final List<Object[]> zeroed = new ArrayList<>();
+    private final List<Object[]> globals = new ArrayList<>();
+
+    /** Adds one canister's commit; a batch has each canister at most once. */
+    void add(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+        canisterRows.add(new Object[] {canisterId, expectedVersion, change.heapPages(), (long) change.stablePages(),
+                change.certifiedData(), change.globalTimer(), record.timeNanos(),
+                change.cycles() == null ? null : change.cycles().toString(), change.moduleHash(), change.profile(),
+                record.instructions(), record.kind(), record.method(), record.caller(),
+                record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
+                record.rejectMessage()});
+        pages(canisterId, StateStore.HEAP, change.dirtyPages().entrySet());
+        pages(canisterId, StateStore.STABLE, change.stableDirty().entrySet());
+        change.globals().forEach((index, value) -> globals.add(new Object[] {canisterId, index, value[0], value[1]}));
+    }
+
+    int size() {
+        return canisterRows.size();
+    }
+
+    Shape shape() {
+        return new Shape(!written.isEmpty(), !zeroed.isEmpty(), !globals.isEmpty());
+    }
+
+    /** Sets the parameters of {@link #sql}{@code (shape())}: one array per column. */
+    void bind(PreparedStatement statement) throws SQLException {
+        Object[][] columns = {
+            new String[0], new Long[0], new Integer[0], new Long[0], new byte[0][], new Long[0], new Long[0],
+            new String[0], new byte[0][], new String[0], new Long[0], new String[0], new String[0], new byte[0][],
+            new String[0], new byte[0][], new Integer[0], new String[0]};
+        int p = 1;
+        for (int c = 0; c < columns.length; c++) {
+            statement.setObject(p++, column(canisterRows, c, columns[c]));
+        }
+        if (!written.isEmpty()) {
+            p = bindRows(statement, p, written, new String[0], new Short[0], new Integer[0], new byte[0][]);
+        }
+        if (!zeroed.isEmpty()) {
+            p = bindRows(statement, p, zeroed, new String[0], new Short[0], new Integer[0]);
+        }
+        if (!globals.isEmpty()) {
+            bindRows(statement, p, globals, new String[0], new Integer[0], new Long[0], new Long[0]);
+        }
+    }
+
+    /** The text of every statement of {@code shape}. */
+    static String sql(Shape shape) {
+        StringBuilder sql = new StringBuilder(BUMP);
+        if (shape.written()) {
+            sql.append("""
+                    ,
+                    written AS (
+                        INSERT INTO memory_pages (canister_id, kind, page_index, data)
+                        SELECT p.id, p.kind, p.page_index, p.data
+                          FROM unnest(?::text[], ?::smallint[], ?::integer[], ?::bytea[]) AS p(id, kind, page_index, data)
+                          JOIN bumped b ON b.id = p.id
+                        ON CONFLICT (canister_id, kind, page_index) DO UPDATE SET data = EXCLUDED.data)""");
+        }
+        if (shape.zeroed()) {
+            sql.append("""
+                    ,
+                    zeroed AS (
+                        DELETE FROM memory_pages m
+                         USING unnest(?::text[], ?::smallint[], ?::integer[]) AS z(id, kind, page_index)
+                          JOIN bumped b ON b.id = z.id
+                         WHERE m.canister_id = z.id AND m.kind = z.kind AND m.page_index = z.page_index)""");
+        }
+        if (shape.globals()) {
+            sql.append("""
+                    ,
+                    globals AS (
+                        INSERT INTO canister_globals (canister_id, global_index, value_low, value_high)
+                        SELECT g.id, g.global_index, g.value_low, g.value_high
+                          FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::bigint[])
+                            AS g(id, global_index, value_low, value_high)
+                          JOIN bumped b ON b.id = g.id
+                        ON CONFLICT (canister_id, global_index)
+                        DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high)""");
+        }
+        return sql.append("\nSELECT id FROM bumped").toString();
+    }
+
+    private void pages(String canisterId, short kind, Iterable<java.util.Map.Entry<Integer, byte[]>> dirty) {
+        for (var page : dirty) {
+            if (StateStore.isZero(page.getValue())) {
+                zeroed.add(new Object[] {canisterId, kind, page.getKey()});
+            } else {
+                written.add(new Object[] {canisterId, kind, page.getKey(), page.getValue()});
+            }
+        }
+    }
+
+    private static int bindRows(PreparedStatement statement, int first, List<Object[]> rows, Object[]... types)
+            throws SQLException {
+        int p = first;
+        for (int c = 0; c < types.length; c++) {
+            statement.setObject(p++, column(rows, c, types[c]));
+        }
+        return p;
+    }
+
+    /**
+     * Column {@code c} of {@code rows} as an array of {@code type}'s class, which PostgreSQL's driver sends as the
+     * matching array type (null elements included).
+     */
+    private static Object[] column(List<Object[]> rows, int c, Object[] type) {
+        Object[] values = java.util.Arrays.copyOf(type, rows.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rows.get(i)[c];
+        }
+        return values;
+    }
+}

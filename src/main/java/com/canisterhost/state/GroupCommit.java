@@ -1,0 +1,137 @@
+package com.canisterhost.state;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit: commits of different canisters that arrive while others are being written go to PostgreSQL
+ * together, in one statement and one transaction, so they share its round trip, its commit record and its WAL
+ * flush. A commit never waits for company: the thread that finds a free lane writes at once whatever is queued,
+ * its own commit included, while later arrivals queue for the next lane. Each commit keeps its own fence and its
+ * own outcome; one commit's conflict or failure is reported to that commit alone.
+ *
+ * <p>The same canister is never twice in one batch: its updates commit one at a time (the executor waits for one
+ * commit before it runs the canister's next update).
+ */
+final class GroupCommit {
+
+    /** Writes a batch, completing each of its commits; runs outside the lock, on the thread that leads it. */
+    interface Writer {
+        void write(List<Pending> batch);
+    }
+
+    /** One commit waiting in the queue or being written. */
+    static final class Pending {
+        final String canisterId;
+        final long expectedVersion;
+        final StateChange change;
+        final CallRecord record;
+        private Condition wakeUp;
+        private boolean taken;
+        private boolean done;
+        private long version;
+        private RuntimeException failure;
+
+        Pending(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+            this.canisterId = canisterId;
+            this.expectedVersion = expectedVersion;
+            this.change = change;
+            this.record = record;
+        }
+
+        /** Called by the writer, before the batch is published. */
+        void committed(long newVersion) {
+            version = newVersion;
+        }
+
+        /** Called by the writer, before the batch is published. */
+        void failed(RuntimeException e) {
+            failure = e;
+        }
+
+        /** The new version, once written; 0 if it failed. */
+        long version() {
+            return version;
+        }
+
+        /** Why it failed, or null. */
+        RuntimeException failure() {
+            return failure;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final int lanes;
+    private final int maxBatch;
+    private final Writer writer;
+    private int writing;
+
+    /**
+     * @param lanes batches written at once (each on its own connection)
+     * @param maxBatch commits in one batch at most
+     */
+    GroupCommit(int lanes, int maxBatch, Writer writer) {
+        if (lanes < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("lanes and maxBatch must be positive");
+        }
+        this.lanes = lanes;
+        this.maxBatch = maxBatch;
+        this.writer = writer;
+    }
+
+    /** Commits {@code pending}, alone or with others; returns its new version or throws its failure. */
+    long commit(Pending pending) {
+        lock.lock();
+        try {
+            pending.wakeUp = lock.newCondition();
+            queue.add(pending);
+            while (!pending.done) {
+                if (!pending.taken && writing < lanes) {
+                    lead();
+                } else {
+                    pending.wakeUp.awaitUninterruptibly(); // a commit is not abandoned halfway
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (pending.failure != null) {
+            throw pending.failure;
+        }
+        return pending.version;
+    }
+
+    /** Takes a batch from the head of the queue and writes it; called and returns with the lock held. */
+    private void lead() {
+        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+        while (batch.size() < maxBatch && !queue.isEmpty()) {
+            Pending next = queue.poll();
+            next.taken = true;
+            batch.add(next);
+        }
+        writing++;
+        if (!queue.isEmpty() && writing < lanes) {
+            queue.peek().wakeUp.signal(); // more than a batch is queued and a lane is still free
+        }
+        lock.unlock();
+        try {
+            writer.write(batch);
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.failed(e)); // a writer that failed as a whole failed each commit
+        } finally {
+            lock.lock();
+            writing--;
+            for (Pending done : batch) {
+                done.done = true;
+                done.wakeUp.signal();
+            }
+            if (!queue.isEmpty()) {
+                queue.peek().wakeUp.signal(); // the lane is free: the next in line leads
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package com.canisterhost.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link GroupCommit}'s queue, with a writer that records its batches instead of writing them. */
+class GroupCommitTest {
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    private static GroupCommit.Pending pending(String id, long expected) {
+        return new GroupCommit.Pending(id, expected, new StateChange(1, Map.of(), Map.of(), false, null, null, 0,
+                Map.of(), false, null, null, null), new CallRecord("update", "inc", new byte[0], new byte[0], null,
+                null, 1, 1, List.of()));
+    }
+
+    /** Completes each commit with its expected version + 1, or fails the ones whose id starts with "bad". */
+    private static void complete(List<GroupCommit.Pending> batch) {
+        for (GroupCommit.Pending p : batch) {
+            if (p.canisterId.startsWith("bad")) {
+                p.failed(new StateVersionConflictException(p.canisterId, p.expectedVersion));
+            } else {
+                p.committed(p.expectedVersion + 1);
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aCommitAloneIsWrittenAtOnceAndCommitsArrivingMeanwhileGoTogetherNext() throws Exception {
+        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstWriting = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit(1, 32, batch -> {
+            batches.add(batch.stream().map(p -> p.canisterId).toList());
+            if (batches.size() == 1) {
+                firstWriting.countDown();
+                await(releaseFirst);
+            }
+            complete(batch);
+        });
+
+        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
+        await(firstWriting);
+        List<Future<Long>> later = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long expected = 10 + i;
+            later.add(threads.submit(() -> group.commit(pending("c" + expected, expected))));
+        }
+        Thread.sleep(200); // the five queue behind the busy lane
+        assertThat(batches).hasSize(1);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        for (int i = 0; i < 5; i++) {
+            assertThat(later.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(11 + i);
+        }
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(0)).containsExactly("a");
+        assertThat(batches.get(1)).containsExactlyInAnyOrder("c10", "c11", "c12", "c13", "c14");
+    }
+
+    @Test
+    void aFailedCommitFailsAloneAndAWriterThatThrowsFailsOnlyItsBatch() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        GroupCommit group = new GroupCommit(1, 32, batch -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("connection lost");
+            }
+            complete(batch);
+        });
+
+        assertThat(group.commit(pending("a", 4))).isEqualTo(5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> group.commit(pending("b", 1)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("connection lost");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> group.commit(pending("bad", 7)))
+                .isInstanceOf(StateVersionConflictException.class);
+        assertThat(group.commit(pending("c", 8))).as("the queue goes on").isEqualTo(9);
+    }
+
+    @Test
+    void underLoadEveryCommitCompletesOnceWithinTheLanesAndTheBatchCap() throws Exception {
+        int lanes = 2;
+        int maxBatch = 3;
+        AtomicInteger writing = new AtomicInteger();
+        AtomicInteger mostWriting = new AtomicInteger();
+        AtomicInteger largest = new AtomicInteger();
+        AtomicInteger batchCount = new AtomicInteger();
+        GroupCommit group = new GroupCommit(lanes, maxBatch, batch -> {
+            mostWriting.accumulateAndGet(writing.incrementAndGet(), Math::max);
+            largest.accumulateAndGet(batch.size(), Math::max);
+            batchCount.incrementAndGet();
+            try {
+                Thread.sleep(0, 200_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            complete(batch);
+            writing.decrementAndGet();
+        });
+
+        int clients = 16;
+        int perClient = 200;
+        List<Future<List<Long>>> results = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String id = "c" + c;
+            results.add(threads.submit(() -> {
+                List<Long> versions = new ArrayList<>();
+                long version = 0;
+                for (int i = 0; i < perClient; i++) {
+                    version = group.commit(pending(id, version));
+                    versions.add(version);
+                }
+                return versions;
+            }));
+        }
+        for (Future<List<Long>> result : results) {
+            assertThat(result.get(60, TimeUnit.SECONDS)).hasSize(perClient).last().isEqualTo((long) perClient);
+        }
+        assertThat(mostWriting.get()).isBetween(1, lanes);
+        assertThat(largest.get()).as("commits were grouped, never beyond the cap").isEqualTo(maxBatch);
+        assertThat(batchCount.get()).isLessThan(clients * perClient);
+    }
+}
