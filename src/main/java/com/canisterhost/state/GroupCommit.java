@@ -2,7 +2,10 @@ package com.canisterhost.state;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * its own commit included, while later arrivals queue for the next lane. Each commit keeps its own fence and its
  * own outcome; one commit's conflict or failure is reported to that commit alone.
  *
- * <p>The same canister is never twice in one batch: its updates commit one at a time (the executor waits for one
- * commit before it runs the canister's next update).
+ * <p>The same canister is never twice in one batch. Its updates commit one at a time anyway (the executor waits for
+ * one commit before it runs the canister's next update), but one statement could not fence a canister twice.
  */
 final class GroupCommit {
 
@@ -105,13 +108,20 @@ final class GroupCommit {
         return pending.version;
     }
 
-    /** Takes a batch from the head of the queue and writes it; called and returns with the lock held. */
+    /**
+     * Takes a batch from the head of the queue and writes it; called and returns with the lock held. A second commit
+     * of a canister already in the batch waits for the next one: one statement fences each canister once.
+     */
     private void lead() {
         List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-        while (batch.size() < maxBatch && !queue.isEmpty()) {
-            Pending next = queue.poll();
-            next.taken = true;
-            batch.add(next);
+        Set<String> canisters = new HashSet<>();
+        for (Iterator<Pending> queued = queue.iterator(); queued.hasNext() && batch.size() < maxBatch; ) {
+            Pending next = queued.next();
+            if (canisters.add(next.canisterId)) {
+                queued.remove();
+                next.taken = true;
+                batch.add(next);
+            }
         }
         writing++;
         if (!queue.isEmpty() && writing < lanes) {
@@ -126,6 +136,9 @@ final class GroupCommit {
             lock.lock();
             writing--;
             for (Pending done : batch) {
+                if (done.version == 0 && done.failure == null) { // the writer ended with an Error
+                    done.failed(new IllegalStateException("the commit of " + done.canisterId + " was not written"));
+                }
                 done.done = true;
                 done.wakeUp.signal();
             }

@@ -85,6 +85,70 @@ class GroupCommitTest {
     }
 
     @Test
+    void aSecondCommitOfACanisterWaitsForTheNextBatch() throws Exception {
+        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstWriting = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit(1, 32, batch -> {
+            batches.add(batch.stream().map(p -> p.canisterId + "@" + p.expectedVersion).toList());
+            if (batches.size() == 1) {
+                firstWriting.countDown();
+                await(releaseFirst);
+            }
+            complete(batch);
+        });
+        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
+        await(firstWriting);
+        Future<Long> b1 = threads.submit(() -> group.commit(pending("b", 1)));
+        Thread.sleep(100);
+        Future<Long> b2 = threads.submit(() -> group.commit(pending("b", 2)));
+        Future<Long> c = threads.submit(() -> group.commit(pending("c", 1)));
+        Thread.sleep(200);
+        releaseFirst.countDown();
+
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS), b1.get(10, TimeUnit.SECONDS),
+                b2.get(10, TimeUnit.SECONDS), c.get(10, TimeUnit.SECONDS))).containsExactly(2L, 2L, 3L, 2L);
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(1)).containsExactlyInAnyOrder("b@1", "c@1");
+        assertThat(batches.get(2)).containsExactly("b@2");
+    }
+
+    @Test
+    void aWriterThatEndsWithAnErrorFailsEveryCommitItLeftUnwritten() throws Exception {
+        CountDownLatch firstWriting = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        GroupCommit group = new GroupCommit(1, 32, batch -> {
+            if (calls.incrementAndGet() == 1) {
+                firstWriting.countDown();
+                await(releaseFirst);
+                complete(batch);
+            } else {
+                throw new StackOverflowError();
+            }
+        });
+        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
+        await(firstWriting);
+        List<Future<Long>> next = List.of(threads.submit(() -> group.commit(pending("b", 1))),
+                threads.submit(() -> group.commit(pending("c", 1))));
+        Thread.sleep(200);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        List<Class<?>> failures = new ArrayList<>();
+        for (Future<Long> f : next) {
+            try {
+                f.get(10, TimeUnit.SECONDS);
+                failures.add(null);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failures.add(e.getCause().getClass());
+            }
+        }
+        assertThat(failures).as("the leader sees the error, the other commit of its batch a failure, never success")
+                .containsExactlyInAnyOrder(StackOverflowError.class, IllegalStateException.class);
+    }
+
+    @Test
     void aFailedCommitFailsAloneAndAWriterThatThrowsFailsOnlyItsBatch() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         GroupCommit group = new GroupCommit(1, 32, batch -> {
