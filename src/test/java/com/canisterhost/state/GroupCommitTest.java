@@ -50,91 +50,87 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A group of one lane whose first batch, canister "a" at version 1, is held until {@link #release}, so that the
+     * commits submitted meanwhile queue behind it; later batches go to {@code later}.
+     */
+    private final class HeldFirstBatch {
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+        final GroupCommit group;
+        final Future<Long> first;
+
+        HeldFirstBatch(GroupCommit.Writer later) {
+            group = new GroupCommit(1, 32, batch -> {
+                batches.add(batch.stream().map(p -> p.canisterId + "@" + p.expectedVersion).toList());
+                if (batches.size() == 1) {
+                    writing.countDown();
+                    await(released);
+                    complete(batch);
+                } else {
+                    later.write(batch);
+                }
+            });
+            first = submit("a", 1);
+            await(writing);
+        }
+
+        Future<Long> submit(String id, long expected) {
+            return threads.submit(() -> group.commit(pending(id, expected)));
+        }
+
+        /** Lets the queued commits settle behind the held batch, then releases it. */
+        void release() throws InterruptedException {
+            Thread.sleep(200);
+            assertThat(batches).hasSize(1);
+            released.countDown();
+        }
+    }
+
     @Test
     void aCommitAloneIsWrittenAtOnceAndCommitsArrivingMeanwhileGoTogetherNext() throws Exception {
-        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch firstWriting = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupCommit group = new GroupCommit(1, 32, batch -> {
-            batches.add(batch.stream().map(p -> p.canisterId).toList());
-            if (batches.size() == 1) {
-                firstWriting.countDown();
-                await(releaseFirst);
-            }
-            complete(batch);
-        });
-
-        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
-        await(firstWriting);
+        HeldFirstBatch held = new HeldFirstBatch(GroupCommitTest::complete);
         List<Future<Long>> later = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            long expected = 10 + i;
-            later.add(threads.submit(() -> group.commit(pending("c" + expected, expected))));
+            later.add(held.submit("c" + i, 10 + i));
         }
-        Thread.sleep(200); // the five queue behind the busy lane
-        assertThat(batches).hasSize(1);
-        releaseFirst.countDown();
+        held.release();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(held.first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
         for (int i = 0; i < 5; i++) {
             assertThat(later.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(11 + i);
         }
-        assertThat(batches).hasSize(2);
-        assertThat(batches.get(0)).containsExactly("a");
-        assertThat(batches.get(1)).containsExactlyInAnyOrder("c10", "c11", "c12", "c13", "c14");
+        assertThat(held.batches).hasSize(2);
+        assertThat(held.batches.get(0)).containsExactly("a@1");
+        assertThat(held.batches.get(1)).containsExactlyInAnyOrder("c0@10", "c1@11", "c2@12", "c3@13", "c4@14");
     }
 
     @Test
     void aSecondCommitOfACanisterWaitsForTheNextBatch() throws Exception {
-        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch firstWriting = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupCommit group = new GroupCommit(1, 32, batch -> {
-            batches.add(batch.stream().map(p -> p.canisterId + "@" + p.expectedVersion).toList());
-            if (batches.size() == 1) {
-                firstWriting.countDown();
-                await(releaseFirst);
-            }
-            complete(batch);
-        });
-        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
-        await(firstWriting);
-        Future<Long> b1 = threads.submit(() -> group.commit(pending("b", 1)));
+        HeldFirstBatch held = new HeldFirstBatch(GroupCommitTest::complete);
+        Future<Long> b1 = held.submit("b", 1);
         Thread.sleep(100);
-        Future<Long> b2 = threads.submit(() -> group.commit(pending("b", 2)));
-        Future<Long> c = threads.submit(() -> group.commit(pending("c", 1)));
-        Thread.sleep(200);
-        releaseFirst.countDown();
+        Future<Long> b2 = held.submit("b", 2);
+        Future<Long> c = held.submit("c", 1);
+        held.release();
 
-        assertThat(List.of(first.get(10, TimeUnit.SECONDS), b1.get(10, TimeUnit.SECONDS),
+        assertThat(List.of(held.first.get(10, TimeUnit.SECONDS), b1.get(10, TimeUnit.SECONDS),
                 b2.get(10, TimeUnit.SECONDS), c.get(10, TimeUnit.SECONDS))).containsExactly(2L, 2L, 3L, 2L);
-        assertThat(batches).hasSize(3);
-        assertThat(batches.get(1)).containsExactlyInAnyOrder("b@1", "c@1");
-        assertThat(batches.get(2)).containsExactly("b@2");
+        assertThat(held.batches).hasSize(3);
+        assertThat(held.batches.get(1)).containsExactlyInAnyOrder("b@1", "c@1");
+        assertThat(held.batches.get(2)).containsExactly("b@2");
     }
 
     @Test
     void aWriterThatEndsWithAnErrorFailsEveryCommitItLeftUnwritten() throws Exception {
-        CountDownLatch firstWriting = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        GroupCommit group = new GroupCommit(1, 32, batch -> {
-            if (calls.incrementAndGet() == 1) {
-                firstWriting.countDown();
-                await(releaseFirst);
-                complete(batch);
-            } else {
-                throw new StackOverflowError();
-            }
+        HeldFirstBatch held = new HeldFirstBatch(batch -> {
+            throw new StackOverflowError();
         });
-        Future<Long> first = threads.submit(() -> group.commit(pending("a", 1)));
-        await(firstWriting);
-        List<Future<Long>> next = List.of(threads.submit(() -> group.commit(pending("b", 1))),
-                threads.submit(() -> group.commit(pending("c", 1))));
-        Thread.sleep(200);
-        releaseFirst.countDown();
+        List<Future<Long>> next = List.of(held.submit("b", 1), held.submit("c", 1));
+        held.release();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(held.first.get(10, TimeUnit.SECONDS)).isEqualTo(2);
         List<Class<?>> failures = new ArrayList<>();
         for (Future<Long> f : next) {
             try {
