@@ -19,16 +19,17 @@ import java.util.List;
 final class BatchCommitStatement {
 
     /** Which parts have rows; the key of its text ({@link #sql}). */
-    record Shape(boolean written, boolean zeroed, boolean globals) {}
+    record Shape(boolean written, boolean zeroed, boolean globals, boolean logs) {}
 
     private static final String BUMP = """
             WITH v AS (
                 SELECT * FROM unnest(?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bytea[], ?::bigint[],
                                      ?::bigint[], ?::numeric[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
-                                     ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::integer[], ?::text[])
+                                     ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::integer[], ?::text[],
+                                     ?::integer[])
                     AS v(id, expected, heap_pages, stable_pages, certified_data, global_timer, time, cycles,
                          module_hash, profile, instructions, kind, method, caller, outcome, reply, reject_code,
-                         reject_message)),
+                         reject_message, log_count)),
             bumped AS (
                 UPDATE canisters c SET state_version = c.state_version + 1, heap_pages = v.heap_pages,
                        stable_pages = v.stable_pages, certified_data = COALESCE(v.certified_data, c.certified_data),
@@ -39,15 +40,22 @@ final class BatchCommitStatement {
                        last_call_version = c.state_version + 1, last_call_kind = v.kind,
                        last_call_method = v.method, last_call_caller = v.caller, last_call_outcome = v.outcome,
                        last_call_reply = v.reply, last_call_reject_code = v.reject_code,
-                       last_call_reject_message = v.reject_message
+                       last_call_reject_message = v.reject_message, log_next_idx = c.log_next_idx + v.log_count
                   FROM v
                  WHERE c.id = v.id AND c.state_version = v.expected
-                RETURNING c.id)""";
+                RETURNING c.id, c.log_next_idx AS log_end, v.log_count)""";
 
     private final List<Object[]> canisterRows = new ArrayList<>();
     private final List<Object[]> written = new ArrayList<>();
     private final List<Object[]> zeroed = new ArrayList<>();
     private final List<Object[]> globals = new ArrayList<>();
+    private final List<Object[]> logs = new ArrayList<>();
+    private final long maxLogEntries;
+
+    /** @param maxLogEntries log entries kept per canister: older ones are deleted as new ones come */
+    BatchCommitStatement(long maxLogEntries) {
+        this.maxLogEntries = maxLogEntries;
+    }
 
     /** Adds one canister's commit; a batch has each canister at most once. */
     void add(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
@@ -56,10 +64,15 @@ final class BatchCommitStatement {
                 change.cycles() == null ? null : change.cycles().toString(), change.moduleHash(), change.profile(),
                 record.instructions(), record.kind(), record.method(), record.caller(),
                 record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
-                record.rejectMessage()});
+                record.rejectMessage(), record.logs().size()});
         pages(canisterId, StateStore.HEAP, change.dirtyPages().entrySet());
         pages(canisterId, StateStore.STABLE, change.stableDirty().entrySet());
         change.globals().forEach((index, value) -> globals.add(new Object[] {canisterId, index, value[0], value[1]}));
+        for (int i = 0; i < record.logs().size(); i++) {
+            LogEntry entry = record.logs().get(i);
+            logs.add(new Object[] {canisterId, i, entry.timeNanos(), entry.kind(),
+                entry.content().getBytes(java.nio.charset.StandardCharsets.UTF_8)});
+        }
     }
 
     int size() {
@@ -67,7 +80,7 @@ final class BatchCommitStatement {
     }
 
     Shape shape() {
-        return new Shape(!written.isEmpty(), !zeroed.isEmpty(), !globals.isEmpty());
+        return new Shape(!written.isEmpty(), !zeroed.isEmpty(), !globals.isEmpty(), !logs.isEmpty());
     }
 
     /** Sets the parameters of {@link #sql}{@code (shape())}: one array per column. */
@@ -75,7 +88,7 @@ final class BatchCommitStatement {
         Object[][] columns = {
             new String[0], new Long[0], new Integer[0], new Long[0], new byte[0][], new Long[0], new Long[0],
             new String[0], new byte[0][], new String[0], new Long[0], new String[0], new String[0], new byte[0][],
-            new String[0], new byte[0][], new Integer[0], new String[0]};
+            new String[0], new byte[0][], new Integer[0], new String[0], new Integer[0]};
         int p = 1;
         for (int c = 0; c < columns.length; c++) {
             statement.setObject(p++, column(canisterRows, c, columns[c]));
@@ -87,7 +100,12 @@ final class BatchCommitStatement {
             p = bindRows(statement, p, zeroed, new String[0], new Short[0], new Integer[0]);
         }
         if (!globals.isEmpty()) {
-            bindRows(statement, p, globals, new String[0], new Integer[0], new Long[0], new Long[0]);
+            p = bindRows(statement, p, globals, new String[0], new Integer[0], new Long[0], new Long[0]);
+        }
+        if (!logs.isEmpty()) {
+            p = bindRows(statement, p, logs, new String[0], new Integer[0], new Long[0], new String[0], new byte[0][]);
+            statement.setLong(p++, maxLogEntries);
+            statement.setLong(p, maxLogEntries);
         }
     }
 
@@ -124,6 +142,21 @@ final class BatchCommitStatement {
                           JOIN bumped b ON b.id = g.id
                         ON CONFLICT (canister_id, global_index)
                         DO UPDATE SET value_low = EXCLUDED.value_low, value_high = EXCLUDED.value_high)""");
+        }
+        if (shape.logs()) {
+            // entry seq of a canister's n gets index log_end - n + seq; like LogStore, only the newest are kept
+            sql.append("""
+                    ,
+                    logged AS (
+                        INSERT INTO canister_logs (canister_id, idx, time_nanos, kind, content)
+                        SELECT e.id, b.log_end - b.log_count + e.seq, e.time_nanos, e.kind, e.content
+                          FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::text[], ?::bytea[])
+                            AS e(id, seq, time_nanos, kind, content)
+                          JOIN bumped b ON b.id = e.id
+                         WHERE e.seq >= b.log_count - ?::bigint),
+                    trimmed AS (
+                        DELETE FROM canister_logs l USING bumped b
+                         WHERE b.log_count > 0 AND l.canister_id = b.id AND l.idx < b.log_end - ?::bigint)""");
         }
         return sql.append("\nSELECT id FROM bumped").toString();
     }

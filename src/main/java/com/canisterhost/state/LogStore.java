@@ -22,6 +22,11 @@ public class LogStore {
         this.maxEntries = maxEntries;
     }
 
+    /** Log entries kept per canister. */
+    int maxEntries() {
+        return maxEntries;
+    }
+
     /** Appends entries to the canister's log (joining the caller's transaction) and drops the oldest past the cap. */
     @Transactional
     public void append(String canisterId, List<LogEntry> entries) {

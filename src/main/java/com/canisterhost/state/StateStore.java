@@ -39,7 +39,7 @@ public class StateStore {
     private final TransactionTemplate transactions;
     /** Commit statement texts by shape, built once each (at most 216). */
     private final Map<CommitStatement.Shape, String> commitSql = new ConcurrentHashMap<>();
-    /** Batch commit statement texts by shape (at most 8). */
+    /** Batch commit statement texts by shape (at most 16). */
     private final Map<BatchCommitStatement.Shape, String> batchSql = new ConcurrentHashMap<>();
     /** Null when every commit is written alone. */
     private final GroupCommit groupCommit;
@@ -96,15 +96,20 @@ public class StateStore {
      * @throws StateVersionConflictException if the canister is no longer at {@code expectedVersion}
      */
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        boolean alone = !change.replacesState() && !change.replacesStable() && record.logs().isEmpty()
-                && record.callId() == null;
-        if (alone) {
-            // the common update: one statement, so one round trip and no transaction around it, shared with other
-            // canisters' commits that are ready at the same time unless it must join the caller's transaction
-            if (groupCommit != null && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES
-                    && !TransactionSynchronizationManager.isActualTransactionActive()) {
-                return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
-            }
+        // an update's commit goes with other canisters' commits that are ready at the same time, unless it replaces
+        // state, completes a tracked call, writes many pages, or must join the caller's transaction
+        boolean groupable = !change.replacesState() && !change.replacesStable() && record.callId() == null
+                && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES;
+        if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
+            return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
+        }
+        return commitAlone(canisterId, expectedVersion, change, record);
+    }
+
+    private long commitAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+        if (!change.replacesState() && !change.replacesStable() && record.logs().isEmpty()
+                && record.callId() == null) {
+            // the common update: one statement, so one round trip and no transaction around it
             return commitStatement(canisterId, expectedVersion, change, record);
         }
         return transactions.execute(status -> {
@@ -145,28 +150,16 @@ public class StateStore {
     }
 
     /**
-     * Writes a batch of {@link GroupCommit}: one commit with its own statement, more with one statement for all. If
-     * that fails (say, one commit breaks a constraint), each is written alone, so that only the culprit fails.
+     * Writes a batch of {@link GroupCommit}: one commit as it would be written alone, more (or one that printed) with
+     * one statement for all. If that fails (say, one commit breaks a constraint), each is written alone, so that only
+     * the culprit fails.
      */
     void write(List<GroupCommit.Pending> batch) {
         batchSizes.record(batch.size());
-        if (batch.size() > 1) {
-            BatchCommitStatement statement = new BatchCommitStatement();
-            batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record));
-            String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
+        if (batch.size() > 1 || !batch.get(0).record.logs().isEmpty()) {
             Set<String> bumped;
             try {
-                bumped = jdbcTemplate.query(connection -> {
-                    PreparedStatement prepared = connection.prepareStatement(sql);
-                    statement.bind(prepared);
-                    return prepared;
-                }, rows -> {
-                    Set<String> ids = new HashSet<>();
-                    while (rows.next()) {
-                        ids.add(rows.getString(1));
-                    }
-                    return ids;
-                });
+                bumped = writeTogether(batch);
             } catch (DataAccessException e) {
                 bumped = null;
             }
@@ -183,11 +176,29 @@ public class StateStore {
         }
         for (GroupCommit.Pending p : batch) {
             try {
-                p.committed(commitStatement(p.canisterId, p.expectedVersion, p.change, p.record));
+                p.committed(commitAlone(p.canisterId, p.expectedVersion, p.change, p.record));
             } catch (RuntimeException e) {
                 p.failed(e);
             }
         }
+    }
+
+    /** The batch's statement; returns the canisters it bumped (the others were no longer at their version). */
+    private Set<String> writeTogether(List<GroupCommit.Pending> batch) {
+        BatchCommitStatement statement = new BatchCommitStatement(logs.maxEntries());
+        batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record));
+        String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
+        return jdbcTemplate.query(connection -> {
+            PreparedStatement prepared = connection.prepareStatement(sql);
+            statement.bind(prepared);
+            return prepared;
+        }, rows -> {
+            Set<String> ids = new HashSet<>();
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+            return ids;
+        });
     }
 
     /**

@@ -250,4 +250,55 @@ class StateStoreTest extends EndToEndTest {
         assertThat(innocent.version()).isEqualTo(vb + 1);
         assertThat(pages(b, 0)).contains(810);
     }
+
+    private List<String> logLines(String id) {
+        return jdbc.sql("SELECT convert_from(content, 'UTF8') FROM canister_logs WHERE canister_id = ? ORDER BY idx")
+                .param(id).query(String.class).list();
+    }
+
+    @Test
+    void aBatchWritesTheLogsOfTheCommitsThatPrintedInItsTransaction() {
+        String printed = installedCounter();
+        String silent = installedCounter();
+        String stale = installedCounter();
+        List<String> printedBefore = logLines(printed);
+
+        var printing = pending(printed, version(printed), change(Map.of(820, page(1)), Map.of(), Map.of()),
+                record("print", List.of(LogEntry.print(1_000, "one"), LogEntry.print(1_001, "two"))));
+        var quiet = pending(silent, version(silent), change(Map.of(820, page(2)), Map.of(), Map.of()),
+                record("quiet", List.of()));
+        var stalePrinting = pending(stale, version(stale) - 1, change(Map.of(820, page(3)), Map.of(), Map.of()),
+                record("stale", List.of(LogEntry.print(1_002, "never"))));
+        store.write(List.of(printing, quiet, stalePrinting));
+
+        assertThat(printing.failure()).isNull();
+        assertThat(quiet.failure()).isNull();
+        assertThat(stalePrinting.failure()).isInstanceOf(StateVersionConflictException.class);
+        List<String> expected = new java.util.ArrayList<>(printedBefore);
+        expected.addAll(List.of("one", "two"));
+        assertThat(logLines(printed)).isEqualTo(expected);
+        assertThat(logLines(stale)).doesNotContain("never");
+        assertThat(pages(stale, 0)).doesNotContain(820);
+        assertThat(pages(silent, 0)).contains(820);
+    }
+
+    @Test
+    void aCommitThatPrintedKeepsOnlyTheNewestEntriesUpToTheCapAlsoAlone() {
+        String id = installedCounter();
+        long before = jdbc.sql("SELECT log_next_idx FROM canisters WHERE id = ?").param(id).query(Long.class).single();
+        List<LogEntry> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_003; i++) {
+            many.add(LogEntry.print(5_000 + i, "line " + i));
+        }
+        var alone = pending(id, version(id), change(Map.of(), Map.of(), Map.of()), record("flood", many));
+        store.write(List.of(alone));
+
+        assertThat(alone.failure()).isNull();
+        List<String> lines = logLines(id);
+        assertThat(lines).hasSize(1_000).startsWith("line 3").endsWith("line 1002");
+        assertThat(jdbc.sql("SELECT min(idx) || '-' || max(idx) FROM canister_logs WHERE canister_id = ?").param(id)
+                .query(String.class).single()).isEqualTo((before + 3) + "-" + (before + 1_002));
+        assertThat(jdbc.sql("SELECT log_next_idx FROM canisters WHERE id = ?").param(id).query(Long.class).single())
+                .isEqualTo(before + 1_003);
+    }
 }
