@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Canister Wasm state in PostgreSQL: heap pages (only non-zero ones), mutable globals, and the outcome of the latest
- * committed call. Every commit is fenced on the state version the execution started from.
+ * committed call. Every commit is fenced on the state version the execution started from. Update commits of
+ * different canisters that are ready at the same time share one statement ({@link GroupCommit}).
  */
 @Repository
 public class StateStore {
