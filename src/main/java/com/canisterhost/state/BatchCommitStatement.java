@@ -46,6 +46,12 @@ final class BatchCommitStatement {
                  WHERE c.id = v.id AND c.state_version = v.expected
                 RETURNING c.id, c.log_next_idx AS log_end, v.log_count)""";
 
+    /** The element types of a canister row's columns, in {@code v}'s order. */
+    private static final Class<?>[] CANISTER_TYPES = {
+        String.class, Long.class, Integer.class, Long.class, byte[].class, Long.class, Long.class, String.class,
+        byte[].class, String.class, Long.class, String.class, String.class, byte[].class, String.class, byte[].class,
+        Integer.class, String.class, Integer.class};
+
     private final List<Object[]> canisterRows = new ArrayList<>();
     private final List<Object[]> written = new ArrayList<>();
     private final List<Object[]> zeroed = new ArrayList<>();
@@ -82,25 +88,18 @@ final class BatchCommitStatement {
 
     /** Sets the parameters of {@link #sql}{@code (shape())}: one array per column. */
     void bind(PreparedStatement statement) throws SQLException {
-        Object[][] columns = {
-            new String[0], new Long[0], new Integer[0], new Long[0], new byte[0][], new Long[0], new Long[0],
-            new String[0], new byte[0][], new String[0], new Long[0], new String[0], new String[0], new byte[0][],
-            new String[0], new byte[0][], new Integer[0], new String[0], new Integer[0]};
-        int p = 1;
-        for (int c = 0; c < columns.length; c++) {
-            statement.setObject(p++, column(canisterRows, c, columns[c]));
-        }
+        int p = bindRows(statement, 1, canisterRows, CANISTER_TYPES);
         if (!written.isEmpty()) {
-            p = bindRows(statement, p, written, new String[0], new Short[0], new Integer[0], new byte[0][]);
+            p = bindRows(statement, p, written, String.class, Short.class, Integer.class, byte[].class);
         }
         if (!zeroed.isEmpty()) {
-            p = bindRows(statement, p, zeroed, new String[0], new Short[0], new Integer[0]);
+            p = bindRows(statement, p, zeroed, String.class, Short.class, Integer.class);
         }
         if (!globals.isEmpty()) {
-            p = bindRows(statement, p, globals, new String[0], new Integer[0], new Long[0], new Long[0]);
+            p = bindRows(statement, p, globals, String.class, Integer.class, Long.class, Long.class);
         }
         if (!logs.isEmpty()) {
-            p = bindRows(statement, p, logs, new String[0], new Integer[0], new Long[0], new String[0], new byte[0][]);
+            p = bindRows(statement, p, logs, String.class, Integer.class, Long.class, String.class, byte[].class);
             statement.setLong(p++, maxLogEntries);
             statement.setLong(p, maxLogEntries);
         }
@@ -169,24 +168,13 @@ final class BatchCommitStatement {
         }
     }
 
-    private static int bindRows(PreparedStatement statement, int first, List<Object[]> rows, Object[]... types)
+    /** Binds each column of {@code rows} as an array of its type; returns the next parameter's index. */
+    private static int bindRows(PreparedStatement statement, int first, List<Object[]> rows, Class<?>... types)
             throws SQLException {
         int p = first;
         for (int c = 0; c < types.length; c++) {
-            statement.setObject(p++, column(rows, c, types[c]));
+            statement.setObject(p++, CommitStatement.column(rows, c, types[c]));
         }
         return p;
-    }
-
-    /**
-     * Column {@code c} of {@code rows} as an array of {@code type}'s class, which PostgreSQL's driver sends as the
-     * matching array type (null elements included).
-     */
-    private static Object[] column(List<Object[]> rows, int c, Object[] type) {
-        Object[] values = java.util.Arrays.copyOf(type, rows.size());
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rows.get(i)[c];
-        }
-        return values;
     }
 }

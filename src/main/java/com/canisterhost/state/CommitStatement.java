@@ -147,7 +147,7 @@ final class CommitStatement {
             return rows.size();
         }
         for (int c = 0; c < rows.get(0).length; c++) {
-            params.add(column(rows, c));
+            params.add(column(rows, c, rows.get(0)[c].getClass())); // no nulls among these
         }
         return ARRAYS;
     }
@@ -174,11 +174,12 @@ final class CommitStatement {
     }
 
     /**
-     * Column {@code c} as an array of its values' own class ({@code Short[]}, {@code Integer[]}, {@code Long[]},
-     * {@code byte[][]}), which PostgreSQL's driver sends as the matching array type.
+     * Column {@code c} of {@code rows} as an array of {@code type} ({@code Short[]}, {@code Integer[]}, {@code Long[]},
+     * {@code String[]}, {@code byte[][]}), which PostgreSQL's driver sends as the matching array type, null elements
+     * included.
      */
-    private static Object[] column(List<Object[]> rows, int c) {
-        Object[] values = (Object[]) java.lang.reflect.Array.newInstance(rows.get(0)[c].getClass(), rows.size());
+    static Object[] column(List<Object[]> rows, int c, Class<?> type) {
+        Object[] values = (Object[]) java.lang.reflect.Array.newInstance(type, rows.size());
         for (int i = 0; i < values.length; i++) {
             values[i] = rows.get(i)[c];
         }

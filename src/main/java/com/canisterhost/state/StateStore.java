@@ -99,7 +99,7 @@ public class StateStore {
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         // an update's commit goes with other canisters' commits that are ready at the same time, unless it replaces
         // state, completes a tracked call, writes many pages, or must join the caller's transaction
-        boolean groupable = !change.replacesState() && !change.replacesStable() && record.callId() == null
+        boolean groupable = plainUpdate(change, record)
                 && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES;
         if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
             return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
@@ -107,9 +107,13 @@ public class StateStore {
         return commitAlone(canisterId, expectedVersion, change, record);
     }
 
+    /** Whether a commit builds on the current state (no heap or stable memory replaced) and completes no call. */
+    private static boolean plainUpdate(StateChange change, CallRecord record) {
+        return !change.replacesState() && !change.replacesStable() && record.callId() == null;
+    }
+
     private long commitAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        if (!change.replacesState() && !change.replacesStable() && record.logs().isEmpty()
-                && record.callId() == null) {
+        if (plainUpdate(change, record) && record.logs().isEmpty()) {
             // the common update: one statement, so one round trip and no transaction around it
             return commitStatement(canisterId, expectedVersion, change, record);
         }
