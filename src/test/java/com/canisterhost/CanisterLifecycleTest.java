@@ -176,6 +176,55 @@ class CanisterLifecycleTest extends EndToEndTest {
         assertThat(http.createCanister()).as("ids are never reused").isNotEqualTo(id);
     }
 
+    /**
+     * A start while a stop waits for the calls in flight wins, and the stop fails, as on the IC. (The stop used to
+     * mark the canister stopped once its calls were done, over the start.) The start waits on the canister's lane
+     * behind the two spinning calls, so it lands before the stop can finish whatever the machine's speed.
+     */
+    @Test
+    void aStartWhileAStopWaitsCancelsTheStop() throws Exception {
+        String id = http.createCanister();
+        http.install(id, wasm("counter"), "");
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            java.util.List<java.util.concurrent.Future<Response>> spinning = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) { // each spins to its instruction limit, about a second
+                spinning.add(clients.submit(() -> http.update(id, "loop_forever", new byte[0])));
+            }
+            awaitInFlight();
+            java.util.concurrent.Future<Response> stop = clients.submit(() -> http.post("/v1/canisters/" + id
+                    + "/stop"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!http.get("/v1/canisters/" + id).json().get("status").asText().equals("stopping")) {
+                assertThat(System.nanoTime()).as("stopping within 5 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            Response started = http.post("/v1/canisters/" + id + "/start");
+            assertThat(started.json().get("status").asText()).isEqualTo("running");
+            Response cancelled = stop.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(cancelled.status()).as("%s", cancelled).isEqualTo(409);
+            assertThat(cancelled.json().get("type").asText()).isEqualTo("urn:canister-host:problem:stop-cancelled");
+            for (var call : spinning) {
+                assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(422);
+            }
+            assertThat(http.get("/v1/canisters/" + id).json().get("status").asText()).as("the start stands")
+                    .isEqualTo("running");
+            assertThat(http.update(id, "inc", new byte[0]).status()).isEqualTo(200);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Waits until an execution runs (nothing else in this class runs one meanwhile). */
+    private void awaitInFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!new String(http.get("/actuator/prometheus").body())
+                .matches("(?s).*\\ncanister_executions_running [1-9].*")) {
+            assertThat(System.nanoTime()).as("a call running within 5 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void errorsAreProblemDocumentsWithoutInternals() {
         Response unknownPath = http.get("/v1/nothing-here");

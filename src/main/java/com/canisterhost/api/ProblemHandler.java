@@ -5,6 +5,7 @@ import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
 import com.canisterhost.canister.InvalidSettingsException;
 import com.canisterhost.canister.SnapshotNotFoundException;
+import com.canisterhost.execution.CanisterEmptyException;
 import com.canisterhost.execution.ExecutorOverloadedException;
 import com.canisterhost.identity.AccessDeniedException;
 import com.canisterhost.identity.AuthenticationRequiredException;
@@ -81,6 +82,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case NOT_STOPPED -> "canister-not-stopped";
             case ALREADY_INSTALLED -> "module-already-installed";
             case SNAPSHOT_LIMIT -> "snapshot-limit-reached";
+            case STOP_TIMEOUT -> "stop-timed-out";
+            case STOP_CANCELLED -> "stop-cancelled";
         };
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, kind, "Canister is in the wrong state",
                 e.getMessage()));
@@ -137,6 +140,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
         return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
                 "Service overloaded", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
+    }
+
+    @ExceptionHandler(CanisterEmptyException.class)
+    ResponseEntity<Object> canisterEmpty(CanisterEmptyException e) {
+        return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "canister-empty", "Canister is in the wrong state",
+                e.getMessage()));
     }
 
     @ExceptionHandler(StateVersionConflictException.class)

@@ -5,11 +5,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** The registry row of a canister. Its Wasm state columns are written by the state store, never through JPA. */
+/**
+ * The registry row of a canister, as read. JPA only ever inserts it: every change (status, settings, Wasm state) is
+ * a SQL statement on the canister's lane or fenced on its state, so a row read earlier can never be written back
+ * over a newer one.
+ */
 @Entity
+@Immutable
 @Table(name = "canisters")
 class CanisterEntity {
 
@@ -75,18 +81,8 @@ class CanisterEntity {
         return java.util.List.of(controllers);
     }
 
-    void controllers(java.util.List<String> controllers, Instant now) {
-        this.controllers = controllers.toArray(String[]::new);
-        this.updatedAt = now;
-    }
-
     String logVisibility() {
         return logVisibility;
-    }
-
-    void logVisibility(String logVisibility, Instant now) {
-        this.logVisibility = logVisibility;
-        this.updatedAt = now;
     }
 
     byte[] moduleHash() {

@@ -32,8 +32,6 @@ public class CanisterManagement {
     /** The anonymous principal ({@code 2vxsx-fae}): every caller until identities exist. */
     public static final byte[] ANONYMOUS = {0x04};
 
-    /** Calls end within the wall-clock limit; a stop waits at most this long for them. */
-    private static final Duration STOP_DRAIN_LIMIT = Duration.ofMinutes(5);
 
     private final CanisterRepository canisters;
     private final ModuleService modules;
@@ -54,11 +52,15 @@ public class CanisterManagement {
     private final LogStore logs;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    /** How long a stop waits for the calls in flight (the IC gives up after 5 minutes too). */
+    private final Duration stopTimeout;
 
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
-            CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore) {
+            CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore,
+            @Value("${canister.stop-timeout:5m}") Duration stopTimeout) {
+        this.stopTimeout = stopTimeout;
         this.stateStore = stateStore;
         this.canisters = canisters;
         this.modules = modules;
@@ -108,18 +110,24 @@ public class CanisterManagement {
     public InstallResult install(String id, InstallMode mode, byte[] upload, byte[] arg, byte[] caller,
             DeterminismProfile profile) {
         CanisterEntity canister = find(id);
-        if (mode == InstallMode.INSTALL && !canister.isEmpty()) {
+        // early, before the costly validation; decided again on the canister's lane, where nothing can interleave
+        requireMode(mode, !canister.isEmpty(), canister.id());
+        ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
+        CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller,
+                installed -> requireMode(mode, installed, canister.id()));
+        readmit(canister.id());
+        return new InstallResult(outcome, status(id));
+    }
+
+    private static void requireMode(InstallMode mode, boolean installed, String id) {
+        if (mode == InstallMode.INSTALL && installed) {
             throw new CanisterStateException(CanisterStateException.Conflict.ALREADY_INSTALLED, "canister " + id
                     + " already has a module; use mode=reinstall or mode=upgrade to replace it");
         }
-        if (mode == InstallMode.UPGRADE && canister.isEmpty()) {
+        if (mode == InstallMode.UPGRADE && !installed) {
             throw new CanisterStateException(CanisterStateException.Conflict.EMPTY,
                     "canister " + id + " has no module to upgrade; use mode=install");
         }
-        ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
-        CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller);
-        readmit(canister.id());
-        return new InstallResult(outcome, status(id));
     }
 
     /** Removes the canister's module and Wasm state (the IC's uninstall_code), between its executions. */
@@ -176,43 +184,59 @@ public class CanisterManagement {
 
     /**
      * Stops a canister: it turns {@code stopping} at once (new calls are refused), and {@code stopped} once the
-     * calls it had admitted have finished; answers then.
+     * calls it had admitted have finished; answers then. If they have not finished within the stop timeout, or a
+     * start comes in meanwhile, the stop fails and the canister stays as it then is (stopping, or running).
      */
     public CanisterStatus stop(String id) {
-        CanisterEntity canister = find(id);
-        String canisterId = canister.id();
-        if ("running".equals(canister.status())) {
-            transactions.executeWithoutResult(tx -> canisters.markStopping(canisterId));
+        String canisterId = find(id).id();
+        boolean marked = activity.changeStatus(canisterId, () ->
+                transactions.execute(tx -> canisters.markStopping(canisterId)) == 1 ? CanisterActivity.STOPPING : 0);
+        if (marked) {
             readmit(canisterId);
-            activity.status(canisterId, CanisterActivity.STOPPING);
+        } else if ("stopped".equals(find(id).status())) {
+            return status(canisterId);
         }
-        if (!"stopped".equals(canister.status())) {
-            try {
-                activity.awaitIdle(canisterId, STOP_DRAIN_LIMIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while canister " + id + " was stopping", e);
-            }
-            changeStatus(canisterId, "stopped", CanisterActivity.STOPPED);
+        boolean idle;
+        try {
+            idle = activity.awaitIdle(canisterId, stopTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while canister " + id + " was stopping", e);
+        }
+        if (!idle) {
+            throw new CanisterStateException(CanisterStateException.Conflict.STOP_TIMEOUT, "canister " + canisterId
+                    + " still has calls in flight after " + stopTimeout.toMillis() + " ms; it stays stopping (stop "
+                    + "it again to wait on, or start it)");
+        }
+        boolean stopped = changeStatus(canisterId, "stopping", "stopped", CanisterActivity.STOPPED);
+        if (!stopped && !"stopped".equals(find(id).status())) { // not a concurrent stop that finished first
+            throw new CanisterStateException(CanisterStateException.Conflict.STOP_CANCELLED,
+                    "canister " + canisterId + " was started while it was stopping");
         }
         return status(canisterId);
     }
 
-    /** Starts a stopped (or stopping) canister. */
+    /** Starts a stopped (or stopping) canister; a stop waiting for its calls then fails. */
     public CanisterStatus start(String id) {
-        CanisterEntity canister = find(id);
-        if (!"running".equals(canister.status())) {
-            changeStatus(canister.id(), "running", CanisterActivity.RUNNING);
-        }
-        return status(canister.id());
+        String canisterId = find(id).id();
+        changeStatus(canisterId, null, "running", CanisterActivity.RUNNING);
+        return status(canisterId);
     }
 
-    /** A status change is a new state version, so it happens between executions and live copies reload. */
-    private void changeStatus(String canisterId, String status, int activityStatus) {
-        executor.exclusive(canisterId, true, () -> transactions.execute(tx -> canisters.changeStatus(canisterId,
-                status)));
-        readmit(canisterId);
-        activity.status(canisterId, activityStatus);
+    /**
+     * A status change (from {@code from}, or for a start from anything but running) is a new state version, so it
+     * happens between executions and live copies reload; false if the status was not what it must be.
+     */
+    private boolean changeStatus(String canisterId, String from, String to, int activityStatus) {
+        return executor.exclusive(canisterId, true, () -> activity.changeStatus(canisterId, () -> {
+            int changed = transactions.execute(tx -> from == null ? canisters.start(canisterId)
+                    : canisters.changeStatus(canisterId, from, to));
+            if (changed == 0) {
+                return 0;
+            }
+            readmit(canisterId);
+            return activityStatus;
+        }));
     }
 
     /** What the canister printed and why its replicated executions failed, oldest first. */
@@ -220,26 +244,21 @@ public class CanisterManagement {
         return logs.list(find(id).id());
     }
 
-    /** Deletes a stopped canister with its state; its id is never minted again. */
-    @Transactional
+    /**
+     * Deletes a stopped canister with its state; its id is never minted again. Decided in SQL on the canister's
+     * lane, so a start or an install racing it either comes first (and the delete is refused) or finds it gone.
+     */
     public void delete(String id) {
-        CanisterEntity canister = find(id);
-        if (!"stopped".equals(canister.status())) {
+        String canisterId = find(id).id();
+        int deleted = executor.exclusive(canisterId, true, () ->
+                transactions.execute(tx -> canisters.deleteStopped(canisterId)));
+        if (deleted == 0) {
             throw new CanisterStateException(CanisterStateException.Conflict.NOT_STOPPED,
-                    "canister " + id + " is " + canister.status() + "; stop it before deleting it");
+                    "canister " + canisterId + " is " + find(id).status() + "; stop it before deleting it");
         }
-        canisters.delete(canister);
-        canisters.flush();
-        readmit(canister.id());
-        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                new org.springframework.transaction.support.TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        readmit(canister.id()); // again: a call may have read the row before the delete committed
-                    }
-                });
-        executor.evict(canister.id());
-        activity.forget(canister.id());
+        readmit(canisterId);
+        executor.evict(canisterId);
+        activity.forget(canisterId);
     }
 
     private CanisterStatus status(CanisterEntity canister) {

@@ -14,11 +14,25 @@ interface CanisterRepository extends JpaRepository<CanisterEntity, String> {
             nativeQuery = true)
     long persistedBytes(String id);
 
-    /** Sets the running status as a new canister version (ic0.canister_version): call between executions. */
+    /**
+     * Sets the status {@code to} if it is {@code from}, as a new canister version (ic0.canister_version): call
+     * between executions. Returns 0 if the status was not {@code from}.
+     */
     @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Query(value = "UPDATE canisters SET status = :status, state_version = state_version + 1, updated_at = now() "
-            + "WHERE id = :id", nativeQuery = true)
-    int changeStatus(String id, String status);
+    @Query(value = "UPDATE canisters SET status = :to, state_version = state_version + 1, updated_at = now() "
+            + "WHERE id = :id AND status = :from", nativeQuery = true)
+    int changeStatus(String id, String from, String to);
+
+    /** Sets a stopping or stopped canister running, as a new canister version; 0 if it was running. */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "UPDATE canisters SET status = 'running', state_version = state_version + 1, updated_at = now() "
+            + "WHERE id = :id AND status <> 'running'", nativeQuery = true)
+    int start(String id);
+
+    /** Deletes the canister if it is stopped; returns 0 if it is not (or is gone). */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query(value = "DELETE FROM canisters WHERE id = :id AND status = 'stopped'", nativeQuery = true)
+    int deleteStopped(String id);
 
     /** Marks a canister stopping; no version change, so the calls it is draining still commit. */
     @Modifying(flushAutomatically = true, clearAutomatically = true)

@@ -1,10 +1,11 @@
 package com.canisterhost.canister;
 
 import com.canisterhost.principal.CanisterId;
-import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import com.canisterhost.execution.Executor;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -16,29 +17,43 @@ public class CanisterSettings {
     public static final int MAX_CONTROLLERS = 10;
 
     private final CanisterRepository canisters;
-    private final Clock clock = Clock.systemUTC();
+    private final Executor executor;
+    private final JdbcClient jdbc;
 
-    CanisterSettings(CanisterRepository canisters) {
+    CanisterSettings(CanisterRepository canisters, Executor executor, JdbcClient jdbc) {
         this.canisters = canisters;
+        this.executor = executor;
+        this.jdbc = jdbc;
     }
 
     /**
      * Replaces what is given (non-null) and keeps the rest. Controllers are principals in text form, at most
-     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone.
+     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone. A change
+     * is a new canister version, written on the canister's lane: between its executions, and one lifecycle change
+     * at a time, so that it never overwrites a status a stop or start wrote meanwhile.
      */
-    @Transactional
     public CanisterStatus update(String id, List<String> controllers, String logVisibility) {
         List<String> canonical = controllers == null ? null : canonical(controllers);
         LogVisibility visibility = logVisibility == null ? null : LogVisibility.parse(logVisibility);
-        CanisterEntity canister = canisters.findById(canonicalId(id))
-                .orElseThrow(() -> new CanisterNotFoundException("no canister " + id));
-        if (canonical != null) {
-            canister.controllers(canonical, clock.instant());
+        String canisterId = canonicalId(id);
+        int changed = executor.exclusive(canisterId, true, () -> jdbc.sql("""
+                        UPDATE canisters SET controllers = COALESCE(?::text[], controllers),
+                               log_visibility = COALESCE(?, log_visibility),
+                               state_version = state_version + 1, updated_at = now()
+                         WHERE id = ?""")
+                .params(canonical == null ? null : canonical.toArray(String[]::new),
+                        visibility == null ? null : visibility.text(), canisterId)
+                .update());
+        if (changed == 0) {
+            throw new CanisterNotFoundException("no canister " + canisterId);
         }
-        if (visibility != null) {
-            canister.logVisibility(visibility.text(), clock.instant());
-        }
-        canisters.flush();
+        return status(canisterId);
+    }
+
+    @Transactional(readOnly = true)
+    CanisterStatus status(String canisterId) {
+        CanisterEntity canister = canisters.findById(canisterId)
+                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canisterId));
         return canister.toStatus(canisters.persistedBytes(canister.id()));
     }
 

@@ -9,7 +9,11 @@ public class CanisterStateException extends RuntimeException {
         STOPPED,
         NOT_STOPPED,
         ALREADY_INSTALLED,
-        SNAPSHOT_LIMIT
+        SNAPSHOT_LIMIT,
+        /** The calls in flight did not finish within the stop timeout: the canister stays stopping. */
+        STOP_TIMEOUT,
+        /** A start came in while the stop waited for the calls in flight. */
+        STOP_CANCELLED
     }
 
     private final Conflict conflict;

@@ -21,6 +21,8 @@ public class CanisterActivity {
     private static final class Entry {
         int inFlight;
         volatile int status = RUNNING;
+        /** Held while a status change is written, apart from the entry's own lock that calls take. */
+        final Object changes = new Object();
     }
 
     /** Counts a call in; pair with {@link #leave}. Count in before checking the status, so a stop cannot miss it. */
@@ -41,6 +43,22 @@ public class CanisterActivity {
 
     public void status(String canisterId, int status) {
         entry(canisterId).status = status;
+    }
+
+    /**
+     * Runs a status change ({@code change} returns the new status, or 0 if it changed nothing) and records it, one
+     * change of the canister at a time, so that two changes racing each other cannot leave this view behind the
+     * database's; returns whether it changed.
+     */
+    public boolean changeStatus(String canisterId, java.util.function.IntSupplier change) {
+        Entry entry = entry(canisterId);
+        synchronized (entry.changes) {
+            int status = change.getAsInt();
+            if (status != 0) {
+                entry.status = status;
+            }
+            return status != 0;
+        }
     }
 
     public boolean running(String canisterId) {

@@ -68,12 +68,28 @@ public class Executor implements DisposableBean {
         this.metrics = new ExecutionMetrics(meters, workers, live);
     }
 
-    /** Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds. */
+    /**
+     * Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds.
+     *
+     * @param precondition called on the canister's lane, where no other install, uninstall or call can interleave,
+     *     with whether the canister has a module; it throws to refuse the install
+     */
     public CallOutcome install(String canisterId, InstallMode mode, ValidatedModule module, byte[] arg,
-            byte[] caller) {
+            byte[] caller, java.util.function.Consumer<Boolean> precondition) {
         return measured(mode.name().toLowerCase(java.util.Locale.ROOT), () -> onWorker(canisterId, true, () -> {
-            LiveCanister old = mode == InstallMode.UPGRADE ? liveCanister(canisterId) : null;
-            CommittedState current = old == null ? stateStore.load(canisterId) : null;
+            LiveCanister old = null;
+            CommittedState current = null;
+            if (mode == InstallMode.UPGRADE) {
+                try {
+                    old = liveCanister(canisterId); // its code runs pre_upgrade
+                } catch (CanisterEmptyException empty) {
+                    precondition.accept(false);
+                    throw empty;
+                }
+            } else {
+                current = stateStore.load(canisterId);
+            }
+            precondition.accept(old != null || current.moduleHash() != null);
             long version = old != null ? old.version() : current.version();
             long lastTime = old != null ? old.lastTime() : current.lastTime();
             java.math.BigInteger cycles = old != null ? old.committed().cycles() : current.cycles();
@@ -455,7 +471,7 @@ public class Executor implements DisposableBean {
         return live.get(canisterId, id -> {
             CommittedState state = stateStore.load(id);
             if (state.moduleHash() == null) {
-                throw new IllegalStateException("canister " + id + " has no module installed");
+                throw new CanisterEmptyException(id);
             }
             ValidatedModule module = modules.load(state.moduleHash(), DeterminismProfile.parse(state.profile()));
             return LiveCanister.restore(id, module, runtime(module), state);
