@@ -102,6 +102,8 @@ class AuthorizationMatrixTest extends EndToEndTest {
                         + "/update/whoami", "application/octet-stream", new byte[0], a), 200, 200, 200, 200),
                 new Endpoint("query call", this::installed, (t, a) -> http.send("POST", canister(t)
                         + "/query/whoami_q", "application/octet-stream", new byte[0], a), 200, 200, 200, 200),
+                new Endpoint("read a call's outcome", this::calledByController, (t, a) -> get("/v1/calls/" + t.key(), a),
+                        401, 403, 200, 200),
                 new Endpoint("validate module", none(), (t, a) -> http.send("POST", "/v1/modules/validate",
                         "application/wasm", wasm("whoami"), a), 200, 200, 200, 200),
                 new Endpoint("issue key", none(), (t, a) -> http.send("POST", "/v1/keys", "application/json",
@@ -237,6 +239,54 @@ class AuthorizationMatrixTest extends EndToEndTest {
         }
     }
 
+    /**
+     * An Idempotency-Key belongs to the principal that sent it: another principal sending the same key, method and
+     * argument runs a call of its own, cannot claim the key first, and never hears of the other's call.
+     */
+    @Test
+    void anIdempotencyKeyBelongsToItsCaller() {
+        Target target = installed("keys-per-caller");
+        String[] victim = auth(keys.get(Who.CONTROLLER), "Idempotency-Key", "shared-key", "Accept",
+                "application/octet-stream");
+        String[] squatter = auth(keys.get(Who.OTHER), "Idempotency-Key", "shared-key", "Accept",
+                "application/octet-stream");
+        // the squatter claims the key first, for another method
+        Response squatted = http.send("POST", canister(target) + "/update/whoami", "application/octet-stream",
+                new byte[0], squatter);
+        assertThat(squatted.status()).as("%s", squatted).isEqualTo(200);
+        // the victim's call under the same key runs, and runs as the victim
+        Response first = http.send("POST", canister(target) + "/update/whoami_count", "application/octet-stream",
+                new byte[0], victim);
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        assertThat(first.body()).isEqualTo(whoamiCount(principals.get(Who.CONTROLLER), 1));
+        // the same key, method and argument by the other principal: its own call, not the victim's reply
+        Response other = http.send("POST", canister(target) + "/update/whoami_count", "application/octet-stream",
+                new byte[0], squatter);
+        assertThat(other.status()).as("%s", other).isEqualTo(409); // its key is taken by its own whoami call
+        assertThat(other.json().get("detail").asText()).contains("'whoami'").doesNotContain("whoami_count'");
+        Response otherFresh = http.send("POST", canister(target) + "/update/whoami_count", "application/octet-stream",
+                new byte[0], auth(keys.get(Who.OTHER), "Idempotency-Key", "victims-second-key", "Accept",
+                        "application/octet-stream"));
+        Response victimAgain = http.send("POST", canister(target) + "/update/whoami_count",
+                "application/octet-stream", new byte[0], auth(keys.get(Who.CONTROLLER), "Idempotency-Key",
+                        "victims-second-key", "Accept", "application/octet-stream"));
+        assertThat(otherFresh.body()).as("the other principal's call ran as itself")
+                .isEqualTo(whoamiCount(principals.get(Who.OTHER), 2));
+        assertThat(victimAgain.body()).as("the victim's call ran too, not answered from the other's")
+                .isEqualTo(whoamiCount(principals.get(Who.CONTROLLER), 3));
+        // a retry by the victim still gets its own first outcome
+        assertThat(http.send("POST", canister(target) + "/update/whoami_count", "application/octet-stream",
+                new byte[0], victim).body()).isEqualTo(first.body());
+    }
+
+    /** What {@code whoami_count} replies: the caller's principal bytes, then the call count as one byte. */
+    private static byte[] whoamiCount(String principal, int count) {
+        byte[] caller = CanisterId.parse(principal).bytes();
+        byte[] reply = java.util.Arrays.copyOf(caller, caller.length + 1);
+        reply[caller.length] = (byte) count;
+        return reply;
+    }
+
     private boolean isController(Target target, String principal) {
         Response reply = http.send("POST", canister(target) + "/query/is_controller", "application/octet-stream",
                 CanisterId.parse(principal).bytes(), "Accept", "application/octet-stream");
@@ -271,6 +321,15 @@ class AuthorizationMatrixTest extends EndToEndTest {
         Response snapshot = post(canister(target) + "/snapshots", auth(keys.get(Who.CONTROLLER)));
         assertThat(snapshot.status()).as("%s", snapshot).isEqualTo(201);
         return new Target(target.id(), snapshot.json().get("id").asLong(), null);
+    }
+
+    /** A canister and an asynchronous call the controller made to it; the call's id is the target's key. */
+    private Target calledByController(String name) {
+        Target target = installed(name);
+        Response accepted = http.send("POST", canister(target) + "/update/whoami", "application/octet-stream",
+                new byte[0], auth(keys.get(Who.CONTROLLER), "Prefer", "respond-async"));
+        assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+        return new Target(target.id(), 0, accepted.json().get("callId").asText());
     }
 
     private Target throwawayKey(String name) {

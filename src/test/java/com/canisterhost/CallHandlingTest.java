@@ -4,6 +4,7 @@ import static com.canisterhost.support.CanisterFixtures.u64;
 import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.canisterhost.call.Calls;
 import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,9 +17,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Idempotent update calls (Idempotency-Key) and asynchronous ones (Prefer: respond-async), end to end. */
 class CallHandlingTest extends EndToEndTest {
+
+    @Autowired
+    Calls calls;
 
     private String id;
 
@@ -76,6 +81,41 @@ class CallHandlingTest extends EndToEndTest {
 
         Http.Response badKey = keyed(http, "inc", "has space");
         assertThat(badKey.status()).isEqualTo(400);
+    }
+
+    /**
+     * A keyed call whose waiting request gives up (here: its thread is interrupted) while the call is queued still
+     * runs, once: a retry under the key waits for that same call and gets its outcome. (The journal row used to be
+     * deleted when the wait failed, so the retry ran the update a second time.)
+     */
+    @Test
+    void aKeyedCallWhoseWaitFailsStillRunsOnceAndItsRetryGetsItsOutcome() throws Exception {
+        ExecutorService clients = Executors.newCachedThreadPool();
+        try {
+            // a call spinning to its instruction limit (about a second) holds the canister's lane meanwhile
+            Future<Http.Response> spinning = clients.submit(() -> http.update(id, "loop_forever", new byte[0]));
+            Thread.sleep(200);
+            Thread waiter = new Thread(() -> {
+                try {
+                    calls.update(id, "inc", new byte[0], new byte[] {4}, "given-up");
+                } catch (RuntimeException expected) {
+                    // interrupted while waiting
+                }
+            });
+            waiter.start();
+            Thread.sleep(200); // it has claimed the key and queued the call behind the spinning one
+            waiter.interrupt();
+            waiter.join(10_000);
+            assertThat(spinning.isDone()).as("the call was still queued when its waiter gave up").isFalse();
+
+            Http.Response retried = keyed(http, "inc", "given-up");
+            assertThat(retried.status()).as("%s", retried).isEqualTo(200);
+            assertThat(u64(Base64.getDecoder().decode(retried.json().get("reply").asText()))).isEqualTo(1);
+            assertThat(u64(http.query(id, "get", new byte[0]).body())).as("applied once").isEqualTo(1);
+            assertThat(spinning.get().status()).isEqualTo(422);
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test

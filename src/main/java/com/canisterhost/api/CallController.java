@@ -3,6 +3,7 @@ package com.canisterhost.api;
 import com.canisterhost.call.Calls;
 import com.canisterhost.call.TrackedCall;
 import com.canisterhost.execution.CallOutcome;
+import com.canisterhost.identity.Caller;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -28,14 +29,14 @@ class CallController {
             Instant completedAt) {}
 
     @GetMapping("/{callId}")
-    CallView call(@PathVariable String callId) {
+    CallView call(@PathVariable String callId, Caller caller) {
         UUID id;
         try {
             id = UUID.fromString(callId);
         } catch (IllegalArgumentException e) {
             throw new CallNotFoundException("no call " + callId);
         }
-        return view(calls.find(id).orElseThrow(() -> new CallNotFoundException("no call " + callId
+        return view(calls.find(id, caller).orElseThrow(() -> new CallNotFoundException("no call " + callId
                 + " (or it completed longer ago than the retention period)")));
     }
 

@@ -2,7 +2,6 @@ package com.canisterhost.call;
 
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.RejectKind;
-import com.canisterhost.state.StateStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,41 +12,53 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Tracked calls in PostgreSQL. The commit of a call's state completes its row (see StateStore#commit). */
+/** Tracked calls in PostgreSQL. The execution of a call completes its row (see StateStore#completeCall). */
 @Repository
 class CallJournal {
 
-    private static final String COLUMNS = "call_id, canister_id, idempotency_key, method, arg_sha256, status, reply, "
-            + "reject_kind, reject_message, instructions, state_version, created_at, completed_at";
+    private static final String COLUMNS = "call_id, canister_id, caller, idempotency_key, method, arg_sha256, status, "
+            + "reply, reject_kind, reject_message, instructions, state_version, created_at, completed_at";
+    /**
+     * How long marking a call not applied waits for the row lock of a commit still in flight (see
+     * {@link #markNotAppliedIfPending}); past it the outcome stays unknown for now, and the row pending.
+     */
+    private static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
     private final JdbcClient jdbc;
-    private final StateStore states;
 
-    CallJournal(JdbcClient jdbc, StateStore states) {
+    CallJournal(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.states = states;
     }
 
-    /** Claims the key with a pending row; false if the canister already has a call under this key. */
+    /**
+     * Records a call as pending, claiming its key if it has one; false if the caller already has a call under this
+     * key on the canister.
+     */
     @Transactional
-    public boolean insertPending(UUID callId, String canisterId, String key, String method, byte[] argSha256) {
+    public boolean insertPending(UUID callId, String canisterId, byte[] caller, String key, String method,
+            byte[] argSha256) {
         return jdbc.sql("""
-                        INSERT INTO calls (call_id, canister_id, idempotency_key, method, arg_sha256, status)
-                        VALUES (?, ?, ?, ?, ?, 'pending') ON CONFLICT (canister_id, idempotency_key) DO NOTHING""")
-                .params(callId, canisterId, key, method, argSha256)
+                        INSERT INTO calls (call_id, canister_id, caller, idempotency_key, method, arg_sha256, status)
+                        VALUES (?, ?, ?, ?, ?, ?, 'pending')
+                        ON CONFLICT (canister_id, caller, idempotency_key) DO NOTHING""")
+                .params(callId, canisterId, caller, key, method, argSha256)
                 .update() == 1;
     }
 
-    /** Records the outcome of a call that did not commit (a trap, a refusal, ...); a committed one is kept. */
+    /**
+     * Marks a call whose execution has ended as not applied, unless its commit recorded an outcome. Only for calls
+     * no execution is running any more: a commit completes the call's row in its own transaction, so a row still
+     * pending then never committed, and a commit in flight holds the row's lock until it ends, which this waits for.
+     */
     @Transactional
-    public void completeIfPending(UUID callId, CallOutcome outcome) {
-        if (outcome instanceof CallOutcome.Rejected rejected) {
-            states.completeCall(callId, null, rejected.kind().name(), rejected.message(), outcome.instructions(),
-                    outcome.stateVersion());
-        } else {
-            states.completeCall(callId, ((CallOutcome.Replied) outcome).reply(), null, null, outcome.instructions(),
-                    outcome.stateVersion());
-        }
+    public void markNotAppliedIfPending(UUID callId, String reason) {
+        jdbc.sql(LOCK_TIMEOUT).update();
+        jdbc.sql("""
+                        UPDATE calls SET status = 'rejected', reject_kind = 'NOT_APPLIED', reject_message = ?,
+                               instructions = 0, completed_at = now()
+                         WHERE call_id = ? AND status = 'pending'""")
+                .params(reason, callId)
+                .update();
     }
 
     @Transactional
@@ -61,10 +72,13 @@ class CallJournal {
                 .query(CallJournal::row).optional();
     }
 
+    /** The caller's call under {@code key} (or one from before calls had callers: see migration V24). */
     @Transactional(readOnly = true)
-    public Optional<TrackedCall> findByKey(String canisterId, String key) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM calls WHERE canister_id = ? AND idempotency_key = ?")
-                .params(canisterId, key)
+    public Optional<TrackedCall> findByKey(String canisterId, byte[] caller, String key) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM calls"
+                        + " WHERE canister_id = ? AND idempotency_key = ? AND (caller = ? OR caller IS NULL)"
+                        + " ORDER BY caller NULLS LAST LIMIT 1")
+                .params(canisterId, key, caller)
                 .query(CallJournal::row).optional();
     }
 
@@ -102,7 +116,7 @@ class CallJournal {
         };
         Timestamp completed = rs.getTimestamp("completed_at");
         return new TrackedCall(rs.getObject("call_id", UUID.class), rs.getString("canister_id"),
-                rs.getString("idempotency_key"), rs.getString("method"), rs.getBytes("arg_sha256"), status, outcome,
+                rs.getBytes("caller"), rs.getString("idempotency_key"), rs.getString("method"), rs.getBytes("arg_sha256"), status, outcome,
                 rs.getTimestamp("created_at").toInstant(), completed == null ? null : completed.toInstant());
     }
 }

@@ -1,8 +1,10 @@
 package com.canisterhost.call;
 
+import com.canisterhost.canister.CanisterAccess;
 import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.Executor;
+import com.canisterhost.identity.Caller;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -13,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +25,14 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * Update calls that are tracked: made with an {@code Idempotency-Key} (run at most once per canister and key; a
- * retry gets the first outcome, a concurrent duplicate waits for it) or answered asynchronously (queued, then
- * looked up by call id). The outcome of a call that commits is written in its commit transaction.
+ * Update calls that are tracked: made with an {@code Idempotency-Key} (run at most once per canister, caller and
+ * key; a retry gets the first outcome, a concurrent duplicate waits for it) or answered asynchronously (queued, then
+ * looked up by call id). The execution records the outcome: a commit in its own transaction, any other outcome when
+ * the execution ends, whether or not a client is still waiting for it.
+ *
+ * <p>A call's row says "not applied" only when that is certain: the call was refused before it was queued, or its
+ * execution ended without its commit completing the row. A row pending after its execution ended (the database was
+ * unreachable when its outcome was to be recorded) is settled the next time someone asks for it.
  */
 @Service
 public class Calls {
@@ -32,14 +41,19 @@ public class Calls {
     private static final long PURGE_EVERY_NANOS = 60_000_000_000L;
 
     private final CanisterManagement canisters;
+    private final CanisterAccess access;
     private final CallJournal journal;
     private final CallProperties properties;
-    /** Keyed calls running on this node, so that a duplicate waits for the outcome instead of polling. */
-    private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+    /**
+     * Tracked calls whose execution this node is running, by call id; each completes once the call's outcome is
+     * recorded (or could not be). A pending row without an entry here has no execution left on this node.
+     */
+    private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
     private final AtomicLong lastPurge = new AtomicLong(System.nanoTime());
 
-    Calls(CanisterManagement canisters, CallJournal journal, CallProperties properties) {
+    Calls(CanisterManagement canisters, CanisterAccess access, CallJournal journal, CallProperties properties) {
         this.canisters = canisters;
+        this.access = access;
         this.journal = journal;
         this.properties = properties;
     }
@@ -52,7 +66,7 @@ public class Calls {
         }
     }
 
-    /** An update call, at most once per {@code key} (null: an ordinary call). */
+    /** An update call, at most once per {@code caller} and {@code key} (null: an ordinary call). */
     public CallOutcome update(String id, String method, byte[] arg, byte[] caller, String key) {
         if (key == null) {
             return canisters.update(id, method, arg, caller);
@@ -61,7 +75,7 @@ public class Calls {
         byte[] argHash = sha256(arg);
         long deadline = System.nanoTime() + properties.maxWait().toNanos();
         while (true) {
-            Optional<TrackedCall> existing = journal.findByKey(canisterId, key);
+            Optional<TrackedCall> existing = journal.findByKey(canisterId, caller, key);
             if (existing.isPresent()) {
                 TrackedCall call = sameRequest(existing.get(), method, argHash);
                 if (call.completed() && !call.notApplied()) {
@@ -69,75 +83,119 @@ public class Calls {
                 }
                 if (call.completed()) {
                     journal.delete(call.callId()); // never applied: this retry runs it
-                    continue;
+                } else {
+                    awaitEnd(call, deadline);
                 }
-                awaitDuplicate(canisterId, key, deadline);
                 continue;
             }
-            CompletableFuture<Void> mine = new CompletableFuture<>();
-            if (running.putIfAbsent(slot(canisterId, key), mine) != null) {
-                awaitDuplicate(canisterId, key, deadline); // a duplicate on this node claimed it first
-                continue;
+            UUID callId = UUID.randomUUID();
+            CompletableFuture<CallOutcome> execution = start(callId, canisterId, caller, key, method, arg, argHash);
+            if (execution == null) {
+                continue; // claimed by a concurrent duplicate between the lookup and now
             }
-            try {
-                UUID callId = UUID.randomUUID();
-                if (!journal.insertPending(callId, canisterId, key, method, argHash)) {
-                    continue; // claimed elsewhere between the lookup and now
-                }
-                purgeNowAndThen();
-                CallOutcome outcome;
-                try {
-                    outcome = Executor.await(canisters.submitUpdate(canisterId, method, arg, caller, callId));
-                } catch (RuntimeException e) {
-                    journal.delete(callId); // it did not run (refused, queue full, ...): a retry may run it
-                    throw e;
-                }
-                journal.completeIfPending(callId, outcome);
-                // answer from the journal: exactly what every retry will get
-                return journal.find(callId).map(TrackedCall::outcome).orElse(outcome);
-            } finally {
-                running.remove(slot(canisterId, key), mine);
-                mine.complete(null);
-            }
+            Executor.await(execution); // what made it fail (refused, not applied, outcome unknown) is the answer
+            awaitRecorded(callId);
+            // answer from the journal: exactly what every retry will get
+            return journal.find(callId).map(TrackedCall::outcome).orElseThrow();
         }
     }
 
     /**
-     * Queues an update call and returns its tracked record at once (pending, or under a key used before, that
-     * call). Whatever refuses the call now (unknown or stopped canister, full queue) is thrown now.
+     * Queues an update call and returns its tracked record at once (pending, or under a key the caller used
+     * before, that call). Whatever refuses the call now (unknown or stopped canister, full queue) is thrown now.
      */
     public TrackedCall submit(String id, String method, byte[] arg, byte[] caller, String key) {
         String canisterId = canisters.canonicalId(id);
         byte[] argHash = sha256(arg);
         while (true) {
             if (key != null) {
-                Optional<TrackedCall> existing = journal.findByKey(canisterId, key);
-                if (existing.isPresent() && !existing.get().notApplied()) {
+                Optional<TrackedCall> existing = journal.findByKey(canisterId, caller, key);
+                if (existing.isPresent() && !settled(existing.get()).notApplied()) {
                     return sameRequest(existing.get(), method, argHash);
                 }
                 existing.ifPresent(call -> journal.delete(call.callId()));
             }
             UUID callId = UUID.randomUUID();
-            if (!journal.insertPending(callId, canisterId, key, method, argHash)) {
-                continue;
+            if (start(callId, canisterId, caller, key, method, arg, argHash) != null) {
+                return journal.find(callId).orElseThrow();
             }
-            purgeNowAndThen();
-            CompletableFuture<CallOutcome> outcome;
-            try {
-                outcome = canisters.submitUpdate(canisterId, method, arg, caller, callId);
-            } catch (RuntimeException e) {
-                journal.delete(callId);
-                throw e;
-            }
-            outcome.whenComplete((result, failure) -> journal.completeIfPending(callId, result != null ? result
-                    : new CallOutcome.Rejected(com.canisterhost.execution.RejectKind.NOT_APPLIED,
-                            "the call failed before it could run: " + rootMessage(failure), 0, 0)));
-            return journal.find(callId).orElseThrow();
         }
     }
 
-    public Optional<TrackedCall> find(UUID callId) {
-        return journal.find(callId);
+    /**
+     * A tracked call, for its caller or the admin (anyone else is refused as {@link CanisterAccess} refuses
+     * management). A call left pending by an execution that has ended is settled first.
+     */
+    public Optional<TrackedCall> find(UUID callId, Caller reader) {
+        Optional<TrackedCall> call = journal.find(callId);
+        call.ifPresent(found -> access.requireCallOwner(found.caller(), reader));
+        return call.map(this::settled);
+    }
+
+    /**
+     * Records the call as pending (claiming its key) and queues its execution; null if a call of the caller
+     * already holds the key. A call refused before it was queued leaves no row.
+     */
+    private CompletableFuture<CallOutcome> start(UUID callId, String canisterId, byte[] caller, String key,
+            String method, byte[] arg, byte[] argHash) {
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        running.put(callId, recorded); // before the row exists, so a pending row is never taken for an orphan
+        boolean queued = false;
+        try {
+            if (!journal.insertPending(callId, canisterId, caller, key, method, argHash)) {
+                return null;
+            }
+            purgeNowAndThen();
+            CompletableFuture<CallOutcome> execution;
+            try {
+                execution = canisters.submitUpdate(canisterId, method, arg, caller, callId);
+            } catch (RuntimeException e) {
+                journal.delete(callId); // it was never queued (refused, queue full, ...): a retry may run it
+                throw e;
+            }
+            queued = true;
+            execution.whenComplete((outcome, failure) -> {
+                try {
+                    if (failure != null) { // an outcome was recorded by the execution itself
+                        markNotApplied(callId, failure);
+                    }
+                } finally {
+                    running.remove(callId, recorded);
+                    recorded.complete(null);
+                }
+            });
+            return execution;
+        } finally {
+            if (!queued) {
+                running.remove(callId, recorded);
+                recorded.complete(null);
+            }
+        }
+    }
+
+    /**
+     * An execution that failed (its canister went away, its commit was refused or its outcome is unknown) is over:
+     * unless its commit completed the row, the call was not applied. If the database refuses even that, the row
+     * stays pending and is settled when next asked for.
+     */
+    private void markNotApplied(UUID callId, Throwable failure) {
+        try {
+            journal.markNotAppliedIfPending(callId, "the call failed before it could be applied: "
+                    + rootMessage(failure));
+        } catch (RuntimeException e) {
+            log.warn("Could not record that call {} was not applied ({}); it is settled when next asked for",
+                    callId, e.getMessage());
+        }
+    }
+
+    /** The call, settled first if it is pending with no execution of it left on this node. */
+    private TrackedCall settled(TrackedCall call) {
+        if (call.completed() || running.containsKey(call.callId())) {
+            return call;
+        }
+        journal.markNotAppliedIfPending(call.callId(), "the call's execution ended before its outcome was "
+                + "recorded; it was not applied");
+        return journal.find(call.callId()).orElse(call);
     }
 
     private static TrackedCall sameRequest(TrackedCall call, String method, byte[] argHash) {
@@ -148,22 +206,35 @@ public class Calls {
         return call;
     }
 
-    private void awaitDuplicate(String canisterId, String key, long deadline) {
-        if (System.nanoTime() > deadline) {
-            throw new CallConflictException("a call with Idempotency-Key '" + key + "' is still running; retry later");
+    /** Waits for a pending call of the same caller and key to end; settles it if nothing runs it any more. */
+    private void awaitEnd(TrackedCall call, long deadline) {
+        CompletableFuture<Void> recorded = running.get(call.callId());
+        if (recorded == null) {
+            settled(call);
+            return;
         }
-        CompletableFuture<Void> duplicate = running.get(slot(canisterId, key));
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new CallConflictException("a call with Idempotency-Key '" + call.idempotencyKey()
+                    + "' is still running; retry later");
+        }
         try {
-            if (duplicate != null) {
-                duplicate.get(); // completes when the first call has its outcome
-            } else {
-                Thread.sleep(20); // running on another node, or about to: poll
-            }
+            recorded.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the loop answers 409 once the deadline has passed
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a duplicate call", e);
         } catch (ExecutionException e) {
-            // the first call's own failure is its caller's to report; re-read the journal
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
+    }
+
+    /** Waits until the outcome of this node's execution of a call is recorded (its completion stage ran). */
+    private void awaitRecorded(UUID callId) {
+        CompletableFuture<Void> recorded = running.get(callId);
+        if (recorded != null) {
+            recorded.join();
         }
     }
 
@@ -180,10 +251,6 @@ public class Calls {
             cause = cause.getCause();
         }
         return cause == null ? "unknown" : cause.getMessage();
-    }
-
-    private static String slot(String canisterId, String key) {
-        return canisterId + '\n' + key;
     }
 
     private static byte[] sha256(byte[] data) {

@@ -8,11 +8,12 @@ import java.util.UUID;
 /**
  * An update call made with an {@code Idempotency-Key} or answered asynchronously, as stored.
  *
+ * @param caller principal bytes of the caller, null for calls recorded before calls had callers (admin only)
  * @param status {@code pending}, {@code replied} or {@code rejected}
  * @param outcome the outcome once the call completed, null while pending
  */
-public record TrackedCall(UUID callId, String canisterId, String idempotencyKey, String method, byte[] argSha256,
-        String status, CallOutcome outcome, Instant createdAt, Instant completedAt) {
+public record TrackedCall(UUID callId, String canisterId, byte[] caller, String idempotencyKey, String method,
+        byte[] argSha256, String status, CallOutcome outcome, Instant createdAt, Instant completedAt) {
 
     public boolean completed() {
         return outcome != null;

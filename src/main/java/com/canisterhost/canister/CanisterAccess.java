@@ -50,6 +50,19 @@ public class CanisterAccess {
         requireController(id, caller);
     }
 
+    /**
+     * Reading a tracked call's outcome: its caller and the admin ({@code callCaller} null: a call recorded before
+     * calls had callers, the admin alone). Anyone else is refused as for management: 401 anonymous (with an admin
+     * key), else 403.
+     */
+    public void requireCallOwner(byte[] callCaller, Caller reader) {
+        if (reader.admin() || (callCaller != null && java.util.Arrays.equals(callCaller, reader.bytes()))) {
+            return;
+        }
+        requireAuthenticated(reader, "reading another caller's call");
+        throw new AccessDeniedException(reader.text() + " did not make this call");
+    }
+
     /** Calling canister methods: open to anyone, unless anonymous calls are switched off. */
     public void requireCaller(Caller caller) {
         if (caller.anonymous() && security.secured() && !security.anonymousCalls()) {

@@ -203,11 +203,11 @@ public class Executor implements DisposableBean {
         return workers.submit(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
-                return query(canister, method, arg, caller);
+                return uncommitted(canisterId, callId, query(canister, method, arg, caller), List.of(), 0);
             }
             CallOutcome refused = inspect(canister, method, arg, caller);
             if (refused != null) {
-                return refused;
+                return uncommitted(canisterId, callId, refused, List.of(), 0);
             }
             long time = canister.nextTime();
             Execution execution = canister.beginUpdate();
@@ -218,8 +218,7 @@ public class Executor implements DisposableBean {
                 // dropping the execution is the rollback; what it printed and why it failed go to the log
                 CallOutcome.Rejected failed = message.failure != null ? trapped(message, version)
                         : didNotReply(message, version);
-                logFailure(canisterId, message.prints, failed, time);
-                return failed;
+                return uncommitted(canisterId, callId, failed, message.prints, time);
             }
             boolean replied = message.response == Message.Response.REPLIED;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
@@ -334,9 +333,40 @@ public class Executor implements DisposableBean {
 
     /** Keeps what a failed replicated execution printed, and why it failed, in the canister's log. */
     private void logFailure(String canisterId, List<LogEntry> prints, CallOutcome.Rejected failure, long time) {
+        transactions.executeWithoutResult(status -> logs.append(canisterId, failureLog(prints, failure, time)));
+    }
+
+    private static List<LogEntry> failureLog(List<LogEntry> prints, CallOutcome.Rejected failure, long time) {
         List<LogEntry> entries = new ArrayList<>(prints);
         entries.add(LogEntry.trap(time, failure.message()));
-        transactions.executeWithoutResult(status -> logs.append(canisterId, entries));
+        return entries;
+    }
+
+    /**
+     * The outcome of an update call that commits nothing (refused, ran as a query, trapped, did not reply): a
+     * failed replicated execution's log entries and, for a tracked call, its outcome are written together, in
+     * the execution (a commit records a tracked call's outcome in its own transaction).
+     *
+     * @param time the execution's time, for the trap's log entry; 0 if nothing replicated ran (nothing is logged)
+     */
+    private CallOutcome uncommitted(String canisterId, UUID callId, CallOutcome outcome, List<LogEntry> prints,
+            long time) {
+        boolean logged = time != 0 && outcome instanceof CallOutcome.Rejected;
+        if (!logged && callId == null) {
+            return outcome;
+        }
+        transactions.executeWithoutResult(status -> {
+            if (logged) {
+                logs.append(canisterId, failureLog(prints, (CallOutcome.Rejected) outcome, time));
+            }
+            if (callId != null) {
+                stateStore.completeCall(callId, outcome instanceof CallOutcome.Replied replied ? replied.reply() : null,
+                        outcome instanceof CallOutcome.Rejected rejected ? rejected.kind().name() : null,
+                        outcome instanceof CallOutcome.Rejected rejected ? rejected.message() : null,
+                        outcome.instructions(), outcome.stateVersion());
+            }
+        });
+        return outcome;
     }
 
     /**
