@@ -12,6 +12,7 @@ import com.canisterhost.identity.AuthenticationRequiredException;
 import com.canisterhost.identity.KeyNotFoundException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
+import com.canisterhost.state.CommitOutcomeUnknownException;
 import com.canisterhost.state.StateVersionConflictException;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -146,6 +147,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> canisterEmpty(CanisterEmptyException e) {
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "canister-empty", "Canister is in the wrong state",
                 e.getMessage()));
+    }
+
+    /** Never "not applied": the client must find out (or retry under the same Idempotency-Key, which does). */
+    @ExceptionHandler(CommitOutcomeUnknownException.class)
+    ResponseEntity<Object> outcomeUnknown(CommitOutcomeUnknownException e) {
+        log.warn("Commit outcome unknown: {}", e.getMessage());
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "outcome-unknown",
+                "Outcome unknown", e.getMessage() + "; read the canister's stateVersion before sending the call again (a call "
+                        + "with an Idempotency-Key may simply be sent again: its key finds out)"));
     }
 
     @ExceptionHandler(StateVersionConflictException.class)

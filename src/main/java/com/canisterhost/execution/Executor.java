@@ -129,10 +129,10 @@ public class Executor implements DisposableBean {
                     .afterStableChanges(preUpgradeStable);
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
                     run.instructions, time, run.logs);
-            long newVersion = transactions.execute(status -> {
-                modules.store(module);
-                return stateStore.commit(canisterId, version, change, record);
-            });
+            // the module first, in a transaction of its own (content-addressed, so storing it twice is harmless):
+            // the commit then runs alone, which lets the state store find out the outcome of a commit it lost
+            transactions.executeWithoutResult(status -> modules.store(module));
+            long newVersion = stateStore.commit(canisterId, version, change, record);
             metrics.persisted(persistedBytes(change));
             fresh.publish(execution.result(change, newVersion));
             live.put(fresh);

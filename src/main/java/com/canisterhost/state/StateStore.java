@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -32,6 +31,8 @@ public class StateStore {
      * its own, so that it does not hold back the small commits queued behind its batch.
      */
     static final int MAX_GROUPED_PAGES = 16;
+    /** How long a commit whose outcome is unknown is tried again before it is reported unknown. */
+    static final long RESOLVE_NANOS = 1_000_000_000L;
 
     private final JdbcClient jdbc;
     /** For the commit statement: bound directly, without JdbcClient's per-parameter type lookups. */
@@ -104,7 +105,7 @@ public class StateStore {
         if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
             return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
         }
-        return commitAlone(canisterId, expectedVersion, change, record);
+        return commitAlone(canisterId, expectedVersion, change, record, false);
     }
 
     /** Whether a commit builds on the current state (no heap or stable memory replaced) and completes no call. */
@@ -112,7 +113,68 @@ public class StateStore {
         return !change.replacesState() && !change.replacesStable() && record.callId() == null;
     }
 
-    private long commitAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+    /**
+     * Writes one commit on its own. An attempt that may have been applied although it failed (the connection was
+     * lost on the way, {@code COMMIT} failed) is written again: the version fence makes that safe, and if the fence
+     * then fails because the first attempt did land, that is found on the canister row, so the commit succeeds
+     * after all. Only when PostgreSQL cannot be asked within {@link #RESOLVE_NANOS} is the outcome unknown.
+     *
+     * @param maybeApplied whether an earlier attempt (a batch that failed) may have written this commit
+     */
+    private long commitAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record,
+            boolean maybeApplied) {
+        long deadline = System.nanoTime() + RESOLVE_NANOS;
+        long pauseMillis = 20;
+        while (true) {
+            RuntimeException failure;
+            try {
+                return writeAlone(canisterId, expectedVersion, change, record);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            CommitFailure kind = failure instanceof StateVersionConflictException ? CommitFailure.REFUSED
+                    : CommitFailure.of(failure);
+            if (maybeApplied && kind != CommitFailure.NOT_SENT) {
+                // the fence turned this attempt away, or PostgreSQL refused it: see whether an earlier one landed
+                try {
+                    if (committedEarlier(canisterId, expectedVersion, record)) {
+                        return expectedVersion + 1;
+                    }
+                } catch (RuntimeException unreachable) {
+                    kind = CommitFailure.AMBIGUOUS;
+                }
+            }
+            if (kind == CommitFailure.REFUSED || (kind == CommitFailure.NOT_SENT && !maybeApplied)) {
+                throw failure; // certainly not applied
+            }
+            maybeApplied = true;
+            if (System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+                throw new CommitOutcomeUnknownException(canisterId, expectedVersion, failure);
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommitOutcomeUnknownException(canisterId, expectedVersion, failure);
+            }
+            pauseMillis *= 2;
+        }
+    }
+
+    /**
+     * Whether the commit at {@code expectedVersion + 1} is this one: the canister row names the call that produced
+     * its latest call version, and an execution's time is unique per canister (strictly increasing).
+     */
+    private boolean committedEarlier(String canisterId, long expectedVersion, CallRecord record) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM canisters
+                         WHERE id = ? AND last_call_version = ? AND last_time = ? AND last_call_kind = ?
+                           AND last_call_method IS NOT DISTINCT FROM ?""")
+                .params(canisterId, expectedVersion + 1, record.timeNanos(), record.kind(), record.method())
+                .query(Long.class).single() == 1;
+    }
+
+    private long writeAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         if (plainUpdate(change, record) && record.logs().isEmpty()) {
             // the common update: one statement, so one round trip and no transaction around it
             return commitStatement(canisterId, expectedVersion, change, record);
@@ -157,16 +219,19 @@ public class StateStore {
     /**
      * Writes a batch of {@link GroupCommit}: one commit as it would be written alone, more (or one that printed) with
      * one statement for all. If that fails (say, one commit breaks a constraint), each is written alone, so that only
-     * the culprit fails.
+     * the culprit fails; if the batch may have been applied (its connection was lost), writing each alone also finds
+     * out which of them it applied.
      */
     void write(List<GroupCommit.Pending> batch) {
         batchSizes.record(batch.size());
+        boolean maybeApplied = false;
         if (batch.size() > 1 || !batch.get(0).record.logs().isEmpty()) {
             Set<String> bumped;
             try {
                 bumped = writeTogether(batch);
-            } catch (DataAccessException e) {
+            } catch (RuntimeException e) {
                 bumped = null;
+                maybeApplied = CommitFailure.of(e) == CommitFailure.AMBIGUOUS;
             }
             if (bumped != null) {
                 for (GroupCommit.Pending p : batch) {
@@ -181,7 +246,7 @@ public class StateStore {
         }
         for (GroupCommit.Pending p : batch) {
             try {
-                p.committed(commitAlone(p.canisterId, p.expectedVersion, p.change, p.record));
+                p.committed(commitAlone(p.canisterId, p.expectedVersion, p.change, p.record, maybeApplied));
             } catch (RuntimeException e) {
                 p.failed(e);
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.canisterhost.support.EndToEndTest;
+import com.canisterhost.support.LosingDataSource;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
@@ -298,5 +299,104 @@ class StateStoreTest extends EndToEndTest {
                 .query(String.class).single()).isEqualTo((before + 3) + "-" + (before + 1_002));
         assertThat(jdbc.sql("SELECT log_next_idx FROM canisters WHERE id = ?").param(id).query(Long.class).single())
                 .isEqualTo(before + 1_003);
+    }
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    /** A call record at the current time, later than the install's, as an execution's time always is. */
+    private static CallRecord recordNow(String method, List<LogEntry> logs) {
+        return new CallRecord("update", method, new byte[] {4}, new byte[] {1, 2}, null, null, 10,
+                System.currentTimeMillis() * 1_000_000L, logs);
+    }
+
+    /** A state store whose connections can lose an answer (see {@link LosingDataSource}). */
+    private StateStore storeOver(LosingDataSource losing) {
+        JdbcClient client = JdbcClient.create(losing);
+        return new StateStore(client, new org.springframework.jdbc.core.JdbcTemplate(losing), new LogStore(client,
+                1_000), new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(losing)),
+                new StateProperties(1, 32), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /**
+     * A batch that PostgreSQL applied although its answer was lost: writing each commit again finds its fence moved
+     * by that very commit, so each succeeds (it used to be reported as a conflict, "not applied, retry", and a client
+     * that retried applied it twice).
+     */
+    @Test
+    void aBatchWhoseAnswerWasLostIsFoundAppliedNotReportedAsAConflict() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+        LosingDataSource losing = new LosingDataSource(dataSource);
+        losing.loseAnswerOfNext(sql -> sql.startsWith("WITH v AS"));
+        var first = pending(a, va, change(Map.of(830, page(1)), Map.of(), Map.of()), recordNow("lost-a", List.of()));
+        var second = pending(b, vb, change(Map.of(830, page(2)), Map.of(), Map.of()), recordNow("lost-b", List.of()));
+        storeOver(losing).write(List.of(first, second));
+
+        assertThat(losing.struck()).isTrue();
+        assertThat(first.failure()).isNull();
+        assertThat(second.failure()).isNull();
+        assertThat(first.version()).isEqualTo(va + 1);
+        assertThat(version(a)).as("applied once").isEqualTo(va + 1);
+        assertThat(version(b)).isEqualTo(vb + 1);
+        assertThat(lastCall(a)).startsWith((va + 1) + " update lost-a replied");
+        assertThat(pages(b, 0)).contains(830);
+    }
+
+    /** A commit lost on its way to PostgreSQL (it never ran) is written again, once. */
+    @Test
+    void aCommitThatNeverArrivedIsWrittenAgainOnce() {
+        String id = installedCounter();
+        long before = version(id);
+        LosingDataSource losing = new LosingDataSource(dataSource);
+        losing.loseNext(sql -> sql.startsWith("WITH bumped AS"));
+        long committed = storeOver(losing).commit(id, before, change(Map.of(840, page(4)), Map.of(), Map.of()),
+                recordNow("retried", List.of()));
+
+        assertThat(losing.struck()).isTrue();
+        assertThat(committed).isEqualTo(before + 1);
+        assertThat(version(id)).isEqualTo(before + 1);
+        assertThat(pages(id, 0)).contains(840);
+    }
+
+    /**
+     * A transaction (a tracked call's commit is one) whose COMMIT was applied but not answered is found applied:
+     * its log lines are there once.
+     */
+    @Test
+    void aTransactionWhoseCommitAnswerWasLostIsFoundAppliedAndNotWrittenTwice() {
+        String id = installedCounter();
+        long before = version(id);
+        LosingDataSource losing = new LosingDataSource(dataSource);
+        losing.loseAnswerOfNextCommit();
+        StateStore store = storeOver(losing);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        CallRecord tracked = new CallRecord("update", "printed", new byte[] {4}, new byte[0], null, null, 10, now,
+                List.of(LogEntry.print(now, "exactly once")), java.util.UUID.randomUUID());
+        long committed = store.commit(id, before, change(Map.of(850, page(5)), Map.of(), Map.of()), tracked);
+
+        assertThat(losing.struck()).isTrue();
+        assertThat(committed).isEqualTo(before + 1);
+        assertThat(version(id)).isEqualTo(before + 1);
+        assertThat(logLines(id)).containsOnlyOnce("exactly once");
+    }
+
+    /** If PostgreSQL cannot be asked afterwards, the outcome is unknown, never "not applied". */
+    @Test
+    void aLostAnswerThatCannotBeCheckedIsReportedUnknown() {
+        String id = installedCounter();
+        long before = version(id);
+        LosingDataSource losing = new LosingDataSource(dataSource);
+        losing.refuseConnectionsAfterFault();
+        losing.loseAnswerOfNext(sql -> sql.startsWith("WITH bumped AS"));
+        assertThatThrownBy(() -> storeOver(losing).commit(id, before, change(Map.of(860, page(6)), Map.of(),
+                Map.of()), recordNow("unknown", List.of())))
+                .isInstanceOf(CommitOutcomeUnknownException.class)
+                .hasMessageContaining("may or may not be applied");
+        losing.accept();
+        assertThat(version(id)).as("it was applied, in fact").isEqualTo(before + 1);
     }
 }
