@@ -36,6 +36,15 @@ fi
 [ "$(wc -c < "$dir/garbage.wasm")" -eq 64 ] || { echo "garbage.wasm is not 64 bytes" >&2; exit 1; }
 echo "built $dir/garbage.wasm"
 
+# persistent_v1/v2.wasm: the custom section `icp:private enhanced-orthogonal-persistence` (empty payload) that
+# marks a module built for enhanced orthogonal persistence, appended since wabt 1.0.32 drops (@custom ...).
+for name in persistent_v1 persistent_v2; do
+  section='icp:private enhanced-orthogonal-persistence'
+  { printf '\x00'; printf "\\x$(printf '%02x' $(( ${#section} + 1 )))"; printf "\\x$(printf '%02x' ${#section})";
+    printf '%s' "$section"; } >> "$dir/$name.wasm"
+  echo "appended $section to $dir/$name.wasm"
+done
+
 # truncated.wasm: counter.wasm cut to its first half.
 size=$(wc -c < "$dir/counter.wasm")
 head -c $(( size / 2 )) "$dir/counter.wasm" > "$dir/truncated.wasm"

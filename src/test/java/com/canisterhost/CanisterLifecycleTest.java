@@ -225,6 +225,60 @@ class CanisterLifecycleTest extends EndToEndTest {
         }
     }
 
+    /**
+     * Enhanced orthogonal persistence: a canister whose module carries {@code icp:private
+     * enhanced-orthogonal-persistence} keeps its heap across an upgrade with {@code wasm_memory_persistence=keep}
+     * (the new module's data segments written into it, its globals starting over, across a reload from
+     * PostgreSQL), refuses an upgrade that omits the option, replaces the heap with {@code replace}; keep needs a
+     * new module with the section; reinstall starts empty and takes no option.
+     */
+    @Test
+    void anUpgradeKeepsTheHeapOfACanisterBuiltForEnhancedPersistenceOnlyWhenAskedTo() {
+        String id = http.createCanister();
+        assertThat(http.install(id, wasm("persistent_v1"), "").status()).isEqualTo(200);
+        assertThat(http.update(id, "put", "kept across upgrades".getBytes()).status()).isEqualTo(200);
+        assertThat(u32(http.query(id, "calls", new byte[0]).body())).isEqualTo(1);
+        JsonNode before = http.get("/v1/canisters/" + id).json();
+
+        Response omitted = http.install(id, wasm("persistent_v2"), "mode=upgrade");
+        assertThat(omitted.status()).as("%s", omitted).isEqualTo(409);
+        assertThat(omitted.json().get("type").asText())
+                .isEqualTo("urn:canister-host:problem:wasm-memory-persistence-required");
+        assertThat(omitted.json().get("detail").asText()).contains("wasm_memory_persistence=keep");
+        JsonNode unchanged = http.get("/v1/canisters/" + id).json();
+        assertThat(unchanged.get("stateVersion")).isEqualTo(before.get("stateVersion"));
+        assertThat(unchanged.get("moduleHash")).isEqualTo(before.get("moduleHash"));
+        assertThat(new String(http.query(id, "get", new byte[0]).body())).isEqualTo("kept across upgrades");
+
+        Response notPersistent = http.install(id, wasm("counter"), "mode=upgrade&wasm_memory_persistence=keep");
+        assertThat(notPersistent.status()).as("%s", notPersistent).isEqualTo(400);
+        assertThat(notPersistent.json().get("type").asText())
+                .isEqualTo("urn:canister-host:problem:wasm-memory-persistence-invalid");
+        assertThat(http.install(id, wasm("persistent_v2"), "mode=reinstall&wasm_memory_persistence=keep").status())
+                .isEqualTo(400);
+        assertThat(http.install(id, wasm("persistent_v2"), "mode=upgrade&wasm_memory_persistence=forever")
+                .status()).isEqualTo(400);
+
+        Response kept = http.install(id, wasm("persistent_v2"), "mode=upgrade&wasm_memory_persistence=keep");
+        assertThat(kept.status()).as("%s", kept).isEqualTo(200);
+        assertThat(new String(http.query(id, "get", new byte[0]).body())).isEqualTo("kept across upgrades");
+        assertThat(new String(http.query(id, "version", new byte[0]).body()))
+                .as("the new module's data segment, written into the kept heap").isEqualTo("version2");
+        assertThat(u32(http.query(id, "calls", new byte[0]).body())).as("globals start over").isZero();
+        // read back from PostgreSQL: a stop and start reloads the canister
+        http.post("/v1/canisters/" + id + "/stop");
+        http.post("/v1/canisters/" + id + "/start");
+        assertThat(new String(http.query(id, "get", new byte[0]).body())).isEqualTo("kept across upgrades");
+        assertThat(new String(http.query(id, "marker", new byte[0]).body())).isEqualTo("version2");
+
+        assertThat(http.install(id, wasm("persistent_v1"), "mode=upgrade&wasm_memory_persistence=replace")
+                .status()).isEqualTo(200);
+        assertThat(http.query(id, "get", new byte[0]).body()).as("replace starts the heap over").isEmpty();
+        assertThat(http.update(id, "put", "again".getBytes()).status()).isEqualTo(200);
+        assertThat(http.install(id, wasm("persistent_v1"), "mode=reinstall").status()).isEqualTo(200);
+        assertThat(http.query(id, "get", new byte[0]).body()).as("reinstall starts empty").isEmpty();
+    }
+
     @Test
     void errorsAreProblemDocumentsWithoutInternals() {
         Response unknownPath = http.get("/v1/nothing-here");

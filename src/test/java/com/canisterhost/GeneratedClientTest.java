@@ -38,9 +38,9 @@ class GeneratedClientTest extends EndToEndTest {
 
         File module = new File(temp, "counter.wasm");
         Files.write(module.toPath(), wasm("counter"));
-        // query-parameter mode/arg/profile left null; the multipart fields carry them
-        CanisterStatus installed = api.installModule(created.getId(), module, null, null, null,
-                HexFormat.of().formatHex(u64(10)), InstallMode.INSTALL, DeterminismProfile.STRICT);
+        // query-parameter mode/arg/profile/wasm_memory_persistence left null; the multipart fields carry them
+        CanisterStatus installed = api.installModule(created.getId(), module, null, null, null, null,
+                HexFormat.of().formatHex(u64(10)), InstallMode.INSTALL, DeterminismProfile.STRICT, null);
         assertThat(installed.getModuleHash()).hasSize(64);
         assertThat(installed.getStateVersion()).isEqualTo(1);
         assertThat(installed.getProfile()).isEqualTo(CanisterStatus.ProfileEnum.STRICT);

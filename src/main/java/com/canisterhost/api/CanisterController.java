@@ -8,6 +8,7 @@ import com.canisterhost.canister.CanisterSettings;
 import com.canisterhost.canister.CanisterStatus;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.InstallMode;
+import com.canisterhost.execution.WasmMemoryPersistence;
 import com.canisterhost.state.LogEntry;
 import com.canisterhost.identity.Caller;
 import com.canisterhost.state.Snapshot;
@@ -88,10 +89,11 @@ class CanisterController {
     @PutMapping(path = "/{id}/module", consumes = {WASM, MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/gzip"})
     ResponseEntity<Object> installRaw(@PathVariable String id, @RequestParam(defaultValue = "install") String mode,
             @RequestParam(defaultValue = "") String arg, @RequestParam(required = false) String profile,
+            @RequestParam(name = "wasm_memory_persistence", required = false) String persistence,
             HttpServletRequest request, Caller caller) throws IOException {
         access.requireController(id, caller);
         byte[] module = readLimited(request, limits.maxUploadSize().toBytes(), "module");
-        return install(id, mode, arg, profile, module, caller);
+        return install(id, mode, arg, profile, persistence, module, caller);
     }
 
     @PutMapping(path = "/{id}/module", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -108,8 +110,10 @@ class CanisterController {
         }
         String mode = request.getParameter("mode");
         String arg = request.getParameter("arg");
+        String persistence = request.getParameter("wasm_memory_persistence");
         return install(id, mode == null ? "install" : mode.trim(), arg == null ? "" : arg.trim(),
-                request.getParameter("profile"), module.getBytes(), caller);
+                request.getParameter("profile"), persistence == null ? null : persistence.trim(), module.getBytes(),
+                caller);
     }
 
     @DeleteMapping("/{id}/module")
@@ -250,8 +254,8 @@ class CanisterController {
         return settings.update(id, body.controllers(), body.logVisibility());
     }
 
-    private ResponseEntity<Object> install(String id, String mode, String argHex, String profile, byte[] module,
-            Caller caller) {
+    private ResponseEntity<Object> install(String id, String mode, String argHex, String profile,
+            String persistence, byte[] module, Caller caller) {
         InstallMode installMode = switch (mode.toLowerCase(Locale.ROOT)) {
             case "install" -> InstallMode.INSTALL;
             case "reinstall" -> InstallMode.REINSTALL;
@@ -259,6 +263,17 @@ class CanisterController {
             default -> throw new InvalidRequestException(
                     "mode must be install, reinstall or upgrade, not '" + mode + "'");
         };
+        WasmMemoryPersistence memoryPersistence = persistence == null ? null
+                : switch (persistence.toLowerCase(Locale.ROOT)) {
+                    case "keep" -> WasmMemoryPersistence.KEEP;
+                    case "replace" -> WasmMemoryPersistence.REPLACE;
+                    default -> throw new InvalidRequestException(
+                            "wasm_memory_persistence must be keep or replace, not '" + persistence + "'");
+                };
+        if (memoryPersistence != null && installMode != InstallMode.UPGRADE) {
+            throw new InvalidRequestException("wasm_memory_persistence is an option of mode=upgrade only: an "
+                    + installMode.name().toLowerCase(Locale.ROOT) + " always starts with the module's own heap");
+        }
         byte[] arg;
         try {
             arg = HexFormat.of().parseHex(argHex);
@@ -269,7 +284,8 @@ class CanisterController {
             throw new PayloadTooLargeException("init argument is over " + limits.maxArgSize().toBytes() + " bytes");
         }
         CanisterManagement.InstallResult result =
-                canisters.install(id, installMode, module, arg, caller.bytes(), Requests.profile(profile));
+                canisters.install(id, installMode, memoryPersistence, module, arg, caller.bytes(),
+                        Requests.profile(profile));
         if (result.outcome() instanceof CallOutcome.Rejected rejected) {
             return rejection(rejected);
         }

@@ -3,6 +3,7 @@ package com.canisterhost.api;
 import com.canisterhost.call.CallConflictException;
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
+import com.canisterhost.canister.InvalidInstallOptionException;
 import com.canisterhost.canister.InvalidSettingsException;
 import com.canisterhost.canister.SnapshotNotFoundException;
 import com.canisterhost.execution.CanisterEmptyException;
@@ -85,9 +86,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case SNAPSHOT_LIMIT -> "snapshot-limit-reached";
             case STOP_TIMEOUT -> "stop-timed-out";
             case STOP_CANCELLED -> "stop-cancelled";
+            case MEMORY_PERSISTENCE_REQUIRED -> "wasm-memory-persistence-required";
         };
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, kind, "Canister is in the wrong state",
                 e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidInstallOptionException.class)
+    ResponseEntity<Object> invalidInstallOption(InvalidInstallOptionException e) {
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "wasm-memory-persistence-invalid",
+                "Invalid upgrade option", e.getMessage()));
     }
 
     @ExceptionHandler(InvalidModuleException.class)

@@ -4,6 +4,7 @@ import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.CanisterActivity;
 import com.canisterhost.execution.Executor;
 import com.canisterhost.execution.InstallMode;
+import com.canisterhost.execution.WasmMemoryPersistence;
 import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
@@ -103,18 +104,30 @@ public class CanisterManagement {
 
     /**
      * Validates {@code upload} (raw or gzip Wasm) under {@code profile} (null: the service's default) and installs
-     * it per {@code mode}. On success returns the new status;
+     * it per {@code mode}; an upgrade keeps or replaces the heap per {@code persistence} (null: replaces it, which
+     * a canister built for enhanced orthogonal persistence refuses, as the IC does). On success returns the new status;
      * a trap in the start function, {@code canister_init}, {@code canister_pre_upgrade} or
      * {@code canister_post_upgrade} returns the rejection and leaves the canister as it was.
      */
-    public InstallResult install(String id, InstallMode mode, byte[] upload, byte[] arg, byte[] caller,
-            DeterminismProfile profile) {
+    public InstallResult install(String id, InstallMode mode, WasmMemoryPersistence persistence, byte[] upload,
+            byte[] arg, byte[] caller, DeterminismProfile profile) {
         CanisterEntity canister = find(id);
         // early, before the costly validation; decided again on the canister's lane, where nothing can interleave
         requireMode(mode, !canister.isEmpty(), canister.id());
         ValidatedModule module = modules.prepare(upload, profile != null ? profile : modules.defaultProfile());
-        CallOutcome outcome = executor.install(canister.id(), mode, module, arg, caller,
-                installed -> requireMode(mode, installed, canister.id()));
+        if (persistence == WasmMemoryPersistence.KEEP && !module.usesEnhancedOrthogonalPersistence()) {
+            throw new InvalidInstallOptionException("wasm_memory_persistence=keep needs a new module that supports "
+                    + "enhanced orthogonal persistence (custom section '"
+                    + ValidatedModule.ENHANCED_ORTHOGONAL_PERSISTENCE + "'); this one does not");
+        }
+        CallOutcome outcome = executor.install(canister.id(), mode, persistence, module, arg, caller, current -> {
+            requireMode(mode, current.present(), canister.id());
+            if (mode == InstallMode.UPGRADE && persistence == null && current.enhancedOrthogonalPersistence()) {
+                throw new CanisterStateException(CanisterStateException.Conflict.MEMORY_PERSISTENCE_REQUIRED,
+                        "canister " + canister.id() + " uses enhanced orthogonal persistence: an upgrade must say "
+                                + "wasm_memory_persistence=keep to keep its heap (or replace, to start it over)");
+            }
+        });
         readmit(canister.id());
         return new InstallResult(outcome, status(id));
     }

@@ -13,7 +13,9 @@ public class CanisterStateException extends RuntimeException {
         /** The calls in flight did not finish within the stop timeout: the canister stays stopping. */
         STOP_TIMEOUT,
         /** A start came in while the stop waited for the calls in flight. */
-        STOP_CANCELLED
+        STOP_CANCELLED,
+        /** An upgrade of a canister that uses enhanced orthogonal persistence without wasm_memory_persistence. */
+        MEMORY_PERSISTENCE_REQUIRED
     }
 
     private final Conflict conflict;

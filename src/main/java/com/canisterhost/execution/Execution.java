@@ -66,11 +66,19 @@ final class Execution {
             OpCode.TABLE_FILL, OpCode.TABLE_COPY, OpCode.TABLE_INIT, OpCode.ELEM_DROP, OpCode.DATA_DROP);
 
     Execution(LiveCanister canister, LiveCanister.Committed base) {
-        this(canister, base, null);
+        this(canister, base, null, false);
     }
 
-    /** An execution over {@code base}; on {@code reused}'s instance if given, which must hold exactly {@code base}. */
     Execution(LiveCanister canister, LiveCanister.Committed base, Reusable reused) {
+        this(canister, base, reused, false);
+    }
+
+    /**
+     * An execution over {@code base}; on {@code reused}'s instance if given, which must hold exactly {@code base}.
+     * For an {@code install}, the module's data segments are written into the heap (a new one, or {@code base}'s
+     * kept heap).
+     */
+    Execution(LiveCanister canister, LiveCanister.Committed base, Reusable reused, boolean install) {
         this.canister = canister;
         this.base = base;
         ValidatedModule module = canister.module;
@@ -81,6 +89,7 @@ final class Execution {
             MemoryLimits declared = declaredMemory(module);
             int heapCap = canister.runtime.limits().maxHeapPages();
             this.memory = declared == null ? null : base.heap() == null ? CanisterMemory.fresh(declared, heapCap)
+                    : install ? CanisterMemory.keeping(base.heap(), declared, heapCap)
                     : CanisterMemory.of(base.heap(), declared, heapCap);
             Instance.Builder builder = Instance.builder(module.module())
                     .withImportValues(imports())
@@ -191,6 +200,11 @@ final class Execution {
         return stable;
     }
 
+    /** The heap this execution runs on; null for a module without memory. */
+    CanisterMemory heap() {
+        return memory;
+    }
+
     String canisterId() {
         return canister.id;
     }
@@ -218,6 +232,11 @@ final class Execution {
 
     /** The dirty pages and changed globals of this execution, compared with the state it started from. */
     StateChange changes(boolean replacesState, boolean replacesStable, byte[] moduleHash) {
+        return changes(replacesState, replacesStable, moduleHash, false);
+    }
+
+    /** What this execution changed; {@code keepsHeap}: an install over a kept heap writes only its dirty pages. */
+    StateChange changes(boolean replacesState, boolean replacesStable, byte[] moduleHash, boolean keepsHeap) {
         Map<Integer, long[]> globals = new HashMap<>();
         for (int i = 0; i < canister.module.metering().stateGlobals(); i++) {
             GlobalInstance global = instance.global(i);
@@ -234,7 +253,7 @@ final class Execution {
                 moduleHash == null ? null : canister.module.profile().label(), stable.pages(), stable.dirtyPages(),
                 replacesStable, certifiedData,
                 timerChanged || replacesState ? globalTimer : null,
-                cycles.equals(base.cycles()) ? null : cycles);
+                cycles.equals(base.cycles()) ? null : cycles, keepsHeap);
     }
 
     /** This execution's state, to publish as the canister's committed state once it is durable. */

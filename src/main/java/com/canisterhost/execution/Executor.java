@@ -71,11 +71,15 @@ public class Executor implements DisposableBean {
     /**
      * Installs {@code module} per {@code mode}; nothing changes unless the whole install succeeds.
      *
+     * @param persistence for an upgrade, what becomes of the heap (null: it starts over, as with {@code REPLACE});
+     *     with {@code KEEP} the heap that {@code canister_pre_upgrade} left is kept and the new module's data
+     *     segments are written into it
      * @param precondition called on the canister's lane, where no other install, uninstall or call can interleave,
-     *     with whether the canister has a module; it throws to refuse the install
+     *     with the module the canister has; it throws to refuse the install
      */
-    public CallOutcome install(String canisterId, InstallMode mode, ValidatedModule module, byte[] arg,
-            byte[] caller, java.util.function.Consumer<Boolean> precondition) {
+    public CallOutcome install(String canisterId, InstallMode mode, WasmMemoryPersistence persistence,
+            ValidatedModule module, byte[] arg, byte[] caller,
+            java.util.function.Consumer<CurrentModule> precondition) {
         return measured(mode.name().toLowerCase(java.util.Locale.ROOT), () -> onWorker(canisterId, true, () -> {
             LiveCanister old = null;
             CommittedState current = null;
@@ -83,23 +87,28 @@ public class Executor implements DisposableBean {
                 try {
                     old = liveCanister(canisterId); // its code runs pre_upgrade
                 } catch (CanisterEmptyException empty) {
-                    precondition.accept(false);
+                    precondition.accept(new CurrentModule(false, false));
                     throw empty;
                 }
+                precondition.accept(new CurrentModule(true, old.module.usesEnhancedOrthogonalPersistence()));
             } else {
                 current = stateStore.load(canisterId);
+                precondition.accept(new CurrentModule(current.moduleHash() != null, false));
             }
-            precondition.accept(old != null || current.moduleHash() != null);
+            boolean keep = old != null && persistence == WasmMemoryPersistence.KEEP;
             long version = old != null ? old.version() : current.version();
             long lastTime = old != null ? old.lastTime() : current.lastTime();
             java.math.BigInteger cycles = old != null ? old.committed().cycles() : current.cycles();
             long time = Math.max(lastTime + 1, System.currentTimeMillis() * 1_000_000L);
             InstallRun run = new InstallRun(canisterId, caller, time, version);
             CommittedHeap stable = old != null ? old.committed().stable() : CommittedHeap.empty();
+            CommittedHeap keptHeap = keep ? old.committed().heap() : null;
             Map<Integer, byte[]> preUpgradeStable = Map.of();
+            Map<Integer, byte[]> preUpgradeHeap = Map.of();
             java.math.BigInteger afterPreUpgrade = cycles;
             if (old != null && old.module.exports("canister_pre_upgrade")) {
-                // pre_upgrade runs on the old code and sees the old version: its stable memory goes on, its heap not
+                // pre_upgrade runs on the old code and sees the old version: its stable memory goes on, and its heap
+                // too if the heap is kept
                 Execution preUpgrade = old.begin();
                 CallOutcome failed = run.step(preUpgrade, EntryPoint.PRE_UPGRADE, new byte[0], version);
                 if (failed != null) {
@@ -107,12 +116,16 @@ public class Executor implements DisposableBean {
                 }
                 preUpgradeStable = preUpgrade.stable().dirtyPages();
                 stable = preUpgrade.stable().toCommitted();
+                if (keep && preUpgrade.heap() != null) {
+                    preUpgradeHeap = preUpgrade.heap().dirtyPages();
+                    keptHeap = preUpgrade.heap().toCommitted();
+                }
                 afterPreUpgrade = preUpgrade.cycles(); // cycles it burned stay burned
             }
-            // an upgrade keeps stable memory; install and reinstall start without
+            // an upgrade keeps stable memory (and the heap, if asked to); install and reinstall start without
             LiveCanister fresh = LiveCanister.fresh(canisterId, module, runtime(module), version, stable, time,
-                    cycles);
-            Execution execution = fresh.begin();
+                    cycles, keptHeap);
+            Execution execution = fresh.beginInstall();
             execution.cycles(afterPreUpgrade);
             CallOutcome failed = null;
             if (module.startFunction().isPresent()) {
@@ -125,8 +138,8 @@ public class Executor implements DisposableBean {
             if (failed != null) {
                 return failed;
             }
-            StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash())
-                    .afterStableChanges(preUpgradeStable);
+            StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash(), keep)
+                    .afterEarlierChanges(preUpgradeHeap, preUpgradeStable);
             CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
                     run.instructions, time, run.logs);
             // the module first, in a transaction of its own (content-addressed, so storing it twice is harmless):

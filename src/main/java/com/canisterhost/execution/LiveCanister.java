@@ -56,11 +56,12 @@ final class LiveCanister {
 
     /**
      * A canister about to get {@code module} freshly installed on top of state version {@code version}, keeping
-     * {@code stable} memory (an upgrade) or starting with none.
+     * {@code stable} memory (an upgrade) or starting with none, and keeping {@code keptHeap} (an upgrade that keeps
+     * the Wasm memory) or, if null, starting with the module's initial heap.
      */
     static LiveCanister fresh(String id, ValidatedModule module, Runtime runtime, long version, CommittedHeap stable,
-            long lastTime, BigInteger cycles) {
-        return new LiveCanister(id, module, runtime, new Committed(null, Map.of(), version, stable, new byte[0], 0,
+            long lastTime, BigInteger cycles, CommittedHeap keptHeap) {
+        return new LiveCanister(id, module, runtime, new Committed(keptHeap, Map.of(), version, stable, new byte[0], 0,
                 cycles), lastTime);
     }
 
@@ -100,6 +101,14 @@ final class LiveCanister {
     /** An execution over the committed state (or, for a fresh install, over the module's initial state). */
     Execution begin() {
         return new Execution(this, committed);
+    }
+
+    /**
+     * The execution of a fresh install ({@link #fresh}): the module's data segments are written into its heap, a
+     * new one or the kept one.
+     */
+    Execution beginInstall() {
+        return new Execution(this, committed, null, true);
     }
 
     /**

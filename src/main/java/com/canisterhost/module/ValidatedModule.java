@@ -41,4 +41,12 @@ public record ValidatedModule(
     public boolean exports(String systemEntryPoint) {
         return systemExports.contains(systemEntryPoint);
     }
+
+    /** The custom section that marks a module built for enhanced orthogonal persistence (as Motoko's are). */
+    public static final String ENHANCED_ORTHOGONAL_PERSISTENCE = "icp:private enhanced-orthogonal-persistence";
+
+    /** Whether it expects its heap to be kept across upgrades (the IC looks for the same custom section). */
+    public boolean usesEnhancedOrthogonalPersistence() {
+        return module.customSection(ENHANCED_ORTHOGONAL_PERSISTENCE) != null;
+    }
 }

@@ -59,6 +59,14 @@ public final class CanisterMemory implements Memory {
         return new CanisterMemory(CommittedHeap.EMPTY, limits, heapCap, true);
     }
 
+    /**
+     * A view of a kept heap (an upgrade with {@code wasm_memory_persistence = keep}) for a new module: its data
+     * segments are written over the kept pages when the instance is created, as the IC does.
+     */
+    public static CanisterMemory keeping(CommittedHeap heap, MemoryLimits limits, int heapCap) {
+        return new CanisterMemory(heap, limits, heapCap, true);
+    }
+
     /** A view of a committed heap: the module's data segments are not applied again. */
     public static CanisterMemory of(CommittedHeap heap, MemoryLimits limits, int heapCap) {
         return new CanisterMemory(heap, limits, heapCap, false);

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param certifiedData the new certified data, or null if unchanged
  * @param globalTimer the new global timer, or null if unchanged
  * @param cycles the new cycles balance, or null if unchanged
+ * @param keepsHeap with {@code replacesState}: the heap is kept (an upgrade that keeps the Wasm memory), only the
+ *     globals and the rest start over
  */
 public record StateChange(
         int heapPages,
@@ -30,19 +32,37 @@ public record StateChange(
         boolean replacesStable,
         byte[] certifiedData,
         Long globalTimer,
-        java.math.BigInteger cycles) {
+        java.math.BigInteger cycles,
+        boolean keepsHeap) {
+
+    /** A change that keeps no heap it replaces (every change but an upgrade that keeps the Wasm memory). */
+    public StateChange(int heapPages, Map<Integer, byte[]> dirtyPages, Map<Integer, long[]> globals,
+            boolean replacesState, byte[] moduleHash, String profile, int stablePages, Map<Integer, byte[]> stableDirty,
+            boolean replacesStable, byte[] certifiedData, Long globalTimer, java.math.BigInteger cycles) {
+        this(heapPages, dirtyPages, globals, replacesState, moduleHash, profile, stablePages, stableDirty,
+                replacesStable, certifiedData, globalTimer, cycles, false);
+    }
 
     /**
-     * This change on top of earlier, uncommitted stable memory changes (an upgrade's pre_upgrade writes stable
-     * memory, then post_upgrade runs on top): pages of both are persisted, this change's win.
+     * This change on top of earlier, uncommitted heap and stable memory changes (an upgrade's pre_upgrade writes
+     * stable memory, and the heap if it is kept, then post_upgrade runs on top): pages of both are persisted, this
+     * change's win.
      */
-    public StateChange afterStableChanges(Map<Integer, byte[]> earlier) {
-        if (earlier.isEmpty()) {
+    public StateChange afterEarlierChanges(Map<Integer, byte[]> earlierHeap, Map<Integer, byte[]> earlierStable) {
+        if (earlierHeap.isEmpty() && earlierStable.isEmpty()) {
             return this;
         }
+        return new StateChange(heapPages, merged(earlierHeap, dirtyPages), globals, replacesState, moduleHash, profile,
+                stablePages, merged(earlierStable, stableDirty), replacesStable, certifiedData, globalTimer, cycles,
+                keepsHeap);
+    }
+
+    private static Map<Integer, byte[]> merged(Map<Integer, byte[]> earlier, Map<Integer, byte[]> later) {
+        if (earlier.isEmpty()) {
+            return later;
+        }
         Map<Integer, byte[]> merged = new java.util.HashMap<>(earlier);
-        merged.putAll(stableDirty);
-        return new StateChange(heapPages, dirtyPages, globals, replacesState, moduleHash, profile, stablePages,
-                merged, replacesStable, certifiedData, globalTimer, cycles);
+        merged.putAll(later);
+        return merged;
     }
 }

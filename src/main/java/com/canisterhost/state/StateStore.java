@@ -181,8 +181,10 @@ public class StateStore {
         }
         return transactions.execute(status -> {
             if (change.replacesState()) {
-                jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP)
-                        .update();
+                if (!change.keepsHeap()) {
+                    jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP)
+                            .update();
+                }
                 jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
             }
             if (change.replacesStable()) {
