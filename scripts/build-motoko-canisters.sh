@@ -24,7 +24,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir=src/test/resources/motoko
 
 command -v node >/dev/null || { echo "node not found (apt-get install nodejs npm)" >&2; exit 1; }
-command -v npm >/dev/null || { echo "npm not found (apt-get install npm)" >&2; exit 1; }
-
 node scripts/motoko-compile.js --version 3.9.7 --moc-dir "${MOC_DIR:-/tmp/moc}" --library base \
   --target wasm32 --out "$dir" "$dir"/*.mo

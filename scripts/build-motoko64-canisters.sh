@@ -31,8 +31,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir=src/test/resources/motoko64
 
 command -v node >/dev/null || { echo "node not found (apt-get install nodejs npm)" >&2; exit 1; }
-command -v npm >/dev/null || { echo "npm not found (apt-get install npm)" >&2; exit 1; }
-
 node scripts/motoko-compile.js --version 4.10.0 --moc-dir "${MOC_DIR:-/tmp/moc4}" --library core \
   --target wasm64 --out "$dir" "$dir"/*.mo
 node scripts/motoko-compile.js --version 3.9.7 --moc-dir "${MOC32_DIR:-/tmp/moc}" --library base \

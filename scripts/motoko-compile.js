@@ -49,8 +49,13 @@ function installCompiler(mocDir, version) {
   }
   if (installed !== version) {
     fs.mkdirSync(mocDir, { recursive: true });
-    execFileSync('npm', ['install', '--prefix', mocDir, '--no-save', '--no-audit', '--no-fund', `motoko@${version}`],
-      { stdio: ['ignore', process.stderr, process.stderr] });
+    try {
+      execFileSync('npm', ['install', '--prefix', mocDir, '--no-save', '--no-audit', '--no-fund', `motoko@${version}`],
+        { stdio: ['ignore', process.stderr, process.stderr] });
+    } catch (e) {
+      console.error(e.code === 'ENOENT' ? 'npm not found (apt-get install npm)' : `npm install motoko@${version} failed`);
+      process.exit(1);
+    }
   }
   return pkgDir;
 }
