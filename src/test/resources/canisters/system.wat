@@ -124,6 +124,13 @@
     (call $print (i32.const 2048) (call $read_arg))
     (call $reply))
 
+  ;; print_n(n: i32 LE): prints n bytes of the heap from offset 2048 (n <= 61440) and replies. Only what
+  ;; debug_print charges for the bytes varies with n: the argument copied in is always 4 bytes.
+  (func (export "canister_update print_n")
+    (call $arg_copy (i32.const 16) (i32.const 0) (i32.const 4))
+    (call $print (i32.const 2048) (i32.load (i32.const 16)))
+    (call $reply))
+
   ;; print_trap(): prints, then traps: both end up in the log, nothing else changes.
   (func (export "canister_update print_trap")
     (i64.store (i32.const 0) (i64.const 999))

@@ -212,10 +212,12 @@ class SystemApi implements HostFunctionCatalog {
     }
 
     private long[] debugPrint(Message message, Memory memory, long[] args) {
-        // debug_print never traps, not even on a bad range: print what is readable, truncated to the entry cap.
+        // debug_print never traps for its range: it prints what is readable, cut at the log entry cap, and is charged
+        // for the bytes it copies, like every blob function (past the instruction limit it traps like them too)
         long size = memory.pages() * (long) Memory.PAGE_SIZE;
         long src = Math.min(Integer.toUnsignedLong((int) args[0]), size);
         long length = Math.min(Integer.toUnsignedLong((int) args[1]), Math.min(size - src, maxLogEntrySize));
+        charge(message, length);
         String text = new String(memory.readBytes((int) src, (int) length), StandardCharsets.UTF_8);
         canisterLog.debug("[{}] {}", message.canisterId, text);
         if (message.prints.size() < MAX_PRINTS_PER_MESSAGE) {
