@@ -274,9 +274,9 @@
     (if (call $is (i32.const 2632) (i32.const 9)) (then (return (call $cost_call (i64.const 8) (i64.const 100) (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
     (if (call $is (i32.const 2656) (i32.const 20)) (then (return (call $cost_create_canister (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
     (if (call $is (i32.const 2688) (i32.const 17)) (then (return (call $cost_http_request (i64.const 100) (i64.const 1000) (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
-    (if (call $is (i32.const 2720) (i32.const 20)) (then (return (i64.extend_i32_u (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
-    (if (call $is (i32.const 2752) (i32.const 22)) (then (return (i64.extend_i32_u (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
-    (if (call $is (i32.const 2784) (i32.const 21)) (then (return (i64.extend_i32_u (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2720) (i32.const 20)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2752) (i32.const 22)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2784) (i32.const 21)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
     (if (call $is (i32.const 2816) (i32.const 13)) (then (return (i64.extend_i32_u (call $env_var_count)))))
     (if (call $is (i32.const 2840) (i32.const 17)) (then (return (i64.extend_i32_u (call $env_var_name_size (i32.const 0))))))
     (if (call $is (i32.const 2872) (i32.const 17)) (then (return (call $env_var_name_copy (i32.const 0) (i32.const 20480) (i32.const 0) (i32.const 0)) (i64.const 0))))
@@ -563,18 +563,58 @@
       (call $stable_write (i32.wrap_i64 (local.get $end)) (i32.const 0x5000) (i32.const 4)))
     (call $msg_reply))
 
+  ;; costs(method_name_size: i64, payload_size: i64) -> 16-byte LE amounts: cost_call and cost_http_request of
+  ;; these two sizes, cost_create_canister
+  (func (export "canister_query costs")
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 16))
+    (call $cost_call (i64.load (i32.const 0x310)) (i64.load (i32.const 0x318)) (i32.const 0x300))
+    (call $append_u128)
+    (call $cost_http_request (i64.load (i32.const 0x310)) (i64.load (i32.const 0x318)) (i32.const 0x300))
+    (call $append_u128)
+    (call $cost_create_canister (i32.const 0x300))
+    (call $append_u128)
+    (call $msg_reply))
+
+  ;; key_cost(which: 1 byte, curve: i32, key name) -> the answer (i32) and the 16 bytes at dst, which hold 0xAA
+  ;; bytes before the call: cost_sign_with_ecdsa (0), cost_sign_with_schnorr (1), cost_vetkd_derive_key (2)
+  (func (export "canister_query key_cost")
+    (local $n i32)
+    (local $r i32)
+    (local.set $n (i32.sub (call $msg_arg_data_size) (i32.const 5)))
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 5))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 5) (local.get $n))
+    (i64.store (i32.const 0x5000) (i64.const 0xAAAAAAAAAAAAAAAA))
+    (i64.store (i32.const 0x5008) (i64.const 0xAAAAAAAAAAAAAAAA))
+    (block $done
+      (block $vetkd (block $schnorr (block $ecdsa
+        (br_table $ecdsa $schnorr $vetkd $done (i32.load8_u (i32.const 0x310))))
+        (local.set $r (call $cost_sign_with_ecdsa (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+          (i32.const 0x5000))) (br $done))
+        (local.set $r (call $cost_sign_with_schnorr (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+          (i32.const 0x5000))) (br $done))
+      (local.set $r (call $cost_vetkd_derive_key (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+        (i32.const 0x5000))))
+    (i32.store (i32.const 0x300) (local.get $r))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (call $msg_reply_data_append (i32.const 0x5000) (i32.const 16))
+    (call $msg_reply))
+
   ;; cost_dst_oob(which: 1 byte): cost_sign_with_ecdsa (0), cost_sign_with_schnorr (1), cost_vetkd_derive_key (2)
-  ;; with a valid key name but a 16-byte destination that ends past the heap; traps
+  ;; with a valid key name, cost_call (3), cost_create_canister (4), cost_http_request (5), each with a 16-byte
+  ;; destination that ends past the heap; traps
   (func (export "canister_update cost_dst_oob")
     (local $dst i32)
     (call $msg_arg_data_copy (i32.const 0x300) (i32.const 0) (i32.const 1))
     (local.set $dst (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 8)))
     (block $done
-      (block $vetkd (block $schnorr (block $ecdsa
-        (br_table $ecdsa $schnorr $vetkd $done (i32.load8_u (i32.const 0x300))))
+      (block $http (block $create (block $call (block $vetkd (block $schnorr (block $ecdsa
+        (br_table $ecdsa $schnorr $vetkd $call $create $http $done (i32.load8_u (i32.const 0x300))))
         (drop (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
         (drop (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
-      (drop (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))))
+        (drop (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
+        (call $cost_call (i64.const 0) (i64.const 0) (local.get $dst)) (br $done))
+        (call $cost_create_canister (local.get $dst)) (br $done))
+      (call $cost_http_request (i64.const 0) (i64.const 0) (local.get $dst)))
     (call $msg_reply))
 
   ;; is_controller(principal bytes) -> i32 LE

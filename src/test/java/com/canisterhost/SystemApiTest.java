@@ -566,16 +566,10 @@ class SystemApiTest extends EndToEndTest {
             assertContextFreeTrap(update(unknown), "ic0." + unknown + ": the canister has no environment variables");
         }
 
-        for (String cost : List.of("cost_call", "cost_create_canister", "cost_http_request")) {
-            assertThat(out(query(cost))).as(cost).isEqualTo(new byte[16]);
-        }
-        List<String> signings = List.of("cost_sign_with_ecdsa", "cost_sign_with_schnorr", "cost_vetkd_derive_key");
-        for (String signing : signings) {
-            assertThat(result(update(signing))).as("%s: unknown key name", signing).isEqualTo(2);
-            assertThat(out(update(signing))).isEmpty();
-        }
-        for (int i = 0; i < signings.size(); i++) {
-            assertContextFreeTrap(http.update(id, "cost_dst_oob", new byte[] {(byte) i}), "ic0." + signings.get(i)
+        List<String> costs = List.of("cost_sign_with_ecdsa", "cost_sign_with_schnorr", "cost_vetkd_derive_key",
+                "cost_call", "cost_create_canister", "cost_http_request");
+        for (int i = 0; i < costs.size(); i++) {
+            assertContextFreeTrap(http.update(id, "cost_dst_oob", new byte[] {(byte) i}), "ic0." + costs.get(i)
                     + ": memory range " + (2 * 65536 - 8) + "+16 is outside the " + 2 * 65536 + "-byte heap");
         }
 
@@ -588,6 +582,71 @@ class SystemApiTest extends EndToEndTest {
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.json().get("errorCode").asText()).isEqualTo("IC0504");
         assertThat(invalid.json().get("detail").asText()).contains("is_controller");
+    }
+
+    /**
+     * The IC's fees on a 13-node application subnet, worked out here from its published fee table: a call 260 k
+     * plus 1 k per byte of method name and argument, plus the reservations for the largest reply (2 MiB at 1 k per
+     * byte) and the largest reply callback (5 M plus 40 B instructions at 1 cycle each); an HTTPS outcall
+     * (3 M + 13 * 60 k + 400 per request byte + 800 per response byte) on each of 13 nodes; a canister 500 B; a
+     * threshold signature or vetKD key 10 B.
+     */
+    @Test
+    void costsAreTheIcFeesOfAThirteenNodeSubnet() {
+        assertThat(u128(out(update("cost_call")), 0)).as("cost_call(8, 100)").isEqualTo(new BigInteger("42102520000"));
+        assertThat(u128(out(query("cost_create_canister")), 0)).isEqualTo(new BigInteger("500000000000"));
+        assertThat(u128(out(compositeQuery("cost_http_request")), 0)).as("cost_http_request(100, 1000)")
+                .isEqualTo(new BigInteger("60060000"));
+        byte[] none = ok(http.query(id, "costs", new byte[16]));
+        assertThat(u128(none, 0)).as("cost_call(0, 0)").isEqualTo(new BigInteger("42102412000"));
+        assertThat(u128(none, 16)).as("cost_http_request(0, 0): the published base fee")
+                .isEqualTo(new BigInteger("49140000"));
+        assertThat(u128(none, 32)).isEqualTo(new BigInteger("500000000000"));
+        // sizes are unsigned 64-bit numbers, and the answers 128-bit ones
+        byte[] huge = new byte[16];
+        Arrays.fill(huge, (byte) 0xFF);
+        BigInteger max = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        byte[] most = ok(http.query(id, "costs", huge));
+        assertThat(u128(most, 0)).isEqualTo(new BigInteger("42102412000").add(max.add(max).multiply(
+                BigInteger.valueOf(1000))));
+        assertThat(u128(most, 16)).isEqualTo(BigInteger.valueOf(3_780_000).add(max.multiply(BigInteger.valueOf(1200)))
+                .multiply(BigInteger.valueOf(13)));
+
+        // threshold keys: the IC's key names on each curve it has, 10 B cycles each; 1 for an unknown curve and 2
+        // for an unknown name, with the 16 bytes at dst left as they were
+        byte[] untouched = new byte[16];
+        Arrays.fill(untouched, (byte) 0xAA);
+        BigInteger signature = new BigInteger("10000000000");
+        int[] curves = {1, 2, 1};
+        for (int which = 0; which < 3; which++) {
+            for (int curve = 0; curve < curves[which]; curve++) {
+                for (String name : List.of("key_1", "test_key_1", "dfx_test_key")) {
+                    byte[] priced = keyCost(which, curve, bytes(name));
+                    assertThat(u32(priced)).as("%d %d %s", which, curve, name).isZero();
+                    assertThat(u128(priced, 4)).isEqualTo(signature);
+                }
+                for (byte[] unknown : List.of(bytes("key_2"), bytes("KEY_1"), new byte[0], new byte[] {(byte) 0xFF})) {
+                    byte[] refused = keyCost(which, curve, unknown);
+                    assertThat(u32(refused)).as("%d %d %s", which, curve, HexFormat.of().formatHex(unknown))
+                            .isEqualTo(2);
+                    assertThat(Arrays.copyOfRange(refused, 4, 20)).isEqualTo(untouched);
+                }
+            }
+            for (int curve : new int[] {curves[which], 7, -1}) {
+                for (String name : List.of("key_1", "nope")) {
+                    byte[] refused = keyCost(which, curve, bytes(name));
+                    assertThat(u32(refused)).as("%d %d %s", which, curve, name).isEqualTo(1);
+                    assertThat(Arrays.copyOfRange(refused, 4, 20)).isEqualTo(untouched);
+                }
+            }
+        }
+    }
+
+    /** key_cost: which function, the curve and the key name -> the answer (i32) and the 16 bytes at dst. */
+    private byte[] keyCost(int which, int curve, byte[] name) {
+        ByteBuffer arg = ByteBuffer.allocate(5 + name.length).order(ByteOrder.LITTLE_ENDIAN);
+        arg.put((byte) which).putInt(curve).put(name);
+        return ok(http.query(id, "key_cost", arg.array()));
     }
 
     @Test

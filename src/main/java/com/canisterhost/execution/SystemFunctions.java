@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The rest of the wasm32 System API: canister identity and status, stable memory (64-bit and legacy 32-bit),
- * cycles (a balance of zero, with every function consistent with it), certified data, the global timer, costs,
+ * cycles (a per-canister balance that only cycles_burn128 lowers), certified data, the global timer, costs,
  * environment variables, ingress inspection, and the inter-canister call builder (calls are not performed yet:
  * {@code call_perform} answers 2). Functions that belong to reply and reject callbacks exist, so every module
  * instantiates, but trap from the entry points this host runs, as on the IC.
@@ -145,20 +145,15 @@ final class SystemFunctions {
             return i32(2);
         });
 
-        // costs in cycles: nothing is charged here, so everything costs zero; there are no threshold keys
-        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call", BigInteger.ZERO));
+        // costs in cycles: the IC's fees on a 13-node application subnet (CyclesCostTable); nothing is charged here
+        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call",
+                CyclesCostTable.call(a[0], a[1])));
         api.define("cost_create_canister", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[0],
-                "cost_create_canister", BigInteger.ZERO));
+                "cost_create_canister", CyclesCostTable.createCanister()));
         api.define("cost_http_request", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2],
-                "cost_http_request", BigInteger.ZERO));
-        for (String signing : new String[] {"cost_sign_with_ecdsa", "cost_sign_with_schnorr",
-            "cost_vetkd_derive_key"}) {
-            api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
-                SystemApi.read(signing, m, mem, a[0], a[1]);
-                // the 16 bytes at dst must be in the heap even though an unknown key leaves them untouched
-                SystemApi.checkRange(signing, mem, Integer.toUnsignedLong((int) a[3]), 16);
-                return i32(2); // unknown key name
-            });
+                "cost_http_request", CyclesCostTable.httpRequest(a[0], a[1])));
+        for (CyclesCostTable.ThresholdKey key : CyclesCostTable.ThresholdKey.values()) {
+            api.define(key.function, SystemApi.ANY_AND_START, (m, mem, a) -> thresholdKeyCost(key, m, mem, a));
         }
 
         // environment variables: none are set
@@ -252,6 +247,19 @@ final class SystemFunctions {
                     + "(call ic0.call_new first)");
         }
         return null;
+    }
+
+    /** The fee of a threshold key (src, size: its name; a curve or algorithm; dst), or why there is none. */
+    private static long[] thresholdKeyCost(CyclesCostTable.ThresholdKey key, Message message, Memory memory,
+            long[] args) {
+        byte[] name = SystemApi.read(key.function, message, memory, args[0], args[1]);
+        // the 16 bytes at dst must be in the heap even when the answer leaves them untouched
+        SystemApi.checkRange(key.function, memory, Integer.toUnsignedLong((int) args[3]), 16);
+        int answer = key.check((int) args[2], name);
+        if (answer == 0) {
+            u128(memory, message, args[3], key.function, key.fee());
+        }
+        return i32(answer);
     }
 
     private static long[] noSuchVariable(String function) {
