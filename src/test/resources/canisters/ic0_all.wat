@@ -617,6 +617,87 @@
       (call $cost_http_request (i64.const 0) (i64.const 0) (local.get $dst)))
     (call $msg_reply))
 
+  ;; env() / env_u(): env_var_count (i32), then for each variable in index order: its name's size (i32) and name
+  ;; (env_var_name_size, env_var_name_copy), its value's size (i32) and value (env_var_value_size and
+  ;; env_var_value_copy, by the name just copied)
+  (func $env_dump
+    (local $i i32)
+    (local $n i32)
+    (local $count i32)
+    (local.set $count (call $env_var_count))
+    (i32.store (i32.const 0x300) (local.get $count))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $n (call $env_var_name_size (local.get $i)))
+        (call $env_var_name_copy (local.get $i) (i32.const 0x4000) (i32.const 0) (local.get $n))
+        (i32.store (i32.const 0x300) (local.get $n))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x4000) (local.get $n))
+        (i32.store (i32.const 0x300) (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x4400) (i32.const 0)
+          (i32.load (i32.const 0x300)))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x4400) (i32.load (i32.const 0x300)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  (func (export "canister_query env") (call $env_dump) (call $msg_reply))
+  (func (export "canister_update env_u") (call $env_dump) (call $msg_reply))
+
+  ;; env_spin(n: i64) -> time (i64), then what env() replies, read after n iterations of a loop
+  (func (export "canister_query env_spin")
+    (local $n i64)
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 8))
+    (local.set $n (i64.load (i32.const 0x310)))
+    (block $done
+      (loop $again
+        (br_if $done (i64.eqz (local.get $n)))
+        (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+        (br $again)))
+    (call $append_i64 (call $time))
+    (call $env_dump)
+    (call $msg_reply))
+
+  ;; env_lookup(name) -> env_var_name_exists (i32), then, if it does, the value's size (i32) and value
+  (func (export "canister_query env_lookup")
+    (local $n i32)
+    (local $v i32)
+    (local.set $n (call $msg_arg_data_size))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 0) (local.get $n))
+    (i32.store (i32.const 0x300) (call $env_var_name_exists (i32.const 0x4000) (local.get $n)))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (if (i32.load (i32.const 0x300))
+      (then
+        (local.set $v (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x5000) (i32.const 0) (local.get $v))
+        (i32.store (i32.const 0x300) (local.get $v))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x5000) (local.get $v))))
+    (call $msg_reply))
+
+  ;; env_slice(which: 1 byte, index: i32, offset: i32, size: i32, name) -> the bytes env_var_name_copy(index,
+  ;; offset, size) (which 0) or env_var_value_copy(name, offset, size) (which 1) copied; which 2: the size
+  ;; env_var_value_size(name) answers (i32), without asking whether the variable exists
+  (func (export "canister_query env_slice")
+    (local $n i32)
+    (local.set $n (i32.sub (call $msg_arg_data_size) (i32.const 13)))
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 13))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 13) (local.get $n))
+    (block $done
+      (block $size (block $value (block $name
+        (br_table $name $value $size $done (i32.load8_u (i32.const 0x310))))
+        (call $env_var_name_copy (i32.load (i32.const 0x311)) (i32.const 0x5000) (i32.load (i32.const 0x315))
+          (i32.load (i32.const 0x319)))
+        (call $msg_reply_data_append (i32.const 0x5000) (i32.load (i32.const 0x319))) (br $done))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x5000) (i32.load (i32.const 0x315))
+          (i32.load (i32.const 0x319)))
+        (call $msg_reply_data_append (i32.const 0x5000) (i32.load (i32.const 0x319))) (br $done))
+      (i32.store (i32.const 0x300) (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+      (call $msg_reply_data_append (i32.const 0x300) (i32.const 4)))
+    (call $msg_reply))
+
   ;; is_controller(principal bytes) -> i32 LE
   (func (export "canister_update is_controller")
     (local $n i32)

@@ -83,7 +83,7 @@ class SystemApiTest extends EndToEndTest {
     private static final String ANY_AND_START = ANY + " s";
 
     /**
-     * Where the interface spec allows each function (its table, /work/shared/ic0-reference.md §1.3), restricted to
+     * Where the interface spec allows each function (its System API table), restricted to
      * the contexts this host runs: no callbacks, no replicated queries. Written out here, independently of the
      * implementation.
      */
@@ -559,11 +559,15 @@ class SystemApiTest extends EndToEndTest {
         assertContextFreeTrap(query("data_certificate_size"), "ic0.data_certificate_size: no certificate");
         assertContextFreeTrap(compositeQuery("data_certificate_copy"), "ic0.data_certificate_copy: no certificate");
 
+        // without environment variables (EnvironmentVariablesTest sets some)
         assertThat(result(update("env_var_count"))).isZero();
         assertThat(result(query("env_var_name_exists"))).isZero();
-        for (String unknown : List.of("env_var_name_size", "env_var_name_copy", "env_var_value_size",
-                "env_var_value_copy")) {
-            assertContextFreeTrap(update(unknown), "ic0." + unknown + ": the canister has no environment variables");
+        for (String byIndex : List.of("env_var_name_size", "env_var_name_copy")) {
+            assertContextFreeTrap(update(byIndex), "ic0." + byIndex + ": index 0 is out of range: the canister has 0 "
+                    + "environment variables");
+        }
+        for (String byName : List.of("env_var_value_size", "env_var_value_copy")) {
+            assertContextFreeTrap(update(byName), "ic0." + byName + ": the canister has no environment variable 'HOME'");
         }
 
         List<String> costs = List.of("cost_sign_with_ecdsa", "cost_sign_with_schnorr", "cost_vetkd_derive_key",

@@ -54,11 +54,14 @@ public class CanisterManagement {
     private final LogStore logs;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final EnvironmentVariables environment;
 
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
-            CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore) {
+            CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore,
+            EnvironmentVariables environment) {
+        this.environment = environment;
         this.stateStore = stateStore;
         this.canisters = canisters;
         this.modules = modules;
@@ -243,7 +246,7 @@ public class CanisterManagement {
     }
 
     private CanisterStatus status(CanisterEntity canister) {
-        return canister.toStatus(canisters.persistedBytes(canister.id()));
+        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
     }
 
     /** Takes a snapshot of the committed state; at most {@code canister.state.max-snapshots} per canister. */

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The IC's {@code update_settings} for what this host has: controllers and log visibility. */
+/** The IC's {@code update_settings} for what this host has: controllers, log visibility, environment variables. */
 @Service
 public class CanisterSettings {
 
@@ -16,18 +16,22 @@ public class CanisterSettings {
     public static final int MAX_CONTROLLERS = 10;
 
     private final CanisterRepository canisters;
+    private final EnvironmentVariables environment;
     private final Clock clock = Clock.systemUTC();
 
-    CanisterSettings(CanisterRepository canisters) {
+    CanisterSettings(CanisterRepository canisters, EnvironmentVariables environment) {
         this.canisters = canisters;
+        this.environment = environment;
     }
 
     /**
      * Replaces what is given (non-null) and keeps the rest. Controllers are principals in text form, at most
-     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone.
+     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone. Environment
+     * variables replace the canister's ({@link EnvironmentVariables#replace}).
      */
     @Transactional
-    public CanisterStatus update(String id, List<String> controllers, String logVisibility) {
+    public CanisterStatus update(String id, List<String> controllers, String logVisibility,
+            List<EnvironmentVariable> environmentVariables) {
         List<String> canonical = controllers == null ? null : canonical(controllers);
         LogVisibility visibility = logVisibility == null ? null : LogVisibility.parse(logVisibility);
         CanisterEntity canister = canisters.findById(canonicalId(id))
@@ -38,8 +42,11 @@ public class CanisterSettings {
         if (visibility != null) {
             canister.logVisibility(visibility.text(), clock.instant());
         }
+        if (environmentVariables != null) {
+            environment.replace(canister.id(), environmentVariables);
+        }
         canisters.flush();
-        return canister.toStatus(canisters.persistedBytes(canister.id()));
+        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
     }
 
     private static List<String> canonical(List<String> controllers) {

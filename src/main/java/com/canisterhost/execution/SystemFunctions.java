@@ -156,16 +156,18 @@ final class SystemFunctions {
             api.define(key.function, SystemApi.ANY_AND_START, (m, mem, a) -> thresholdKeyCost(key, m, mem, a));
         }
 
-        // environment variables: none are set
-        api.define("env_var_count", SystemApi.ANY, (m, mem, a) -> i32(0));
-        api.define("env_var_name_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_size"));
-        api.define("env_var_name_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_copy"));
-        api.define("env_var_name_exists", SystemApi.ANY, (m, mem, a) -> {
-            SystemApi.read("env_var_name_exists", m, mem, a[0], a[1]);
-            return i32(0);
-        });
-        api.define("env_var_value_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_size"));
-        api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_copy"));
+        // environment variables: the canister's, as of the start of the execution (Message.environment)
+        api.define("env_var_count", SystemApi.ANY, (m, mem, a) -> i32(m.environment.count()));
+        api.define("env_var_name_size", SystemApi.ANY, (m, mem, a) -> i32(variableAt(m, "env_var_name_size", a[0])
+                .length));
+        api.define("env_var_name_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("env_var_name_copy",
+                variableAt(m, "env_var_name_copy", a[0]), m, mem, a[1], a[2], a[3]));
+        api.define("env_var_name_exists", SystemApi.ANY, (m, mem, a) ->
+                i32(m.environment.value(variableName(m, mem, "env_var_name_exists", a[0], a[1])) != null ? 1 : 0));
+        api.define("env_var_value_size", SystemApi.ANY, (m, mem, a) -> i32(value(m, mem, "env_var_value_size", a[0],
+                a[1]).length));
+        api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("env_var_value_copy",
+                value(m, mem, "env_var_value_copy", a[0], a[1]), m, mem, a[2], a[3], a[4]));
 
         StableMemoryFunctions.define(api);
     }
@@ -262,9 +264,36 @@ final class SystemFunctions {
         return i32(answer);
     }
 
-    private static long[] noSuchVariable(String function) {
-        throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": the canister has no "
-                + "environment variables");
+    /** The name of the variable at {@code index} (unsigned); traps past the last one. */
+    private static byte[] variableAt(Message message, String function, long index) {
+        long at = Integer.toUnsignedLong((int) index);
+        int count = message.environment.count();
+        if (at >= count) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": index " + at
+                    + " is out of range: the canister has " + count + " environment variables");
+        }
+        return message.environment.name((int) at);
+    }
+
+    /** The variable name at (src, size): at most as long as a name can be, and UTF-8, else the call traps. */
+    private static String variableName(Message message, Memory memory, String function, long src, long size) {
+        long length = Integer.toUnsignedLong((int) size);
+        if (length > Environment.MAX_NAME_BYTES) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": a variable name is at most "
+                    + Environment.MAX_NAME_BYTES + " bytes, not " + length);
+        }
+        return SystemApi.utf8(function, SystemApi.read(function, message, memory, src, size), "the variable name");
+    }
+
+    /** The value of the variable named at (src, size); traps if there is none. */
+    private static byte[] value(Message message, Memory memory, String function, long src, long size) {
+        String name = variableName(message, memory, function, src, size);
+        byte[] value = message.environment.value(name);
+        if (value == null) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": the canister has no "
+                    + "environment variable '" + name + "'");
+        }
+        return value;
     }
 
     /** Writes a 128-bit little-endian amount of cycles at {@code dst}. */
