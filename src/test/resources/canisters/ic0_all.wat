@@ -198,6 +198,8 @@
   (data (i32.const 3496) "hello")
   (data (i32.const 3512) "rejected on purpose")
   (data (i32.const 3544) "world")
+  (data (i32.const 3560) "inspect_replicated")
+  (data (i32.const 3584) "in_replicated_execution: ?")
 
   ;; whether the bytes at $a (length $an) equal those at $b (length $bn)
   (func $eq (param $a i32) (param $an i32) (param $b i32) (param $bn i32) (result i32)
@@ -360,8 +362,19 @@
     (call $observe (i32.const 0x140))
     (if (call $msg_arg_data_size) (then (call $name_from_arg) (drop (call $probe)))))
 
+  ;; records in_replicated_execution (i32) at stable offset 192, if there is stable memory (set_probe grows it)
   (func (export "canister_pre_upgrade")
+    (if (i64.ne (call $stable64_size) (i64.const 0))
+      (then
+        (i32.store (i32.const 0x300) (call $in_replicated_execution))
+        (call $stable64_write (i64.const 192) (i64.const 0x300) (i64.const 4))))
     (if (call $name_from_slot (i32.const 1)) (then (drop (call $probe)))))
+
+  ;; pre_upgrade_observed() -> what canister_pre_upgrade recorded at stable offset 192 (i32)
+  (func (export "canister_query pre_upgrade_observed")
+    (call $stable64_read (i64.const 0x300) (i64.const 192) (i64.const 4))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (call $msg_reply))
 
   ;; (start): no caller, no argument, no time; stable memory and a few others are allowed
   (func $start
@@ -383,6 +396,11 @@
     (call $msg_method_name_copy (i32.const 0x4400) (i32.const 0) (local.get $n))
     (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3344) (i32.const 13))
       (then (call $name_from_arg) (drop (call $probe))))
+    ;; inspect_replicated: trap with in_replicated_execution's answer, the caller's only way to see it
+    (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3560) (i32.const 18))
+      (then
+        (i32.store8 (i32.const 3609) (i32.add (i32.const 0x30) (call $in_replicated_execution)))
+        (call $trap (i32.const 3584) (i32.const 26))))
     ;; echo_method: trap with the method name, so the caller sees what msg_method_name_copy copied
     (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3368) (i32.const 11))
       (then (call $trap (i32.const 0x4400) (local.get $n))))
@@ -392,6 +410,7 @@
 
   (func (export "canister_update inspect_probe") (call $msg_reply))
   (func (export "canister_update echo_method") (call $msg_reply))
+  (func (export "canister_update inspect_replicated") (call $msg_reply))
   (func (export "canister_update refused") (call $msg_reply))
 
   ;; observed(which: 1 byte): 0 init, 1 post_upgrade, 2 global timer, 3 start -> the 64 bytes recorded

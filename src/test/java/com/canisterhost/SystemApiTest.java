@@ -402,13 +402,44 @@ class SystemApiTest extends EndToEndTest {
                 .isEqualTo(version);
         assertThat(result(query("canister_version"))).isEqualTo(version + 1).isEqualTo(version(http, id));
 
+
+        // no root key: where the spec allows asking, the call traps saying so
+        assertContextFreeTrap(update("root_key_size"), "ic0.root_key_size: this host has no root key (it certifies "
+                + "nothing)");
+        assertContextFreeTrap(update("root_key_copy"), "ic0.root_key_copy: this host has no root key (it certifies "
+                + "nothing)");
+    }
+
+    /**
+     * in_replicated_execution is 1 in every execution whose effects may be committed (updates, install, upgrade,
+     * timers; heartbeats in HeartbeatTest) and 0 in queries and canister_inspect_message, which never commit. A
+     * query method called through the update endpoint runs as a query here (nothing persists), so it answers 0.
+     */
+    @Test
+    void inReplicatedExecutionIsOneExactlyWhereAnExecutionMayCommit() {
         assertThat(result(update("in_replicated_execution"))).isEqualTo(1);
         assertThat(result(query("in_replicated_execution"))).isZero();
         assertThat(result(compositeQuery("in_replicated_execution"))).isZero();
+        assertThat(result(http.update(id, "probe_q", bytes("in_replicated_execution")))).as("query via update")
+                .isZero();
+        assertThat(result(http.update(id, "probe_cq", bytes("in_replicated_execution"))))
+                .as("composite query via update").isZero();
+        Response inspected = http.update(id, "inspect_replicated", new byte[0]);
+        assertThat(inspected.status()).isEqualTo(403);
+        assertThat(inspected.json().get("detail").asText())
+                .isEqualTo("canister_inspect_message trapped: canister called ic0.trap: in_replicated_execution: 0");
 
-        // root_key: this host has no root key (an empty blob) in replicated executions; queries may not ask
-        assertThat(result(update("root_key_size"))).isZero();
-        assertThat(out(update("root_key_copy"))).isEmpty();
+        assertThat(observed(0).replicated).as("canister_init").isEqualTo(1);
+        assertThat(observed(3).replicated).as("(start)").isEqualTo(1);
+        assertThat(http.update(id, "set_probe", new byte[] {1}).status()).isEqualTo(200); // stable memory for G
+        assertThat(http.install(id, wasm("ic0_all"), "mode=upgrade").status()).isEqualTo(200);
+        assertThat(u32(ok(http.query(id, "pre_upgrade_observed", new byte[0])))).as("canister_pre_upgrade")
+                .isEqualTo(1);
+        assertThat(observed(1).replicated).as("canister_post_upgrade").isEqualTo(1);
+        assertThat(observed(3).replicated).as("(start) of the upgrade").isEqualTo(1);
+        assertThat(u64(http.update(id, "set_timer", u64(1)).body())).isZero();
+        await(() -> u64(http.query(id, "timer_runs", new byte[0]).body()) == 1);
+        assertThat(observed(2).replicated).as("canister_global_timer").isEqualTo(1);
     }
 
     @Test
@@ -428,6 +459,7 @@ class SystemApiTest extends EndToEndTest {
         assertThat(postUpgrade.runs).isEqualTo(1);
         assertThat(postUpgrade.caller).containsExactly(0x04);
         assertThat(postUpgrade.version).isEqualTo(installed + 1).isEqualTo(version(http, id));
+        assertThat(postUpgrade.replicated).isEqualTo(1);
         assertThat(observed(0).runs).as("the upgrade replaced the heap").isZero();
 
         // global_timer_set answers the previous timer
@@ -556,8 +588,10 @@ class SystemApiTest extends EndToEndTest {
         assertThat(update("certified_data_set").status()).isEqualTo(200);
         assertThat(result(query("data_certificate_present"))).isZero();
         assertThat(result(update("data_certificate_present"))).isZero();
-        assertContextFreeTrap(query("data_certificate_size"), "ic0.data_certificate_size: no certificate");
-        assertContextFreeTrap(compositeQuery("data_certificate_copy"), "ic0.data_certificate_copy: no certificate");
+        assertContextFreeTrap(query("data_certificate_size"),
+                "ic0.data_certificate_size: this host has no data certificate (it certifies nothing)");
+        assertContextFreeTrap(compositeQuery("data_certificate_copy"),
+                "ic0.data_certificate_copy: this host has no data certificate (it certifies nothing)");
 
         // without environment variables (EnvironmentVariablesTest sets some)
         assertThat(result(update("env_var_count"))).isZero();

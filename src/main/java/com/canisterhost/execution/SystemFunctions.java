@@ -99,17 +99,17 @@ final class SystemFunctions {
                 i32(m.entryPoint.replicated() ? 1 : 0));
         api.define("is_controller", SystemApi.ANY_AND_START, (m, mem, a) -> isController(api.controllers(), m, mem,
                 a));
-        api.define("root_key_size", I_G_U_T, (m, mem, a) -> i32(0));
-        api.define("root_key_copy", I_G_U_T, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
+        // this host certifies nothing: no root key (the spec has no answer for its absence, so they trap) and no
+        // data certificate (data_certificate_present says so; the others trap, as the spec has it)
+        for (String rootKey : new String[] {"root_key_size", "root_key_copy"}) {
+            api.define(rootKey, I_G_U_T, (m, mem, a) -> uncertified(rootKey, "has no root key"));
+        }
 
         api.define("certified_data_set", I_G_U_T, SystemFunctions::certifiedDataSet);
         api.define("data_certificate_present", SystemApi.ANY, (m, mem, a) -> i32(0));
-        api.define("data_certificate_size", NRQ_CQ, (m, mem, a) -> {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_size: no certificate");
-        });
-        api.define("data_certificate_copy", NRQ_CQ, (m, mem, a) -> {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_copy: no certificate");
-        });
+        for (String certificate : new String[] {"data_certificate_size", "data_certificate_copy"}) {
+            api.define(certificate, NRQ_CQ, (m, mem, a) -> uncertified(certificate, "has no data certificate"));
+        }
         api.define("global_timer_set", I_G_U_T, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
 
         // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
@@ -262,6 +262,11 @@ final class SystemFunctions {
             u128(memory, message, args[3], key.function, key.fee());
         }
         return i32(answer);
+    }
+
+    private static long[] uncertified(String function, String what) {
+        throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": this host " + what
+                + " (it certifies nothing)");
     }
 
     /** The name of the variable at {@code index} (unsigned); traps past the last one. */
