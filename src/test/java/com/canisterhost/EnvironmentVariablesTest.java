@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,10 @@ class EnvironmentVariablesTest extends EndToEndTest {
         assertThat(lookup("émoji")).isEqualTo("☃");
         assertThat(lookup("network")).isNull();
         assertThat(lookup("")).isNull();
+
+        // every execution reads them, canister_init included (with none, name_size(0) would trap)
+        assertThat(http.install(id, wasm("ic0_all"), "mode=reinstall&arg="
+                + HexFormat.of().formatHex(bytes("env_var_name_size"))).status()).isEqualTo(200);
 
         // the canister is held in memory (it just ran): the next executions see the change at once
         assertThat(patch("{\"environmentVariables\": [{\"name\": \"NETWORK\", \"value\": \"ic\"}]}").status())
@@ -156,9 +161,12 @@ class EnvironmentVariablesTest extends EndToEndTest {
                 "an environment variable is {\"name\": <text>, \"value\": <text>}");
         assertInvalid(patch("{\"environmentVariables\": [{\"name\": \"\\ud800\", \"value\": \"1\"}]}"),
                 "an environment variable name is not well-formed Unicode text (a lone surrogate)");
-        Response notAList = patch("{\"environmentVariables\": {\"A\": \"1\"}}");
-        assertThat(notAList.status()).isEqualTo(400);
-        assertThat(notAList.json().get("type").asText()).isEqualTo(INVALID);
+        for (String malformed : List.of("{\"A\": \"1\"}", "\"A=1\"", "[1]", "[[\"A\", \"1\"]]",
+                "[{\"name\": [], \"value\": \"1\"}]")) {
+            Response refused = patch("{\"environmentVariables\": " + malformed + "}");
+            assertThat(refused.status()).as(malformed).isEqualTo(400);
+            assertThat(refused.json().get("type").asText()).isEqualTo(INVALID);
+        }
         // a request that fails changes none of the settings it names
         assertInvalid(patch("{\"logVisibility\": \"public\", \"controllers\": [], \"environmentVariables\": "
                 + "[{\"name\": \"A\", \"value\": \"1\"}, {\"name\": \"A\", \"value\": \"1\"}]}"),
