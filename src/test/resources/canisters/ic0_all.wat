@@ -198,6 +198,8 @@
   (data (i32.const 3496) "hello")
   (data (i32.const 3512) "rejected on purpose")
   (data (i32.const 3544) "world")
+  (data (i32.const 3560) "inspect_replicated")
+  (data (i32.const 3584) "in_replicated_execution: ?")
 
   ;; whether the bytes at $a (length $an) equal those at $b (length $bn)
   (func $eq (param $a i32) (param $an i32) (param $b i32) (param $bn i32) (result i32)
@@ -274,9 +276,9 @@
     (if (call $is (i32.const 2632) (i32.const 9)) (then (return (call $cost_call (i64.const 8) (i64.const 100) (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
     (if (call $is (i32.const 2656) (i32.const 20)) (then (return (call $cost_create_canister (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
     (if (call $is (i32.const 2688) (i32.const 17)) (then (return (call $cost_http_request (i64.const 100) (i64.const 1000) (i32.const 20480)) (global.set $out_len (i32.const 16)) (i64.const 0))))
-    (if (call $is (i32.const 2720) (i32.const 20)) (then (return (i64.extend_i32_u (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
-    (if (call $is (i32.const 2752) (i32.const 22)) (then (return (i64.extend_i32_u (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
-    (if (call $is (i32.const 2784) (i32.const 21)) (then (return (i64.extend_i32_u (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2720) (i32.const 20)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2752) (i32.const 22)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
+    (if (call $is (i32.const 2784) (i32.const 21)) (then (global.set $out_len (i32.const 16)) (return (i64.extend_i32_u (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (i32.const 20480))))))
     (if (call $is (i32.const 2816) (i32.const 13)) (then (return (i64.extend_i32_u (call $env_var_count)))))
     (if (call $is (i32.const 2840) (i32.const 17)) (then (return (i64.extend_i32_u (call $env_var_name_size (i32.const 0))))))
     (if (call $is (i32.const 2872) (i32.const 17)) (then (return (call $env_var_name_copy (i32.const 0) (i32.const 20480) (i32.const 0) (i32.const 0)) (i64.const 0))))
@@ -360,8 +362,19 @@
     (call $observe (i32.const 0x140))
     (if (call $msg_arg_data_size) (then (call $name_from_arg) (drop (call $probe)))))
 
+  ;; records in_replicated_execution (i32) at stable offset 192, if there is stable memory (set_probe grows it)
   (func (export "canister_pre_upgrade")
+    (if (i64.ne (call $stable64_size) (i64.const 0))
+      (then
+        (i32.store (i32.const 0x300) (call $in_replicated_execution))
+        (call $stable64_write (i64.const 192) (i64.const 0x300) (i64.const 4))))
     (if (call $name_from_slot (i32.const 1)) (then (drop (call $probe)))))
+
+  ;; pre_upgrade_observed() -> what canister_pre_upgrade recorded at stable offset 192 (i32)
+  (func (export "canister_query pre_upgrade_observed")
+    (call $stable64_read (i64.const 0x300) (i64.const 192) (i64.const 4))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (call $msg_reply))
 
   ;; (start): no caller, no argument, no time; stable memory and a few others are allowed
   (func $start
@@ -383,6 +396,11 @@
     (call $msg_method_name_copy (i32.const 0x4400) (i32.const 0) (local.get $n))
     (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3344) (i32.const 13))
       (then (call $name_from_arg) (drop (call $probe))))
+    ;; inspect_replicated: trap with in_replicated_execution's answer, the caller's only way to see it
+    (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3560) (i32.const 18))
+      (then
+        (i32.store8 (i32.const 3609) (i32.add (i32.const 0x30) (call $in_replicated_execution)))
+        (call $trap (i32.const 3584) (i32.const 26))))
     ;; echo_method: trap with the method name, so the caller sees what msg_method_name_copy copied
     (if (call $eq (i32.const 0x4400) (local.get $n) (i32.const 3368) (i32.const 11))
       (then (call $trap (i32.const 0x4400) (local.get $n))))
@@ -392,6 +410,7 @@
 
   (func (export "canister_update inspect_probe") (call $msg_reply))
   (func (export "canister_update echo_method") (call $msg_reply))
+  (func (export "canister_update inspect_replicated") (call $msg_reply))
   (func (export "canister_update refused") (call $msg_reply))
 
   ;; observed(which: 1 byte): 0 init, 1 post_upgrade, 2 global timer, 3 start -> the 64 bytes recorded
@@ -563,18 +582,139 @@
       (call $stable_write (i32.wrap_i64 (local.get $end)) (i32.const 0x5000) (i32.const 4)))
     (call $msg_reply))
 
+  ;; costs(method_name_size: i64, payload_size: i64) -> 16-byte LE amounts: cost_call and cost_http_request of
+  ;; these two sizes, cost_create_canister
+  (func (export "canister_query costs")
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 16))
+    (call $cost_call (i64.load (i32.const 0x310)) (i64.load (i32.const 0x318)) (i32.const 0x300))
+    (call $append_u128)
+    (call $cost_http_request (i64.load (i32.const 0x310)) (i64.load (i32.const 0x318)) (i32.const 0x300))
+    (call $append_u128)
+    (call $cost_create_canister (i32.const 0x300))
+    (call $append_u128)
+    (call $msg_reply))
+
+  ;; key_cost(which: 1 byte, curve: i32, key name) -> the answer (i32) and the 16 bytes at dst, which hold 0xAA
+  ;; bytes before the call: cost_sign_with_ecdsa (0), cost_sign_with_schnorr (1), cost_vetkd_derive_key (2)
+  (func (export "canister_query key_cost")
+    (local $n i32)
+    (local $r i32)
+    (local.set $n (i32.sub (call $msg_arg_data_size) (i32.const 5)))
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 5))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 5) (local.get $n))
+    (i64.store (i32.const 0x5000) (i64.const 0xAAAAAAAAAAAAAAAA))
+    (i64.store (i32.const 0x5008) (i64.const 0xAAAAAAAAAAAAAAAA))
+    (block $done
+      (block $vetkd (block $schnorr (block $ecdsa
+        (br_table $ecdsa $schnorr $vetkd $done (i32.load8_u (i32.const 0x310))))
+        (local.set $r (call $cost_sign_with_ecdsa (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+          (i32.const 0x5000))) (br $done))
+        (local.set $r (call $cost_sign_with_schnorr (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+          (i32.const 0x5000))) (br $done))
+      (local.set $r (call $cost_vetkd_derive_key (i32.const 0x4000) (local.get $n) (i32.load (i32.const 0x311))
+        (i32.const 0x5000))))
+    (i32.store (i32.const 0x300) (local.get $r))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (call $msg_reply_data_append (i32.const 0x5000) (i32.const 16))
+    (call $msg_reply))
+
   ;; cost_dst_oob(which: 1 byte): cost_sign_with_ecdsa (0), cost_sign_with_schnorr (1), cost_vetkd_derive_key (2)
-  ;; with a valid key name but a 16-byte destination that ends past the heap; traps
+  ;; with a valid key name, cost_call (3), cost_create_canister (4), cost_http_request (5), each with a 16-byte
+  ;; destination that ends past the heap; traps
   (func (export "canister_update cost_dst_oob")
     (local $dst i32)
     (call $msg_arg_data_copy (i32.const 0x300) (i32.const 0) (i32.const 1))
     (local.set $dst (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 8)))
     (block $done
-      (block $vetkd (block $schnorr (block $ecdsa
-        (br_table $ecdsa $schnorr $vetkd $done (i32.load8_u (i32.const 0x300))))
+      (block $http (block $create (block $call (block $vetkd (block $schnorr (block $ecdsa
+        (br_table $ecdsa $schnorr $vetkd $call $create $http $done (i32.load8_u (i32.const 0x300))))
         (drop (call $cost_sign_with_ecdsa (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
         (drop (call $cost_sign_with_schnorr (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
-      (drop (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))))
+        (drop (call $cost_vetkd_derive_key (i32.const 1080) (i32.const 5) (i32.const 0) (local.get $dst))) (br $done))
+        (call $cost_call (i64.const 0) (i64.const 0) (local.get $dst)) (br $done))
+        (call $cost_create_canister (local.get $dst)) (br $done))
+      (call $cost_http_request (i64.const 0) (i64.const 0) (local.get $dst)))
+    (call $msg_reply))
+
+  ;; env() / env_u(): env_var_count (i32), then for each variable in index order: its name's size (i32) and name
+  ;; (env_var_name_size, env_var_name_copy), its value's size (i32) and value (env_var_value_size and
+  ;; env_var_value_copy, by the name just copied)
+  (func $env_dump
+    (local $i i32)
+    (local $n i32)
+    (local $count i32)
+    (local.set $count (call $env_var_count))
+    (i32.store (i32.const 0x300) (local.get $count))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $n (call $env_var_name_size (local.get $i)))
+        (call $env_var_name_copy (local.get $i) (i32.const 0x4000) (i32.const 0) (local.get $n))
+        (i32.store (i32.const 0x300) (local.get $n))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x4000) (local.get $n))
+        (i32.store (i32.const 0x300) (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x4400) (i32.const 0)
+          (i32.load (i32.const 0x300)))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x4400) (i32.load (i32.const 0x300)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  (func (export "canister_query env") (call $env_dump) (call $msg_reply))
+  (func (export "canister_update env_u") (call $env_dump) (call $msg_reply))
+
+  ;; env_spin(n: i64) -> time (i64), then what env() replies, read after n iterations of a loop
+  (func (export "canister_query env_spin")
+    (local $n i64)
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 8))
+    (local.set $n (i64.load (i32.const 0x310)))
+    (block $done
+      (loop $again
+        (br_if $done (i64.eqz (local.get $n)))
+        (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+        (br $again)))
+    (call $append_i64 (call $time))
+    (call $env_dump)
+    (call $msg_reply))
+
+  ;; env_lookup(name) -> env_var_name_exists (i32), then, if it does, the value's size (i32) and value
+  (func (export "canister_query env_lookup")
+    (local $n i32)
+    (local $v i32)
+    (local.set $n (call $msg_arg_data_size))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 0) (local.get $n))
+    (i32.store (i32.const 0x300) (call $env_var_name_exists (i32.const 0x4000) (local.get $n)))
+    (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+    (if (i32.load (i32.const 0x300))
+      (then
+        (local.set $v (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x5000) (i32.const 0) (local.get $v))
+        (i32.store (i32.const 0x300) (local.get $v))
+        (call $msg_reply_data_append (i32.const 0x300) (i32.const 4))
+        (call $msg_reply_data_append (i32.const 0x5000) (local.get $v))))
+    (call $msg_reply))
+
+  ;; env_slice(which: 1 byte, index: i32, offset: i32, size: i32, name) -> the bytes env_var_name_copy(index,
+  ;; offset, size) (which 0) or env_var_value_copy(name, offset, size) (which 1) copied; which 2: the size
+  ;; env_var_value_size(name) answers (i32), without asking whether the variable exists
+  (func (export "canister_query env_slice")
+    (local $n i32)
+    (local.set $n (i32.sub (call $msg_arg_data_size) (i32.const 13)))
+    (call $msg_arg_data_copy (i32.const 0x310) (i32.const 0) (i32.const 13))
+    (call $msg_arg_data_copy (i32.const 0x4000) (i32.const 13) (local.get $n))
+    (block $done
+      (block $size (block $value (block $name
+        (br_table $name $value $size $done (i32.load8_u (i32.const 0x310))))
+        (call $env_var_name_copy (i32.load (i32.const 0x311)) (i32.const 0x5000) (i32.load (i32.const 0x315))
+          (i32.load (i32.const 0x319)))
+        (call $msg_reply_data_append (i32.const 0x5000) (i32.load (i32.const 0x319))) (br $done))
+        (call $env_var_value_copy (i32.const 0x4000) (local.get $n) (i32.const 0x5000) (i32.load (i32.const 0x315))
+          (i32.load (i32.const 0x319)))
+        (call $msg_reply_data_append (i32.const 0x5000) (i32.load (i32.const 0x319))) (br $done))
+      (i32.store (i32.const 0x300) (call $env_var_value_size (i32.const 0x4000) (local.get $n)))
+      (call $msg_reply_data_append (i32.const 0x300) (i32.const 4)))
     (call $msg_reply))
 
   ;; is_controller(principal bytes) -> i32 LE

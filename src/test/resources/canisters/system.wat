@@ -5,6 +5,7 @@
 ;;   0..8      timer firings (i64 LE)
 ;;   8..16     heartbeats (i64 LE)
 ;;   16..24    scratch for replies
+;;   24..28    what in_replicated_execution answered in the last heartbeat (i32 LE)
 ;;   256..     constant strings
 ;;   1024..    method name (inspect_message)
 ;;   2048..    argument buffer (up to 60 KiB)
@@ -28,6 +29,7 @@
   (import "ic0" "global_timer_set"      (func $timer_set (param i64) (result i64)))
   (import "ic0" "canister_version"      (func $version (result i64)))
   (import "ic0" "canister_status"       (func $status (result i32)))
+  (import "ic0" "in_replicated_execution" (func $replicated (result i32)))
   (import "ic0" "stable64_size"         (func $stable_size (result i64)))
   (import "ic0" "stable64_grow"         (func $stable_grow (param i64) (result i64)))
   (import "ic0" "stable64_write"        (func $stable_write (param i64 i64 i64)))
@@ -114,7 +116,12 @@
     (call $reply_i64 (i64.load (i32.const 0))))
 
   (func (export "canister_heartbeat")
-    (i64.store (i32.const 8) (i64.add (i64.load (i32.const 8)) (i64.const 1))))
+    (i64.store (i32.const 8) (i64.add (i64.load (i32.const 8)) (i64.const 1)))
+    (i32.store (i32.const 24) (call $replicated)))
+
+  ;; heartbeat_replicated(): what in_replicated_execution answered in the last heartbeat (i64)
+  (func (export "canister_query heartbeat_replicated")
+    (call $reply_i64 (i64.load32_u (i32.const 24))))
 
   (func (export "canister_query heartbeats")
     (call $reply_i64 (i64.load (i32.const 8))))
@@ -122,6 +129,13 @@
   ;; print(bytes): prints the argument and replies.
   (func (export "canister_update print")
     (call $print (i32.const 2048) (call $read_arg))
+    (call $reply))
+
+  ;; print_n(n: i32 LE): prints n bytes of the heap from offset 2048 (n <= 61440) and replies. Only what
+  ;; debug_print charges for the bytes varies with n: the argument copied in is always 4 bytes.
+  (func (export "canister_update print_n")
+    (call $arg_copy (i32.const 16) (i32.const 0) (i32.const 4))
+    (call $print (i32.const 2048) (i32.load (i32.const 16)))
     (call $reply))
 
   ;; print_trap(): prints, then traps: both end up in the log, nothing else changes.

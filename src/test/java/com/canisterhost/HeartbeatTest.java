@@ -24,6 +24,8 @@ class HeartbeatTest extends EndToEndTest {
             assertThat(System.nanoTime()).as("three heartbeats within 20 s").isLessThan(deadline);
             Thread.sleep(20);
         }
+        assertThat(u64(http.query(beating, "heartbeat_replicated", new byte[0]).body()))
+                .as("in_replicated_execution in canister_heartbeat").isEqualTo(1);
         // each heartbeat commits like an update; a canister without canister_heartbeat is left alone
         assertThat(version(beating)).isGreaterThanOrEqualTo(1 + 3);
         assertThat(version(plain)).isEqualTo(1);

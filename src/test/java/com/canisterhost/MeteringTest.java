@@ -121,6 +121,25 @@ class MeteringTest extends EndToEndTest {
         assertThat(withArg - empty).isGreaterThanOrEqualTo(20_000);
     }
 
+    /**
+     * debug_print costs its fixed 100 plus one per byte it copies out of the heap, like every blob function. It used
+     * to cost the 100 alone, whatever it printed (security review #18, item 4). What it does not copy (past the
+     * 16 KiB log entry cap, or past the end of the heap) it does not charge.
+     */
+    @Test
+    void debugPrintIsChargedPerByteItCopies() {
+        String id = install(wasm("system"), "");
+        long none = instructions(http.update(id, "print_n", u32le(0)));
+        long thousand = instructions(http.update(id, "print_n", u32le(1_000)));
+        long twoThousand = instructions(http.update(id, "print_n", u32le(2_000)));
+        assertThat(thousand - none).isEqualTo(1_000);
+        assertThat(twoThousand - thousand).isEqualTo(1_000);
+        // msg_arg_data_copy 500 + 4 bytes, debug_print 100, msg_reply 500 and the method's own 21; then one per byte
+        assertThat(new long[] {none, thousand, twoThousand}).containsExactly(1_125L, 2_125L, 3_125L);
+        assertThat(instructions(http.update(id, "print_n", u32le(20_000))) - none).as("cut at the entry cap")
+                .isEqualTo(16 * 1024);
+    }
+
     @Test
     void floatResultsThatCanBeNanAreCanonicalUnderCanonicalNan() {
         String id = install(metering("float"), "profile=canonical-nan");

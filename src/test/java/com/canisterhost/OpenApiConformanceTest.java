@@ -103,6 +103,10 @@ class OpenApiConformanceTest extends EndToEndTest {
                 "{\"controllers\":[\"2vxsx-fae\",\"" + keyPrincipal + "\"]}", 200);
         check("PUT", base + "/controllers", "application/json", "{\"controllers\":[\"not-a-principal\"]}", 400);
         check("PATCH", base + "/settings", "application/json", "{\"logVisibility\":\"public\"}", 200);
+        check("PATCH", base + "/settings", "application/json",
+                "{\"environmentVariables\":[{\"name\":\"NETWORK\",\"value\":\"local\"}]}", 200);
+        check("PATCH", base + "/settings", "application/json", "{\"environmentVariables\":[{\"name\":\"A\","
+                + "\"value\":\"1\"},{\"name\":\"A\",\"value\":\"2\"}]}", 400);
         String keyed = check("POST", "/v1/canisters", null, NO_BODY, 201, "Authorization", bearer).json().get("id")
                 .asText();
         check("POST", "/v1/canisters/" + keyed + "/stop", null, NO_BODY, 403);
@@ -118,7 +122,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(54);
+        assertThat(checked).isEqualTo(56);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

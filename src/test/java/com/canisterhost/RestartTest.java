@@ -1,5 +1,6 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.environment;
 import static com.canisterhost.support.CanisterFixtures.u32;
 import static com.canisterhost.support.CanisterFixtures.u64;
 import static com.canisterhost.support.CanisterFixtures.wasm;
@@ -7,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.Http;
 import com.canisterhost.support.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,6 +62,26 @@ class RestartTest {
                     .isEqualTo(42);
             assertThat(u64(http.query(counter, "time", new byte[0]).body())).isGreaterThan(time);
             assertThat(http.createCanister()).isNotIn(counter, started);
+        }
+    }
+
+    @Test
+    void environmentVariablesSurviveARestart() {
+        String id;
+        String variables = "{\"environmentVariables\": [{\"name\": \"NETWORK\", \"value\": \"local\"}, "
+                + "{\"name\": \"KEY\", \"value\": \"€\"}]}";
+        try (ConfigurableApplicationContext first = start()) {
+            Http http = client(first);
+            id = http.createCanister();
+            http.install(id, wasm("ic0_all"), "");
+            assertThat(http.send("PATCH", "/v1/canisters/" + id + "/settings", "application/json",
+                    variables.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        }
+        try (ConfigurableApplicationContext second = start()) {
+            Http http = client(second);
+            assertThat(environment(http.query(id, "env", new byte[0]).body(), 0))
+                    .containsExactly(Map.entry("KEY", "€"), Map.entry("NETWORK", "local"));
+            assertThat(http.get("/v1/canisters/" + id).json().get("environmentVariables")).hasSize(2);
         }
     }
 

@@ -83,7 +83,7 @@ class SystemApiTest extends EndToEndTest {
     private static final String ANY_AND_START = ANY + " s";
 
     /**
-     * Where the interface spec allows each function (its table, /work/shared/ic0-reference.md §1.3), restricted to
+     * Where the interface spec allows each function (its System API table), restricted to
      * the contexts this host runs: no callbacks, no replicated queries. Written out here, independently of the
      * implementation.
      */
@@ -402,13 +402,44 @@ class SystemApiTest extends EndToEndTest {
                 .isEqualTo(version);
         assertThat(result(query("canister_version"))).isEqualTo(version + 1).isEqualTo(version(http, id));
 
+
+        // no root key: where the spec allows asking, the call traps saying so
+        assertContextFreeTrap(update("root_key_size"), "ic0.root_key_size: this host has no root key (it certifies "
+                + "nothing)");
+        assertContextFreeTrap(update("root_key_copy"), "ic0.root_key_copy: this host has no root key (it certifies "
+                + "nothing)");
+    }
+
+    /**
+     * in_replicated_execution is 1 in every execution whose effects may be committed (updates, install, upgrade,
+     * timers; heartbeats in HeartbeatTest) and 0 in queries and canister_inspect_message, which never commit. A
+     * query method called through the update endpoint runs as a query here (nothing persists), so it answers 0.
+     */
+    @Test
+    void inReplicatedExecutionIsOneExactlyWhereAnExecutionMayCommit() {
         assertThat(result(update("in_replicated_execution"))).isEqualTo(1);
         assertThat(result(query("in_replicated_execution"))).isZero();
         assertThat(result(compositeQuery("in_replicated_execution"))).isZero();
+        assertThat(result(http.update(id, "probe_q", bytes("in_replicated_execution")))).as("query via update")
+                .isZero();
+        assertThat(result(http.update(id, "probe_cq", bytes("in_replicated_execution"))))
+                .as("composite query via update").isZero();
+        Response inspected = http.update(id, "inspect_replicated", new byte[0]);
+        assertThat(inspected.status()).isEqualTo(403);
+        assertThat(inspected.json().get("detail").asText())
+                .isEqualTo("canister_inspect_message trapped: canister called ic0.trap: in_replicated_execution: 0");
 
-        // root_key: this host has no root key (an empty blob) in replicated executions; queries may not ask
-        assertThat(result(update("root_key_size"))).isZero();
-        assertThat(out(update("root_key_copy"))).isEmpty();
+        assertThat(observed(0).replicated).as("canister_init").isEqualTo(1);
+        assertThat(observed(3).replicated).as("(start)").isEqualTo(1);
+        assertThat(http.update(id, "set_probe", new byte[] {1}).status()).isEqualTo(200); // stable memory for G
+        assertThat(http.install(id, wasm("ic0_all"), "mode=upgrade").status()).isEqualTo(200);
+        assertThat(u32(ok(http.query(id, "pre_upgrade_observed", new byte[0])))).as("canister_pre_upgrade")
+                .isEqualTo(1);
+        assertThat(observed(1).replicated).as("canister_post_upgrade").isEqualTo(1);
+        assertThat(observed(3).replicated).as("(start) of the upgrade").isEqualTo(1);
+        assertThat(u64(http.update(id, "set_timer", u64(1)).body())).isZero();
+        await(() -> u64(http.query(id, "timer_runs", new byte[0]).body()) == 1);
+        assertThat(observed(2).replicated).as("canister_global_timer").isEqualTo(1);
     }
 
     @Test
@@ -428,6 +459,7 @@ class SystemApiTest extends EndToEndTest {
         assertThat(postUpgrade.runs).isEqualTo(1);
         assertThat(postUpgrade.caller).containsExactly(0x04);
         assertThat(postUpgrade.version).isEqualTo(installed + 1).isEqualTo(version(http, id));
+        assertThat(postUpgrade.replicated).isEqualTo(1);
         assertThat(observed(0).runs).as("the upgrade replaced the heap").isZero();
 
         // global_timer_set answers the previous timer
@@ -556,26 +588,26 @@ class SystemApiTest extends EndToEndTest {
         assertThat(update("certified_data_set").status()).isEqualTo(200);
         assertThat(result(query("data_certificate_present"))).isZero();
         assertThat(result(update("data_certificate_present"))).isZero();
-        assertContextFreeTrap(query("data_certificate_size"), "ic0.data_certificate_size: no certificate");
-        assertContextFreeTrap(compositeQuery("data_certificate_copy"), "ic0.data_certificate_copy: no certificate");
+        assertContextFreeTrap(query("data_certificate_size"),
+                "ic0.data_certificate_size: this host has no data certificate (it certifies nothing)");
+        assertContextFreeTrap(compositeQuery("data_certificate_copy"),
+                "ic0.data_certificate_copy: this host has no data certificate (it certifies nothing)");
 
+        // without environment variables (EnvironmentVariablesTest sets some)
         assertThat(result(update("env_var_count"))).isZero();
         assertThat(result(query("env_var_name_exists"))).isZero();
-        for (String unknown : List.of("env_var_name_size", "env_var_name_copy", "env_var_value_size",
-                "env_var_value_copy")) {
-            assertContextFreeTrap(update(unknown), "ic0." + unknown + ": the canister has no environment variables");
+        for (String byIndex : List.of("env_var_name_size", "env_var_name_copy")) {
+            assertContextFreeTrap(update(byIndex), "ic0." + byIndex + ": index 0 is out of range: the canister has 0 "
+                    + "environment variables");
+        }
+        for (String byName : List.of("env_var_value_size", "env_var_value_copy")) {
+            assertContextFreeTrap(update(byName), "ic0." + byName + ": the canister has no environment variable 'HOME'");
         }
 
-        for (String cost : List.of("cost_call", "cost_create_canister", "cost_http_request")) {
-            assertThat(out(query(cost))).as(cost).isEqualTo(new byte[16]);
-        }
-        List<String> signings = List.of("cost_sign_with_ecdsa", "cost_sign_with_schnorr", "cost_vetkd_derive_key");
-        for (String signing : signings) {
-            assertThat(result(update(signing))).as("%s: unknown key name", signing).isEqualTo(2);
-            assertThat(out(update(signing))).isEmpty();
-        }
-        for (int i = 0; i < signings.size(); i++) {
-            assertContextFreeTrap(http.update(id, "cost_dst_oob", new byte[] {(byte) i}), "ic0." + signings.get(i)
+        List<String> costs = List.of("cost_sign_with_ecdsa", "cost_sign_with_schnorr", "cost_vetkd_derive_key",
+                "cost_call", "cost_create_canister", "cost_http_request");
+        for (int i = 0; i < costs.size(); i++) {
+            assertContextFreeTrap(http.update(id, "cost_dst_oob", new byte[] {(byte) i}), "ic0." + costs.get(i)
                     + ": memory range " + (2 * 65536 - 8) + "+16 is outside the " + 2 * 65536 + "-byte heap");
         }
 
@@ -588,6 +620,71 @@ class SystemApiTest extends EndToEndTest {
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.json().get("errorCode").asText()).isEqualTo("IC0504");
         assertThat(invalid.json().get("detail").asText()).contains("is_controller");
+    }
+
+    /**
+     * The IC's fees on a 13-node application subnet, worked out here from its published fee table: a call 260 k
+     * plus 1 k per byte of method name and argument, plus the reservations for the largest reply (2 MiB at 1 k per
+     * byte) and the largest reply callback (5 M plus 40 B instructions at 1 cycle each); an HTTPS outcall
+     * (3 M + 13 * 60 k + 400 per request byte + 800 per response byte) on each of 13 nodes; a canister 500 B; a
+     * threshold signature or vetKD key 10 B.
+     */
+    @Test
+    void costsAreTheIcFeesOfAThirteenNodeSubnet() {
+        assertThat(u128(out(update("cost_call")), 0)).as("cost_call(8, 100)").isEqualTo(new BigInteger("42102520000"));
+        assertThat(u128(out(query("cost_create_canister")), 0)).isEqualTo(new BigInteger("500000000000"));
+        assertThat(u128(out(compositeQuery("cost_http_request")), 0)).as("cost_http_request(100, 1000)")
+                .isEqualTo(new BigInteger("60060000"));
+        byte[] none = ok(http.query(id, "costs", new byte[16]));
+        assertThat(u128(none, 0)).as("cost_call(0, 0)").isEqualTo(new BigInteger("42102412000"));
+        assertThat(u128(none, 16)).as("cost_http_request(0, 0): the published base fee")
+                .isEqualTo(new BigInteger("49140000"));
+        assertThat(u128(none, 32)).isEqualTo(new BigInteger("500000000000"));
+        // sizes are unsigned 64-bit numbers, and the answers 128-bit ones
+        byte[] huge = new byte[16];
+        Arrays.fill(huge, (byte) 0xFF);
+        BigInteger max = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        byte[] most = ok(http.query(id, "costs", huge));
+        assertThat(u128(most, 0)).isEqualTo(new BigInteger("42102412000").add(max.add(max).multiply(
+                BigInteger.valueOf(1000))));
+        assertThat(u128(most, 16)).isEqualTo(BigInteger.valueOf(3_780_000).add(max.multiply(BigInteger.valueOf(1200)))
+                .multiply(BigInteger.valueOf(13)));
+
+        // threshold keys: the IC's key names on each curve it has, 10 B cycles each; 1 for an unknown curve and 2
+        // for an unknown name, with the 16 bytes at dst left as they were
+        byte[] untouched = new byte[16];
+        Arrays.fill(untouched, (byte) 0xAA);
+        BigInteger signature = new BigInteger("10000000000");
+        int[] curves = {1, 2, 1};
+        for (int which = 0; which < 3; which++) {
+            for (int curve = 0; curve < curves[which]; curve++) {
+                for (String name : List.of("key_1", "test_key_1", "dfx_test_key")) {
+                    byte[] priced = keyCost(which, curve, bytes(name));
+                    assertThat(u32(priced)).as("%d %d %s", which, curve, name).isZero();
+                    assertThat(u128(priced, 4)).isEqualTo(signature);
+                }
+                for (byte[] unknown : List.of(bytes("key_2"), bytes("KEY_1"), new byte[0], new byte[] {(byte) 0xFF})) {
+                    byte[] refused = keyCost(which, curve, unknown);
+                    assertThat(u32(refused)).as("%d %d %s", which, curve, HexFormat.of().formatHex(unknown))
+                            .isEqualTo(2);
+                    assertThat(Arrays.copyOfRange(refused, 4, 20)).isEqualTo(untouched);
+                }
+            }
+            for (int curve : new int[] {curves[which], 7, -1}) {
+                for (String name : List.of("key_1", "nope")) {
+                    byte[] refused = keyCost(which, curve, bytes(name));
+                    assertThat(u32(refused)).as("%d %d %s", which, curve, name).isEqualTo(1);
+                    assertThat(Arrays.copyOfRange(refused, 4, 20)).isEqualTo(untouched);
+                }
+            }
+        }
+    }
+
+    /** key_cost: which function, the curve and the key name -> the answer (i32) and the 16 bytes at dst. */
+    private byte[] keyCost(int which, int curve, byte[] name) {
+        ByteBuffer arg = ByteBuffer.allocate(5 + name.length).order(ByteOrder.LITTLE_ENDIAN);
+        arg.put((byte) which).putInt(curve).put(name);
+        return ok(http.query(id, "key_cost", arg.array()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.canisterhost.canister.CanisterAccess;
 import com.canisterhost.canister.CanisterManagement;
 import com.canisterhost.canister.CanisterSettings;
 import com.canisterhost.canister.CanisterStatus;
+import com.canisterhost.canister.EnvironmentVariable;
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.InstallMode;
 import com.canisterhost.execution.WasmMemoryPersistence;
@@ -234,7 +235,8 @@ class CanisterController {
 
     record ControllersRequest(List<String> controllers) {}
 
-    record SettingsRequest(List<String> controllers, String logVisibility) {}
+    record SettingsRequest(List<String> controllers, String logVisibility,
+            List<EnvironmentVariable> environmentVariables) {}
 
     @PutMapping(path = "/{id}/controllers", consumes = MediaType.APPLICATION_JSON_VALUE)
     CanisterStatus setControllers(@PathVariable String id, @RequestBody ControllersRequest body, Caller caller) {
@@ -242,16 +244,17 @@ class CanisterController {
         if (body == null || body.controllers() == null) {
             throw new InvalidRequestException("the body must be {\"controllers\": [<principal>, ...]}");
         }
-        return settings.update(id, body.controllers(), null);
+        return settings.update(id, body.controllers(), null, null);
     }
 
     @PatchMapping(path = "/{id}/settings", consumes = MediaType.APPLICATION_JSON_VALUE)
     CanisterStatus updateSettings(@PathVariable String id, @RequestBody SettingsRequest body, Caller caller) {
         access.requireController(id, caller);
         if (body == null) {
-            throw new InvalidRequestException("the body must be {\"controllers\": [...], \"logVisibility\": ...}");
+            throw new InvalidRequestException("the body must be {\"controllers\": [...], \"logVisibility\": ..., "
+                    + "\"environmentVariables\": [...]}");
         }
-        return settings.update(id, body.controllers(), body.logVisibility());
+        return settings.update(id, body.controllers(), body.logVisibility(), body.environmentVariables());
     }
 
     private ResponseEntity<Object> install(String id, String mode, String argHex, String profile,

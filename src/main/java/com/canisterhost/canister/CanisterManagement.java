@@ -55,13 +55,15 @@ public class CanisterManagement {
     private final Clock clock;
     /** How long a stop waits for the calls in flight (the IC gives up after 5 minutes too). */
     private final Duration stopTimeout;
+    private final EnvironmentVariables environment;
 
     CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
             CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore,
-            @Value("${canister.stop-timeout:5m}") Duration stopTimeout) {
+            @Value("${canister.stop-timeout:5m}") Duration stopTimeout, EnvironmentVariables environment) {
         this.stopTimeout = stopTimeout;
+        this.environment = environment;
         this.stateStore = stateStore;
         this.canisters = canisters;
         this.modules = modules;
@@ -275,7 +277,7 @@ public class CanisterManagement {
     }
 
     private CanisterStatus status(CanisterEntity canister) {
-        return canister.toStatus(canisters.persistedBytes(canister.id()));
+        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
     }
 
     /** Takes a snapshot of the committed state; at most {@code canister.state.max-snapshots} per canister. */

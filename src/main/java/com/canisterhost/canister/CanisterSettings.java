@@ -8,8 +8,9 @@ import com.canisterhost.execution.Executor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The IC's {@code update_settings} for what this host has: controllers and log visibility. */
+/** The IC's {@code update_settings} for what this host has: controllers, log visibility, environment variables. */
 @Service
 public class CanisterSettings {
 
@@ -19,31 +20,44 @@ public class CanisterSettings {
     private final CanisterRepository canisters;
     private final Executor executor;
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final EnvironmentVariables environment;
 
-    CanisterSettings(CanisterRepository canisters, Executor executor, JdbcClient jdbc) {
+    CanisterSettings(CanisterRepository canisters, Executor executor, JdbcClient jdbc,
+            TransactionTemplate transactions, EnvironmentVariables environment) {
         this.canisters = canisters;
         this.executor = executor;
         this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.environment = environment;
     }
 
     /**
      * Replaces what is given (non-null) and keeps the rest. Controllers are principals in text form, at most
-     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone. A change
-     * is a new canister version, written on the canister's lane: between its executions, and one lifecycle change
-     * at a time, so that it never overwrites a status a stop or start wrote meanwhile.
+     * {@value #MAX_CONTROLLERS}, duplicates folded; an empty list leaves the canister to the admin alone. Environment
+     * variables replace the canister's ({@link EnvironmentVariables#replace}). A change is a new canister version,
+     * written in one transaction on the canister's lane: between its executions, and one lifecycle change at a
+     * time, so that it never overwrites a status a stop or start wrote meanwhile.
      */
-    public CanisterStatus update(String id, List<String> controllers, String logVisibility) {
+    public CanisterStatus update(String id, List<String> controllers, String logVisibility,
+            List<EnvironmentVariable> environmentVariables) {
         List<String> canonical = controllers == null ? null : canonical(controllers);
         LogVisibility visibility = logVisibility == null ? null : LogVisibility.parse(logVisibility);
         String canisterId = canonicalId(id);
-        int changed = executor.exclusive(canisterId, true, () -> jdbc.sql("""
-                        UPDATE canisters SET controllers = COALESCE(?::text[], controllers),
-                               log_visibility = COALESCE(?, log_visibility),
-                               state_version = state_version + 1, updated_at = now()
-                         WHERE id = ?""")
-                .params(canonical == null ? null : canonical.toArray(String[]::new),
-                        visibility == null ? null : visibility.text(), canisterId)
-                .update());
+        int changed = executor.exclusive(canisterId, true, () -> transactions.execute(tx -> {
+            int rows = jdbc.sql("""
+                            UPDATE canisters SET controllers = COALESCE(?::text[], controllers),
+                                   log_visibility = COALESCE(?, log_visibility),
+                                   state_version = state_version + 1, updated_at = now()
+                             WHERE id = ?""")
+                    .params(canonical == null ? null : canonical.toArray(String[]::new),
+                            visibility == null ? null : visibility.text(), canisterId)
+                    .update();
+            if (rows == 1 && environmentVariables != null) {
+                environment.replace(canisterId, environmentVariables);
+            }
+            return rows;
+        }));
         if (changed == 0) {
             throw new CanisterNotFoundException("no canister " + canisterId);
         }
@@ -54,7 +68,7 @@ public class CanisterSettings {
     CanisterStatus status(String canisterId) {
         CanisterEntity canister = canisters.findById(canisterId)
                 .orElseThrow(() -> new CanisterNotFoundException("no canister " + canisterId));
-        return canister.toStatus(canisters.persistedBytes(canister.id()));
+        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
     }
 
     private static List<String> canonical(List<String> controllers) {

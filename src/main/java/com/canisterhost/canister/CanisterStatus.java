@@ -16,6 +16,8 @@ import java.util.List;
  * @param cycles the cycles balance, in decimal (a 128-bit number does not fit every JSON reader's numbers)
  * @param controllers the principals that may manage the canister (at most 10)
  * @param logVisibility who may read the canister's logs: {@code controllers} or {@code public}
+ * @param environmentVariables the canister's environment variables, in the order {@code ic0.env_var_name_*} index
+ *     them
  */
 public record CanisterStatus(
         String id,
@@ -30,5 +32,21 @@ public record CanisterStatus(
         String cycles,
         List<String> controllers,
         String logVisibility,
+        List<EnvironmentVariable> environmentVariables,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /** A status without environment variables, until {@link EnvironmentVariables#addTo} adds them. */
+    public CanisterStatus(String id, String status, String moduleHash, String profile, long memorySize,
+            long stableMemorySize, long persistedBytes, long stateVersion, long instructionsTotal, String cycles,
+            List<String> controllers, String logVisibility, Instant createdAt, Instant updatedAt) {
+        this(id, status, moduleHash, profile, memorySize, stableMemorySize, persistedBytes, stateVersion,
+                instructionsTotal, cycles, controllers, logVisibility, List.of(), createdAt, updatedAt);
+    }
+
+    CanisterStatus withEnvironmentVariables(List<EnvironmentVariable> variables) {
+        return new CanisterStatus(id, status, moduleHash, profile, memorySize, stableMemorySize, persistedBytes,
+                stateVersion, instructionsTotal, cycles, controllers, logVisibility, List.copyOf(variables), createdAt,
+                updatedAt);
+    }
+}

@@ -161,6 +161,7 @@ final class Execution {
         instance.global(metering.depthGlobal()).setValue(0);
         instance.global(metering.depthLimitGlobal()).setValue(maxCallDepth);
         SystemApi systemApi = canister.runtime.systemApi();
+        message.environment = systemApi.environmentOf(canister); // fixed for the execution, as on the IC
         systemApi.serve(message);
         try {
             if (entryPoint == EntryPoint.START) {

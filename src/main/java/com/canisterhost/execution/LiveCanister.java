@@ -30,6 +30,8 @@ final class LiveCanister {
     final Runtime runtime;
     /** The System API functions the module imports, in import order, for every instance of it. */
     final com.dylibso.chicory.runtime.HostFunction[] hostFunctions;
+    /** Whether the module imports an {@code env_var_*} function: only then do its executions look its variables up. */
+    final boolean readsEnvironment;
     private volatile Committed committed;
     /** Whether a committed update's instance may run the next update ({@link Execution#instancesAreReusable}). */
     private final boolean reusesInstances;
@@ -50,6 +52,7 @@ final class LiveCanister {
         this.module = module;
         this.runtime = runtime;
         this.hostFunctions = runtime.systemApi().functionsFor(module.module());
+        this.readsEnvironment = java.util.Arrays.stream(hostFunctions).anyMatch(f -> f.name().startsWith("env_var_"));
         this.committed = committed;
         this.reusesInstances = Execution.instancesAreReusable(module.module());
     }

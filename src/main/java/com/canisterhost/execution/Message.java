@@ -48,6 +48,8 @@ final class Message {
     long canisterVersion;
     /** What {@code canister_status} answers, read when called: 1 running, 2 stopping, 3 stopped. */
     java.util.function.IntSupplier canisterStatus = () -> 1;
+    /** The canister's environment variables as of the start of the execution. */
+    Environment environment = Environment.EMPTY;
     /** Lines the canister printed with {@code debug_print}, kept for its log if the execution is replicated. */
     final List<LogEntry> prints = new ArrayList<>();
     /** Why the execution trapped, null if it ran to completion. */

@@ -46,6 +46,7 @@ class SystemApi implements HostFunctionCatalog {
     private final long maxReplySize;
     private final int maxLogEntrySize;
     private final ControllerLookup controllers;
+    private final EnvironmentLookup environments;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final ThreadLocal<Message> current = new ThreadLocal<>();
     private final Map<String, HostFunction> byName = new java.util.HashMap<>();
@@ -57,10 +58,11 @@ class SystemApi implements HostFunctionCatalog {
         long[] apply(Message message, Memory memory, long[] args);
     }
 
-    SystemApi(ExecutionProperties properties, ControllerLookup controllers) {
+    SystemApi(ExecutionProperties properties, ControllerLookup controllers, EnvironmentLookup environments) {
         this.maxReplySize = properties.maxReplySize().toBytes();
         this.maxLogEntrySize = (int) properties.maxLogEntrySize().toBytes();
         this.controllers = controllers;
+        this.environments = environments;
         define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
         define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, m, mem, a));
         define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
@@ -111,6 +113,11 @@ class SystemApi implements HostFunctionCatalog {
 
     ControllerLookup controllers() {
         return controllers;
+    }
+
+    /** The environment variables an execution of {@code canister} starts with (looked up only if it can read them). */
+    Environment environmentOf(LiveCanister canister) {
+        return canister.readsEnvironment ? environments.environment(canister.id) : Environment.EMPTY;
     }
 
     void define(String name, Set<EntryPoint> allowed, Handler handler) {
@@ -191,15 +198,8 @@ class SystemApi implements HostFunctionCatalog {
 
     private static long[] reject(Message message, Memory memory, long[] args) {
         requireNoResponse(message, "msg_reject");
-        byte[] text = read("msg_reject", message, memory, args[0], args[1]);
-        try {
-            message.rejectMessage = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(text))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.msg_reject: the message is not valid UTF-8");
-        }
+        message.rejectMessage = utf8("msg_reject", read("msg_reject", message, memory, args[0], args[1]),
+                "the message");
         message.response = Message.Response.REJECTED;
         return null;
     }
@@ -212,10 +212,12 @@ class SystemApi implements HostFunctionCatalog {
     }
 
     private long[] debugPrint(Message message, Memory memory, long[] args) {
-        // debug_print never traps, not even on a bad range: print what is readable, truncated to the entry cap.
+        // debug_print never traps for its range: it prints what is readable, cut at the log entry cap, and is charged
+        // for the bytes it copies, like every blob function (past the instruction limit it traps like them too)
         long size = memory.pages() * (long) Memory.PAGE_SIZE;
         long src = Math.min(Integer.toUnsignedLong((int) args[0]), size);
         long length = Math.min(Integer.toUnsignedLong((int) args[1]), Math.min(size - src, maxLogEntrySize));
+        charge(message, length);
         String text = new String(memory.readBytes((int) src, (int) length), StandardCharsets.UTF_8);
         canisterLog.debug("[{}] {}", message.canisterId, text);
         if (message.prints.size() < MAX_PRINTS_PER_MESSAGE) {
@@ -224,10 +226,29 @@ class SystemApi implements HostFunctionCatalog {
         return null;
     }
 
+    /** The text {@code bytes} hold; traps naming {@code what} unless they are well-formed UTF-8. */
+    static String utf8(String function, byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": " + what
+                    + " is not valid UTF-8");
+        }
+    }
+
+    /** The blob idiom's copy: args are (dst, offset, size). */
     static long[] copyOut(String function, byte[] source, Message message, Memory memory, long[] args) {
-        long dst = Integer.toUnsignedLong((int) args[0]);
-        long offset = Integer.toUnsignedLong((int) args[1]);
-        long size = Integer.toUnsignedLong((int) args[2]);
+        return copyOut(function, source, message, memory, args[0], args[1], args[2]);
+    }
+
+    static long[] copyOut(String function, byte[] source, Message message, Memory memory, long dstArg,
+            long offsetArg, long sizeArg) {
+        long dst = Integer.toUnsignedLong((int) dstArg);
+        long offset = Integer.toUnsignedLong((int) offsetArg);
+        long size = Integer.toUnsignedLong((int) sizeArg);
         if (offset + size > source.length) {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": range " + offset + "+" + size
                     + " is outside the " + source.length + "-byte source");

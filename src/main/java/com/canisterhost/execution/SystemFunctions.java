@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The rest of the wasm32 System API: canister identity and status, stable memory (64-bit and legacy 32-bit),
- * cycles (a balance of zero, with every function consistent with it), certified data, the global timer, costs,
+ * cycles (a per-canister balance that only cycles_burn128 lowers), certified data, the global timer, costs,
  * environment variables, ingress inspection, and the inter-canister call builder (calls are not performed yet:
  * {@code call_perform} answers 2). Functions that belong to reply and reject callbacks exist, so every module
  * instantiates, but trap from the entry points this host runs, as on the IC.
@@ -99,17 +99,17 @@ final class SystemFunctions {
                 i32(m.entryPoint.replicated() ? 1 : 0));
         api.define("is_controller", SystemApi.ANY_AND_START, (m, mem, a) -> isController(api.controllers(), m, mem,
                 a));
-        api.define("root_key_size", I_G_U_T, (m, mem, a) -> i32(0));
-        api.define("root_key_copy", I_G_U_T, (m, mem, a) -> SystemApi.copyOut("root_key_copy", none, m, mem, a));
+        // this host certifies nothing: no root key (the spec has no answer for its absence, so they trap) and no
+        // data certificate (data_certificate_present says so; the others trap, as the spec has it)
+        for (String rootKey : new String[] {"root_key_size", "root_key_copy"}) {
+            api.define(rootKey, I_G_U_T, (m, mem, a) -> uncertified(rootKey, "has no root key"));
+        }
 
         api.define("certified_data_set", I_G_U_T, SystemFunctions::certifiedDataSet);
         api.define("data_certificate_present", SystemApi.ANY, (m, mem, a) -> i32(0));
-        api.define("data_certificate_size", NRQ_CQ, (m, mem, a) -> {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_size: no certificate");
-        });
-        api.define("data_certificate_copy", NRQ_CQ, (m, mem, a) -> {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.data_certificate_copy: no certificate");
-        });
+        for (String certificate : new String[] {"data_certificate_size", "data_certificate_copy"}) {
+            api.define(certificate, NRQ_CQ, (m, mem, a) -> uncertified(certificate, "has no data certificate"));
+        }
         api.define("global_timer_set", I_G_U_T, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
 
         // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
@@ -145,32 +145,29 @@ final class SystemFunctions {
             return i32(2);
         });
 
-        // costs in cycles: nothing is charged here, so everything costs zero; there are no threshold keys
-        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call", BigInteger.ZERO));
+        // costs in cycles: the IC's fees on a 13-node application subnet (CyclesCostTable); nothing is charged here
+        api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call",
+                CyclesCostTable.call(a[0], a[1])));
         api.define("cost_create_canister", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[0],
-                "cost_create_canister", BigInteger.ZERO));
+                "cost_create_canister", CyclesCostTable.createCanister()));
         api.define("cost_http_request", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2],
-                "cost_http_request", BigInteger.ZERO));
-        for (String signing : new String[] {"cost_sign_with_ecdsa", "cost_sign_with_schnorr",
-            "cost_vetkd_derive_key"}) {
-            api.define(signing, SystemApi.ANY_AND_START, (m, mem, a) -> {
-                SystemApi.read(signing, m, mem, a[0], a[1]);
-                // the 16 bytes at dst must be in the heap even though an unknown key leaves them untouched
-                SystemApi.checkRange(signing, mem, Integer.toUnsignedLong((int) a[3]), 16);
-                return i32(2); // unknown key name
-            });
+                "cost_http_request", CyclesCostTable.httpRequest(a[0], a[1])));
+        for (CyclesCostTable.ThresholdKey key : CyclesCostTable.ThresholdKey.values()) {
+            api.define(key.function, SystemApi.ANY_AND_START, (m, mem, a) -> thresholdKeyCost(key, m, mem, a));
         }
 
-        // environment variables: none are set
-        api.define("env_var_count", SystemApi.ANY, (m, mem, a) -> i32(0));
-        api.define("env_var_name_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_size"));
-        api.define("env_var_name_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_name_copy"));
-        api.define("env_var_name_exists", SystemApi.ANY, (m, mem, a) -> {
-            SystemApi.read("env_var_name_exists", m, mem, a[0], a[1]);
-            return i32(0);
-        });
-        api.define("env_var_value_size", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_size"));
-        api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> noSuchVariable("env_var_value_copy"));
+        // environment variables: the canister's, as of the start of the execution (Message.environment)
+        api.define("env_var_count", SystemApi.ANY, (m, mem, a) -> i32(m.environment.count()));
+        api.define("env_var_name_size", SystemApi.ANY, (m, mem, a) -> i32(variableAt(m, "env_var_name_size", a[0])
+                .length));
+        api.define("env_var_name_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("env_var_name_copy",
+                variableAt(m, "env_var_name_copy", a[0]), m, mem, a[1], a[2], a[3]));
+        api.define("env_var_name_exists", SystemApi.ANY, (m, mem, a) ->
+                i32(m.environment.value(variableName(m, mem, "env_var_name_exists", a[0], a[1])) != null ? 1 : 0));
+        api.define("env_var_value_size", SystemApi.ANY, (m, mem, a) -> i32(value(m, mem, "env_var_value_size", a[0],
+                a[1]).length));
+        api.define("env_var_value_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("env_var_value_copy",
+                value(m, mem, "env_var_value_copy", a[0], a[1]), m, mem, a[2], a[3], a[4]));
 
         StableMemoryFunctions.define(api);
     }
@@ -254,9 +251,54 @@ final class SystemFunctions {
         return null;
     }
 
-    private static long[] noSuchVariable(String function) {
-        throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": the canister has no "
-                + "environment variables");
+    /** The fee of a threshold key (src, size: its name; a curve or algorithm; dst), or why there is none. */
+    private static long[] thresholdKeyCost(CyclesCostTable.ThresholdKey key, Message message, Memory memory,
+            long[] args) {
+        byte[] name = SystemApi.read(key.function, message, memory, args[0], args[1]);
+        // the 16 bytes at dst must be in the heap even when the answer leaves them untouched
+        SystemApi.checkRange(key.function, memory, Integer.toUnsignedLong((int) args[3]), 16);
+        int answer = key.check((int) args[2], name);
+        if (answer == 0) {
+            u128(memory, message, args[3], key.function, key.fee());
+        }
+        return i32(answer);
+    }
+
+    private static long[] uncertified(String function, String what) {
+        throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": this host " + what
+                + " (it certifies nothing)");
+    }
+
+    /** The name of the variable at {@code index} (unsigned); traps past the last one. */
+    private static byte[] variableAt(Message message, String function, long index) {
+        long at = Integer.toUnsignedLong((int) index);
+        int count = message.environment.count();
+        if (at >= count) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": index " + at
+                    + " is out of range: the canister has " + count + " environment variables");
+        }
+        return message.environment.name((int) at);
+    }
+
+    /** The variable name at (src, size): at most as long as a name can be, and UTF-8, else the call traps. */
+    private static String variableName(Message message, Memory memory, String function, long src, long size) {
+        long length = Integer.toUnsignedLong((int) size);
+        if (length > Environment.MAX_NAME_BYTES) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": a variable name is at most "
+                    + Environment.MAX_NAME_BYTES + " bytes, not " + length);
+        }
+        return SystemApi.utf8(function, SystemApi.read(function, message, memory, src, size), "the variable name");
+    }
+
+    /** The value of the variable named at (src, size); traps if there is none. */
+    private static byte[] value(Message message, Memory memory, String function, long src, long size) {
+        String name = variableName(message, memory, function, src, size);
+        byte[] value = message.environment.value(name);
+        if (value == null) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": the canister has no "
+                    + "environment variable '" + name + "'");
+        }
+        return value;
     }
 
     /** Writes a 128-bit little-endian amount of cycles at {@code dst}. */

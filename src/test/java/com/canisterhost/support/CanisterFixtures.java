@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The committed test canisters under {@code src/test/resources/canisters}. */
 public final class CanisterFixtures {
@@ -32,5 +35,28 @@ public final class CanisterFixtures {
 
     public static int u32(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    /**
+     * The environment variables ic0_all's {@code env} replies from {@code offset} on: a count, then sized names and
+     * values, in the canister's index order.
+     */
+    public static Map<String, String> environment(byte[] reply, int offset) {
+        ByteBuffer b = ByteBuffer.wrap(reply, offset, reply.length - offset).order(ByteOrder.LITTLE_ENDIAN);
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (int count = b.getInt(); count > 0; count--) {
+            String name = text(b);
+            variables.put(name, text(b));
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException(b.remaining() + " bytes after the environment");
+        }
+        return variables;
+    }
+
+    private static String text(ByteBuffer b) {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
