@@ -36,6 +36,7 @@ public final class MotokoTargetsBenchmark {
 
     private static final Path CORPUS = Path.of("src/test/resources/motoko64");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PERSISTED = Pattern.compile("(?m)^canister_persisted_bytes_total (\\S+)$");
     private static final int INSTALL_ROUNDS = 8;
     private static final int WARMUP_ROUNDS = 30;
 
@@ -53,6 +54,7 @@ public final class MotokoTargetsBenchmark {
     private static final class Samples {
         final List<Long> nanos = new ArrayList<>();
         final List<Long> instructions = new ArrayList<>();
+        final List<Long> persistedBytes = new ArrayList<>();
 
         long medianNanos() {
             return median(nanos);
@@ -60,6 +62,10 @@ public final class MotokoTargetsBenchmark {
 
         long medianInstructions() {
             return median(instructions);
+        }
+
+        long medianPersistedBytes() {
+            return median(persistedBytes);
         }
 
         private static long median(List<Long> values) {
@@ -141,6 +147,7 @@ public final class MotokoTargetsBenchmark {
     }
 
     private void call(Build b, String path, byte[] arg, Samples into) throws IOException, InterruptedException {
+        double persistedBefore = into != null ? persisted() : 0;
         long started = System.nanoTime();
         HttpResponse<byte[]> response = send("POST", "/v1/canisters/" + b.id() + "/" + path,
                 "application/octet-stream", arg, "Accept", "application/octet-stream");
@@ -149,7 +156,14 @@ public final class MotokoTargetsBenchmark {
         if (into != null) {
             into.nanos.add(nanos);
             into.instructions.add(Long.parseLong(response.headers().firstValue("X-Instructions").orElseThrow()));
+            into.persistedBytes.add((long) (persisted() - persistedBefore));
         }
+    }
+
+    /** Heap and stable memory bytes the service has written to PostgreSQL so far (its dirty pages). */
+    private double persisted() throws IOException, InterruptedException {
+        Matcher m = PERSISTED.matcher(new String(send("GET", "/actuator/prometheus", null, null).body()));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static List<Build> ordered(List<Build> builds, int round) {
@@ -167,6 +181,8 @@ public final class MotokoTargetsBenchmark {
         row("`insert` update: instructions", b32.update().medianInstructions(), b64.update().medianInstructions());
         row("`insert` update: time per call, ms", b32.update().medianNanos() / 1e6,
                 b64.update().medianNanos() / 1e6);
+        row("`insert` update: heap bytes persisted", b32.update().medianPersistedBytes(),
+                b64.update().medianPersistedBytes());
         row("`sum` query: instructions", b32.query().medianInstructions(), b64.query().medianInstructions());
         row("`sum` query: time per call, ms", b32.query().medianNanos() / 1e6, b64.query().medianNanos() / 1e6);
         System.out.printf(Locale.ROOT, "%nmodule sizes: %d and %d bytes%n", b32.module().length, b64.module().length);
