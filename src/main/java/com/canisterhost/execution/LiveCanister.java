@@ -49,7 +49,7 @@ final class LiveCanister {
         this.id = id;
         this.module = module;
         this.runtime = runtime;
-        this.hostFunctions = runtime.systemApi().functionsFor(module.module());
+        this.hostFunctions = runtime.systemApi().functionsFor(module.module(), module.memory64());
         this.committed = committed;
         this.reusesInstances = Execution.instancesAreReusable(module.module());
     }
