@@ -35,10 +35,6 @@ final class CostTable {
 
     private CostTable() {}
 
-    static int weight(OpCode opcode) {
-        return WEIGHTS.get(opcode);
-    }
-
     /**
      * What the instructions of one module cost: the canister's own at their weight in its memory's width, and what
      * the host inserted (lowering a wasm64 module, {@link Memory64Lowering}) nothing.
