@@ -82,13 +82,14 @@ class EngineDeterminismTest {
     }
 
     private ConfigurableApplicationContext start(String engine) {
+        // server.port as an argument: default properties lose to application.yml's 8080, which may be taken
         return new SpringApplicationBuilder(CanisterHostApplication.class)
-                .properties("server.port=0", "canister.module.engine=" + engine,
+                .properties("canister.module.engine=" + engine,
                         "canister.execution.max-call-depth=500",
                         "spring.datasource.url=" + database.url(),
                         "spring.datasource.username=" + database.username(),
                         "spring.datasource.password=" + (database.password() == null ? "" : database.password()))
-                .run();
+                .run("--server.port=0");
     }
 
     private static Http client(ConfigurableApplicationContext context) {

@@ -34,11 +34,11 @@ final class Memory64Code {
     private static final long TWO_TO_32 = 1L << 32;
 
     private final byte[] wasm;
-    private final Memory64Lowering.Shape shape;
+    private final ModuleShape shape;
     private final int importedFunctions;
     private final List<Integer> functionParams;
 
-    Memory64Code(byte[] wasm, Memory64Lowering.Shape shape, int importedFunctions, List<Integer> functionParams) {
+    Memory64Code(byte[] wasm, ModuleShape shape, int importedFunctions, List<Integer> functionParams) {
         this.wasm = wasm;
         this.shape = shape;
         this.importedFunctions = importedFunctions;
@@ -63,9 +63,9 @@ final class Memory64Code {
         }
     }
 
-    Memory64Lowering.Emitter lower(SectionMap.Section code) {
+    MappedWriter lower(SectionMap.Section code) {
         WasmReader r = new WasmReader(wasm, code.contentOffset(), code.end());
-        Memory64Lowering.Emitter out = new Memory64Lowering.Emitter();
+        MappedWriter out = new MappedWriter();
         out.stand(r.pos());
         int count = r.index();
         if (count != functionParams.size()) {
@@ -78,7 +78,7 @@ final class Memory64Code {
             long size = r.u32();
             int start = r.pos();
             r.skip(size);
-            Memory64Lowering.Emitter body = body(i, start, r.pos());
+            MappedWriter body = body(i, start, r.pos());
             out.stand(sizeAt);
             out.out.u32(body.size());
             out.append(body);
@@ -107,18 +107,18 @@ final class Memory64Code {
         }
     }
 
-    private Memory64Lowering.Emitter body(int function, int start, int end) {
+    private MappedWriter body(int function, int start, int end) {
         WasmReader r = new WasmReader(wasm, start, end);
         long declared = functionParams.get(function);
         for (int groups = r.index(); groups > 0; groups--) {
             declared += r.u32();
-            Memory64Lowering.valType(wasm, r);
+            r.valType();
         }
         int expression = r.pos();
         Scratch scratch = new Scratch(declared);
-        Memory64Lowering.Emitter code = new Memory64Lowering.Emitter();
+        MappedWriter code = new MappedWriter();
         new Lowering(function, r, code, scratch).run();
-        Memory64Lowering.Emitter body = new Memory64Lowering.Emitter();
+        MappedWriter body = new MappedWriter();
         if (scratch.types.isEmpty()) {
             body.copy(wasm, start, expression);
         } else {
@@ -139,12 +139,12 @@ final class Memory64Code {
     private final class Lowering {
         private final int function;
         private final WasmReader r;
-        private final Memory64Lowering.Emitter out;
+        private final MappedWriter out;
         private final Scratch scratch;
         private int copied;
         private int at;
 
-        Lowering(int function, WasmReader r, Memory64Lowering.Emitter out, Scratch scratch) {
+        Lowering(int function, WasmReader r, MappedWriter out, Scratch scratch) {
             this.function = function;
             this.r = r;
             this.out = out;
@@ -191,7 +191,7 @@ final class Memory64Code {
                             (simd ? "a SIMD instruction uses SIMD" : "an atomic instruction uses atomics")
                                     + ", which no profile allows");
                 } else {
-                    skipImmediates(r, op);
+                    r.skipImmediates(op);
                 }
             }
             out.copy(wasm, copied, r.pos());
@@ -358,95 +358,5 @@ final class Memory64Code {
             case 0x39 -> F64;
             default -> I64;
         };
-    }
-
-    /** Skips a constant expression up to and including its {@code end}. */
-    static void skipConstantExpression(WasmReader r) {
-        while (true) {
-            int op = r.u8();
-            if (op == WasmWriter.END) {
-                return;
-            }
-            skipImmediates(r, op);
-        }
-    }
-
-    /** Skips the immediates of the instruction whose opcode was just read (SIMD and atomics excepted). */
-    static void skipImmediates(WasmReader r, int op) {
-        switch (op) {
-            case 0x02, 0x03, 0x04, 0x06 -> blockType(r);
-            case 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x10, 0x12, 0x14, 0x15, 0x18, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25,
-                    0x26, 0x3f, 0x40, 0xd2, 0xd4, 0xd6 -> r.u32();
-            case 0x0e -> {
-                for (long n = r.u32(); n >= 0; n--) {
-                    r.u32();
-                }
-            }
-            case 0x11, 0x13 -> {
-                r.u32();
-                r.u32();
-            }
-            case 0x1c -> {
-                for (long n = r.u32(); n > 0; n--) {
-                    valType(r);
-                }
-            }
-            case 0x1f -> {
-                blockType(r);
-                for (long n = r.u32(); n > 0; n--) {
-                    int kind = r.u8();
-                    if (kind < 2) {
-                        r.u32();
-                    }
-                    r.u32();
-                }
-            }
-            case 0x41 -> r.signed(32);
-            case 0x42 -> r.signed(64);
-            case 0x43 -> r.skip(4);
-            case 0x44 -> r.skip(8);
-            case 0xd0 -> r.signed(33);
-            case 0xfc -> {
-                long sub = r.u32();
-                if (sub == 8 || sub == 10 || sub == 12 || sub == 14) {
-                    r.u32();
-                    r.u32();
-                } else if (sub == 9 || sub == 11 || sub == 13 || sub == 15 || sub == 16 || sub == 17) {
-                    r.u32();
-                } else if (sub > 7) {
-                    throw new WasmReader.Malformed(r.pos(), "unknown instruction 0xfc " + sub);
-                }
-            }
-            default -> {
-                if (op >= 0x28 && op <= 0x3e) {
-                    long align = r.u32();
-                    if ((align & 0x40) != 0) {
-                        r.u32();
-                    }
-                    r.u64();
-                } else if (!(op <= 0x01 || op == 0x05 || op == 0x0a || op == 0x0b || op == 0x0f || op == 0x19
-                        || op == 0x1a || op == 0x1b || (op >= 0x45 && op <= 0xc4) || op == 0xd1 || op == 0xd3
-                        || op == 0xd5)) {
-                    throw new WasmReader.Malformed(r.pos() - 1, "unknown instruction 0x" + Integer.toHexString(op));
-                }
-            }
-        }
-    }
-
-    /** The empty type, a value type or a type index: an s33, except reference types with a heap type after them. */
-    private static void blockType(WasmReader r) {
-        int b = r.peek();
-        if (b == 0x63 || b == 0x64) {
-            valType(r);
-        } else {
-            r.signed(33);
-        }
-    }
-
-    private static void valType(WasmReader r) {
-        int type = r.u8();
-        if (type == 0x63 || type == 0x64) {
-            r.signed(33);
-        }
     }
 }

@@ -30,8 +30,8 @@ final class Memory64Lowering {
     static final int PAST_EVERY_TABLE = (1 << 30) - 1;
     /** A memory64 memory has at most 2^48 pages (the 64-bit address space). */
     private static final long MAX_PAGES_64 = 1L << 48;
-    private static final int HAS_MAX = 0x01;
-    private static final int ADDRESS_64 = 0x04;
+    private static final int HAS_MAX = ModuleShape.HAS_MAX;
+    private static final int ADDRESS_64 = ModuleShape.ADDRESS_64;
     private static final int TYPE = 1;
     private static final int IMPORT = 2;
     private static final int FUNCTION = 3;
@@ -103,39 +103,17 @@ final class Memory64Lowering {
         }
     }
 
-    /** A memory as declared: pages, the maximum (null if none), whether imported, whether 64-bit. */
-    record DeclaredMemory(long initialPages, Long maximumPages, boolean imported, boolean memory64) {}
-
-    /**
-     * The address width of each memory and table, by index (imports first), each table's element type, and the
-     * first memory as declared (null if none).
-     */
-    record Shape(List<Boolean> memories, List<Boolean> tables, List<byte[]> tableTypes, DeclaredMemory memory) {
-
-        boolean any64() {
-            return memories.contains(true) || tables.contains(true);
-        }
-
-        boolean memory64(int index) {
-            return index < memories.size() && memories.get(index);
-        }
-
-        boolean table64(int index) {
-            return index < tables.size() && tables.get(index);
-        }
-    }
-
     private final byte[] wasm;
     private final SectionMap sections;
     private final ModuleProperties.Limits limits;
-    private final Shape shape;
+    private final ModuleShape shape;
     private final List<Integer> typeParams = new ArrayList<>();
     private final List<Integer> functionParams = new ArrayList<>();
     private int importedFunctions;
     private int importedTables;
     private int importedMemories;
 
-    private Memory64Lowering(SectionMap sections, ModuleProperties.Limits limits, Shape shape) {
+    private Memory64Lowering(SectionMap sections, ModuleProperties.Limits limits, ModuleShape shape) {
         this.wasm = sections.bytes();
         this.sections = sections;
         this.limits = limits;
@@ -144,106 +122,19 @@ final class Memory64Lowering {
 
     /** Lowers the module if it has a 64-bit memory or table; anything else comes back unchanged. */
     static Result lower(SectionMap sections, ModuleProperties.Limits limits) {
-        Shape shape = shape(sections);
+        ModuleShape shape = ModuleShape.of(sections);
         if (shape == null || !shape.any64()) {
             return new Result(sections.bytes(), false, false, InsertedCode.NONE, List.of());
         }
         return new Memory64Lowering(sections, limits, shape).lower();
     }
 
-    /** Whether the module's memory is 64-bit (for a stored module that was lowered before). */
-    static boolean isMemory64(byte[] wasm) {
-        Shape shape = shape(SectionMap.scan(wasm));
-        return shape != null && shape.memory64(0);
-    }
-
-    /**
-     * The widths of memories and tables, or null if the sections declaring them do not even parse: then the module is
-     * left to Chicory, whose error names the problem.
-     */
-    static Shape shape(SectionMap sections) {
-        byte[] wasm = sections.bytes();
-        List<Boolean> memories = new ArrayList<>();
-        List<Boolean> tables = new ArrayList<>();
-        List<byte[]> tableTypes = new ArrayList<>();
-        List<DeclaredMemory> declared = new ArrayList<>();
-        try {
-            for (SectionMap.Section section : sections.sections()) {
-                WasmReader r = new WasmReader(wasm, section.contentOffset(), section.end());
-                if (section.id() == IMPORT) {
-                    for (int n = r.index(); n > 0; n--) {
-                        r.skip(r.u32());
-                        r.skip(r.u32());
-                        int kind = r.u8();
-                        switch (kind) {
-                            case 0 -> r.u32();
-                            case 1 -> {
-                                tableTypes.add(valType(wasm, r));
-                                tables.add(limits(r, true).memory64());
-                            }
-                            case 2 -> declared.add(limits(r, true));
-                            case 3 -> {
-                                valType(wasm, r);
-                                r.u8();
-                            }
-                            case 4 -> {
-                                r.u8();
-                                r.u32();
-                            }
-                            default -> throw new WasmReader.Malformed(r.pos(), "import kind");
-                        }
-                    }
-                } else if (section.id() == TABLE) {
-                    for (int n = r.index(); n > 0; n--) {
-                        boolean initialized = r.peek() == 0x40;
-                        if (initialized) {
-                            r.u8();
-                            r.u8();
-                        }
-                        tableTypes.add(valType(wasm, r));
-                        tables.add(limits(r, false).memory64());
-                        if (initialized) {
-                            Memory64Code.skipConstantExpression(r);
-                        }
-                    }
-                } else if (section.id() == MEMORY) {
-                    for (int n = r.index(); n > 0; n--) {
-                        declared.add(limits(r, false));
-                    }
-                }
-            }
-        } catch (WasmReader.Malformed e) {
-            return null;
-        }
-        declared.forEach(memory -> memories.add(memory.memory64()));
-        return new Shape(memories, tables, tableTypes, declared.isEmpty() ? null : declared.get(0));
-    }
-
-    /** Reads memory or table limits, 32-bit or 64-bit. */
-    private static DeclaredMemory limits(WasmReader r, boolean imported) {
-        int flags = r.u8();
-        boolean wide = (flags & ADDRESS_64) != 0;
-        long initial = wide ? r.u64() : r.u32();
-        Long maximum = (flags & HAS_MAX) == 0 ? null : wide ? r.u64() : r.u32();
-        return new DeclaredMemory(initial, maximum, imported, wide);
-    }
-
-    /** A value type's bytes: one byte, or a reference type with its heap type. */
-    static byte[] valType(byte[] wasm, WasmReader r) {
-        int start = r.pos();
-        int type = r.u8();
-        if (type == 0x63 || type == 0x64) {
-            r.signed(33);
-        }
-        return Arrays.copyOfRange(wasm, start, r.pos());
-    }
-
     private Result lower() {
-        Emitter module = new Emitter();
+        MappedWriter module = new MappedWriter();
         module.copy(wasm, 0, 8);
         for (SectionMap.Section section : sections.sections()) {
             try {
-                Emitter content = switch (section.id()) {
+                MappedWriter content = switch (section.id()) {
                     case TYPE -> {
                         readTypes(section);
                         yield null;
@@ -284,10 +175,10 @@ final class Memory64Lowering {
             }
             int params = r.index();
             for (int i = 0; i < params; i++) {
-                valType(wasm, r);
+                r.valType();
             }
             for (int results = r.index(); results > 0; results--) {
-                valType(wasm, r);
+                r.valType();
             }
             typeParams.add(params);
         }
@@ -304,9 +195,9 @@ final class Memory64Lowering {
         }
     }
 
-    private Emitter imports(SectionMap.Section section) {
+    private MappedWriter imports(SectionMap.Section section) {
         WasmReader r = reader(section);
-        Emitter out = new Emitter();
+        MappedWriter out = new MappedWriter();
         int from = r.pos();
         for (int n = r.index(), i = 0; i < n; i++) {
             r.skip(r.u32());
@@ -318,14 +209,14 @@ final class Memory64Lowering {
                     importedFunctions++;
                 }
                 case 1 -> {
-                    valType(wasm, r);
+                    r.valType();
                     ModuleLocation where = new ModuleLocation("import", i, null, null);
                     from = tableLimits(r, out, from, shape.table64(importedTables++), where);
                 }
                 case 2 -> from = memoryLimits(r, out, from, shape.memory64(importedMemories++),
                         new ModuleLocation("import", i, null, null));
                 case 3 -> {
-                    valType(wasm, r);
+                    r.valType();
                     r.u8();
                 }
                 default -> {
@@ -338,9 +229,9 @@ final class Memory64Lowering {
         return out;
     }
 
-    private Emitter tables(SectionMap.Section section) {
+    private MappedWriter tables(SectionMap.Section section) {
         WasmReader r = reader(section);
-        Emitter out = new Emitter();
+        MappedWriter out = new MappedWriter();
         int from = r.pos();
         for (int n = r.index(), i = 0; i < n; i++) {
             boolean initialized = r.peek() == 0x40;
@@ -348,20 +239,20 @@ final class Memory64Lowering {
                 r.u8();
                 r.u8();
             }
-            valType(wasm, r);
+            r.valType();
             ModuleLocation where = new ModuleLocation("table", i, null, null);
             from = tableLimits(r, out, from, shape.table64(importedTables + i), where);
             if (initialized) {
-                Memory64Code.skipConstantExpression(r);
+                r.skipConstantExpression();
             }
         }
         out.copy(wasm, from, section.end());
         return out;
     }
 
-    private Emitter memories(SectionMap.Section section) {
+    private MappedWriter memories(SectionMap.Section section) {
         WasmReader r = reader(section);
-        Emitter out = new Emitter();
+        MappedWriter out = new MappedWriter();
         int from = r.pos();
         for (int n = r.index(), i = 0; i < n; i++) {
             from = memoryLimits(r, out, from, shape.memory64(importedMemories + i),
@@ -376,7 +267,7 @@ final class Memory64Lowering {
      * the same flags without the 64-bit bit, and a maximum (the heap cap when none or a larger one is declared).
      * Returns where copying resumes.
      */
-    private int memoryLimits(WasmReader r, Emitter out, int from, boolean wide, ModuleLocation where) {
+    private int memoryLimits(WasmReader r, MappedWriter out, int from, boolean wide, ModuleLocation where) {
         int at = r.pos();
         int flags = r.u8();
         if (!wide) {
@@ -403,7 +294,7 @@ final class Memory64Lowering {
     }
 
     /** The same for table limits; the cap of a 64-bit table is the table size limit. */
-    private int tableLimits(WasmReader r, Emitter out, int from, boolean wide, ModuleLocation where) {
+    private int tableLimits(WasmReader r, MappedWriter out, int from, boolean wide, ModuleLocation where) {
         int at = r.pos();
         int flags = r.u8();
         if (!wide) {
@@ -431,9 +322,9 @@ final class Memory64Lowering {
     }
 
     /** Active segments on a 64-bit table get an {@code i32.const} offset (past every table when it was huge). */
-    private Emitter elements(SectionMap.Section section) {
+    private MappedWriter elements(SectionMap.Section section) {
         WasmReader r = reader(section);
-        Emitter out = new Emitter();
+        MappedWriter out = new MappedWriter();
         int from = r.pos();
         for (int n = r.index(), s = 0; s < n; s++) {
             int i = s;
@@ -451,20 +342,20 @@ final class Memory64Lowering {
                             new ModuleLocation("element", i, null, null), "an active element segment of a 64-bit "
                                     + "table must have a constant offset (a single i64.const)"));
                 } else {
-                    Memory64Code.skipConstantExpression(r);
+                    r.skipConstantExpression();
                 }
             }
             boolean expressions = (flags & 4) != 0;
             if ((flags & 3) != 0) {
                 if (expressions) {
-                    valType(wasm, r);
+                    r.valType();
                 } else {
                     r.u8(); // element kind
                 }
             }
             for (int items = r.index(); items > 0; items--) {
                 if (expressions) {
-                    Memory64Code.skipConstantExpression(r);
+                    r.skipConstantExpression();
                 } else {
                     r.u32();
                 }
@@ -475,9 +366,9 @@ final class Memory64Lowering {
     }
 
     /** Active segments on a 64-bit memory get an {@code i32.const} offset (past every heap when it was huge). */
-    private Emitter data(SectionMap.Section section) {
+    private MappedWriter data(SectionMap.Section section) {
         WasmReader r = reader(section);
-        Emitter out = new Emitter();
+        MappedWriter out = new MappedWriter();
         int from = r.pos();
         for (int n = r.index(), s = 0; s < n; s++) {
             int i = s;
@@ -494,7 +385,7 @@ final class Memory64Lowering {
                             new ModuleLocation("data", i, null, null), "active data segments of a 64-bit memory must "
                                     + "have a constant offset (a single i64.const)"));
                 } else {
-                    Memory64Code.skipConstantExpression(r);
+                    r.skipConstantExpression();
                 }
             }
             r.skip(r.u32());
@@ -508,7 +399,7 @@ final class Memory64Lowering {
      * of {@code v}, or of {@code ceiling} when v is larger (then the segment is out of bounds either way: no memory
      * or table here reaches that far). Returns where copying resumes.
      */
-    private int offset(WasmReader r, Emitter out, long ceiling,
+    private int offset(WasmReader r, MappedWriter out, long ceiling,
             java.util.function.Supplier<InvalidModuleException> refusal) {
         int at = r.pos();
         if (r.u8() != WasmWriter.I64_CONST) {
@@ -525,56 +416,5 @@ final class Memory64Lowering {
 
     private WasmReader reader(SectionMap.Section section) {
         return new WasmReader(wasm, section.contentOffset(), section.end());
-    }
-
-    /**
-     * Builds lowered bytes and remembers where each part came from in the input, and which ranges were inserted.
-     * Parts built separately (a section's content before its size is known) are appended with their records.
-     */
-    static final class Emitter {
-        final WasmWriter out = new WasmWriter();
-        /** {lowered offset, original offset, 1 if the bytes from there on correspond one to one, else 0}. */
-        private final List<int[]> anchors = new ArrayList<>();
-        private final List<int[]> inserted = new ArrayList<>();
-
-        int size() {
-            return out.size();
-        }
-
-        /** Copies input bytes {@code [from, to)}. */
-        void copy(byte[] wasm, int from, int to) {
-            if (to > from) {
-                anchors.add(new int[] {size(), from, 1});
-                out.bytes(wasm, from, to);
-            }
-        }
-
-        /** What is written next stands for the input's bytes at {@code original}. */
-        void stand(int original) {
-            anchors.add(new int[] {size(), original, 0});
-        }
-
-        /** What was written since {@code start} was inserted code. */
-        void inserted(int start) {
-            if (size() > start) {
-                inserted.add(new int[] {start, size()});
-            }
-        }
-
-        void append(Emitter part) {
-            int base = size();
-            for (int[] a : part.anchors) {
-                anchors.add(new int[] {a[0] + base, a[1], a[2]});
-            }
-            for (int[] range : part.inserted) {
-                inserted.add(new int[] {range[0] + base, range[1] + base});
-            }
-            out.bytes(part.out.toByteArray());
-        }
-
-        InsertedCode inserted() {
-            return new InsertedCode(inserted.stream().mapToInt(r -> r[0]).toArray(),
-                    inserted.stream().mapToInt(r -> r[1]).toArray());
-        }
     }
 }

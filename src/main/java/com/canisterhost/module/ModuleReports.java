@@ -22,7 +22,7 @@ final class ModuleReports {
             }
         }
         // what the module as uploaded declares, not the limits it runs with (a wasm64 module's are lowered)
-        Memory64Lowering.DeclaredMemory declared = Memory64Lowering.shape(SectionMap.scan(module.bytes())).memory();
+        ModuleShape.DeclaredMemory declared = ModuleShape.of(SectionMap.scan(module.bytes())).memory();
         ValidationReport.Memory memory = declared == null ? null
                 : new ValidationReport.Memory(declared.initialPages(), declared.maximumPages(), declared.imported());
         List<ValidationReport.CustomSection> custom = new ArrayList<>();

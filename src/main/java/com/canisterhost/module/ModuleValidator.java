@@ -52,33 +52,27 @@ final class ModuleValidator {
     ValidatedModule validate(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
         StructureCheck.checkCodeSize(sections, limits);
-        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
-        Memory64Lowering.Result lowering = Memory64Lowering.lower(neutralised, limits);
-        SectionMap runnable = runnable(neutralised, lowering);
-        WasmModule module = parse(runnable, lowering);
+        Prepared runnable = prepare(sections);
+        WasmModule module = runnable.module();
         FunctionNames names = new FunctionNames(module);
         OptionalInt start = sections.startFunction();
         checkStart(module, sections, start);
-        StructureCheck.check(module, sections, limits, names, lowering.inserted());
-        checkImports(module, lowering.memory64());
+        StructureCheck.check(module, sections, limits, names, runnable.lowering().inserted());
+        checkImports(module, runnable.lowering().memory64());
         Exports exports = checkExports(module);
         try {
-            DeterminismCheck.check(module, profile, names, runnable.functionBodyOffsets());
+            DeterminismCheck.check(module, profile, names, runnable.sections().functionBodyOffsets());
         } catch (InvalidModuleException e) {
-            throw lowering.relocate(e);
+            throw runnable.lowering().relocate(e);
         }
-        return instrument(hash, wasm, runnable, module, profile, start, exports, lowering);
+        return instrument(hash, wasm, runnable, profile, start, exports);
     }
 
     /** Re-instruments a module that passed validation when it was installed (lowering it again if it is wasm64). */
     ValidatedModule reload(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
-        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
-        Memory64Lowering.Result lowering = Memory64Lowering.lower(neutralised, limits);
-        SectionMap runnable = runnable(neutralised, lowering);
-        WasmModule module = parse(runnable, lowering);
-        return instrument(hash, wasm, runnable, module, profile, sections.startFunction(), checkExports(module),
-                lowering);
+        Prepared runnable = prepare(sections);
+        return instrument(hash, wasm, runnable, profile, sections.startFunction(), checkExports(runnable.module()));
     }
 
     /**
@@ -91,17 +85,29 @@ final class ModuleValidator {
         int globals = module.globalSection().globalCount();
         Metering metering = new Metering(CostTable.VERSION, globals - 3, globals - 3, globals - 2, globals - 1);
         // instrumentation leaves the exports as they were
-        return module(hash, wasm, instrumented, module, profile, Memory64Lowering.isMemory64(wasm), metering, start,
+        return module(hash, wasm, instrumented, module, profile, ModuleShape.isMemory64(wasm), metering, start,
                 checkExports(module));
     }
 
-    private static SectionMap runnable(SectionMap neutralised, Memory64Lowering.Result lowering) {
-        return lowering.lowered() ? SectionMap.scan(lowering.bytes()) : neutralised;
+    /** The module the host runs, before metering: its start section neutralised, lowered if wasm64, parsed. */
+    private record Prepared(SectionMap sections, Memory64Lowering.Result lowering, WasmModule module) {}
+
+    /** Neutralises, lowers and parses; a problem Chicory finds is located in the module as uploaded. */
+    private Prepared prepare(SectionMap uploaded) {
+        SectionMap neutralised = SectionMap.scan(uploaded.withStartNeutralized());
+        Memory64Lowering.Result lowering = Memory64Lowering.lower(neutralised, limits);
+        SectionMap sections = lowering.lowered() ? SectionMap.scan(lowering.bytes()) : neutralised;
+        try {
+            return new Prepared(sections, lowering, parse(sections.bytes(), sections));
+        } catch (InvalidModuleException e) {
+            throw lowering.relocate(e);
+        }
     }
 
-    private ValidatedModule instrument(byte[] hash, byte[] wasm, SectionMap runnable, WasmModule module,
-            DeterminismProfile profile, OptionalInt start, Exports exports, Memory64Lowering.Result lowering) {
-        Instrumenter.Result result = Instrumenter.instrument(runnable, module, profile,
+    private ValidatedModule instrument(byte[] hash, byte[] wasm, Prepared runnable, DeterminismProfile profile,
+            OptionalInt start, Exports exports) {
+        Memory64Lowering.Result lowering = runnable.lowering();
+        Instrumenter.Result result = Instrumenter.instrument(runnable.sections(), runnable.module(), profile,
                 new CostTable.Weights(lowering.inserted(), lowering.memory64()));
         WasmModule instrumented;
         try {
@@ -117,15 +123,6 @@ final class ModuleValidator {
             DeterminismProfile profile, boolean memory64, Metering metering, OptionalInt start, Exports exports) {
         return new ValidatedModule(hash, wasm, instrumented, module, profile, memory64, metering, start,
                 exports.updates, exports.queries, exports.compositeQueries, exports.system);
-    }
-
-    /** Chicory's parse of the module to run; a problem it finds is located in the module as uploaded. */
-    private WasmModule parse(SectionMap runnable, Memory64Lowering.Result lowering) {
-        try {
-            return parse(runnable.bytes(), runnable);
-        } catch (InvalidModuleException e) {
-            throw lowering.relocate(e);
-        }
     }
 
     private WasmModule parse(byte[] wasm, SectionMap sections) {
@@ -267,9 +264,10 @@ final class ModuleValidator {
         FunctionType type = module.typeSection().getType(function.typeIndex());
         String actual = SystemApiSignatures.describe(type.params(), type.returns());
         if (!expected.equals(actual)) {
+            String width = signature.describe(!memory64).equals(expected) ? ""
+                    : memory64 ? " for a 64-bit memory" : " for a 32-bit memory";
             throw importProblem("import-signature", where, "ic0." + function.name() + " has type " + actual
-                    + " but the System API defines " + expected + (memory64 ? " for a 64-bit memory"
-                            : signature.describe(true).equals(expected) ? "" : " for a 32-bit memory"));
+                    + " but the System API defines " + expected + width);
         }
         if (!implemented.test(function.name())) {
             throw importProblem("import-unimplemented", where, "ic0." + function.name()

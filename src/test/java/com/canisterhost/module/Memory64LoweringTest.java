@@ -310,8 +310,8 @@ class Memory64LoweringTest {
         assertThat(MEMORY.bytes()).isEqualTo(original);
         assertThat(MEMORY.hash()).isEqualTo(ModuleValidator.sha256(original));
         assertThat(MEMORY.memory64()).isTrue();
-        assertThat(Memory64Lowering.isMemory64(original)).isTrue();
-        assertThat(Memory64Lowering.isMemory64(MEMORY.instrumented())).isFalse();
+        assertThat(ModuleShape.isMemory64(original)).isTrue();
+        assertThat(ModuleShape.isMemory64(MEMORY.instrumented())).isFalse();
         Parser.parse(MEMORY.instrumented()); // Chicory parses and validates it as wasm32
         // restoring from the stored instrumented bytes gives the same module, flag included
         ValidatedModule restored = new ModuleValidator(name -> true, ModuleProperties.Limits.ic()).restore(original,
