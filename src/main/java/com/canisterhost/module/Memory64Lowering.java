@@ -30,6 +30,8 @@ final class Memory64Lowering {
     static final int PAST_EVERY_TABLE = (1 << 30) - 1;
     /** A memory64 memory has at most 2^48 pages (the 64-bit address space). */
     private static final long MAX_PAGES_64 = 1L << 48;
+    /** Limits without a maximum: compares (unsigned) larger than every declared one. */
+    private static final long NO_MAXIMUM = -1;
     private static final int HAS_MAX = ModuleShape.HAS_MAX;
     private static final int ADDRESS_64 = ModuleShape.ADDRESS_64;
     private static final int TYPE = 1;
@@ -268,33 +270,33 @@ final class Memory64Lowering {
      * Returns where copying resumes.
      */
     private int memoryLimits(WasmReader r, MappedWriter out, int from, boolean wide, ModuleLocation where) {
-        int at = r.pos();
-        int flags = r.u8();
-        if (!wide) {
-            limitsRest(r, flags);
-            return from;
-        }
-        long initial = r.u64();
-        boolean bounded = (flags & HAS_MAX) != 0;
-        long maximum = bounded ? r.u64() : MAX_PAGES_64;
-        if (Long.compareUnsigned(initial, MAX_PAGES_64) > 0 || Long.compareUnsigned(maximum, MAX_PAGES_64) > 0) {
-            throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "type-check", where,
-                    "invalid: a 64-bit memory has at most 2^48 pages");
-        }
-        if (initial > limits.maxHeapPages()) {
-            throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "initial-memory", where,
-                    "initial memory of " + initial + " pages is over the heap limit of " + limits.maxHeapPages()
-                            + " pages");
-        }
-        long cap = Math.min(limits.maxHeapPages(), 65536);
-        out.copy(wasm, from, at);
-        out.stand(at);
-        out.out.op((flags & ~ADDRESS_64) | HAS_MAX).u32(initial).u32(Math.min(maximum, cap));
-        return r.pos();
+        return limits(r, out, from, wide, Math.min(limits.maxHeapPages(), 65536), (initial, maximum) -> {
+            if (Long.compareUnsigned(initial, MAX_PAGES_64) > 0 || Long.compareUnsigned(maximum, MAX_PAGES_64) > 0
+                    && maximum != NO_MAXIMUM) {
+                throw new InvalidModuleException(InvalidModuleException.Kind.INVALID, "type-check", where,
+                        "invalid: a 64-bit memory has at most 2^48 pages");
+            }
+            if (initial > limits.maxHeapPages()) {
+                throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "initial-memory", where,
+                        "initial memory of " + initial + " pages is over the heap limit of " + limits.maxHeapPages()
+                                + " pages");
+            }
+        });
     }
 
     /** The same for table limits; the cap of a 64-bit table is the table size limit. */
     private int tableLimits(WasmReader r, MappedWriter out, int from, boolean wide, ModuleLocation where) {
+        long cap = Math.min(limits.maxTableSize(), PAST_EVERY_TABLE - 1);
+        return limits(r, out, from, wide, cap, (initial, maximum) -> {
+            if (Long.compareUnsigned(initial, cap) > 0) {
+                throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "table-size", where, "table of "
+                        + Long.toUnsignedString(initial) + " entries is over the limit of " + cap);
+            }
+        });
+    }
+
+    private int limits(WasmReader r, MappedWriter out, int from, boolean wide, long cap,
+            java.util.function.BiConsumer<Long, Long> check) {
         int at = r.pos();
         int flags = r.u8();
         if (!wide) {
@@ -302,15 +304,12 @@ final class Memory64Lowering {
             return from;
         }
         long initial = r.u64();
-        long maximum = (flags & HAS_MAX) != 0 ? r.u64() : -1; // unsigned: no maximum is the largest
-        long cap = Math.min(limits.maxTableSize(), PAST_EVERY_TABLE - 1);
-        if (Long.compareUnsigned(initial, cap) > 0) {
-            throw new InvalidModuleException(InvalidModuleException.Kind.LIMIT, "table-size", where, "table of "
-                    + Long.toUnsignedString(initial) + " entries is over the limit of " + cap);
-        }
+        long maximum = (flags & HAS_MAX) != 0 ? r.u64() : NO_MAXIMUM;
+        check.accept(initial, maximum);
         out.copy(wasm, from, at);
         out.stand(at);
-        out.out.op(HAS_MAX).u32(initial).u32(Long.compareUnsigned(maximum, cap) > 0 ? cap : maximum);
+        out.out.op((flags & ~ADDRESS_64) | HAS_MAX).u32(initial)
+                .u32(Long.compareUnsigned(maximum, cap) > 0 ? cap : maximum);
         return r.pos();
     }
 
