@@ -22,7 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The same calls give the same replies and the same instruction counts on Chicory's compiler and on its
- * interpreter, and after a restart: six different canisters, run once per engine against one database.
+ * interpreter, and after a restart: seven different canisters (one of them wasm64, lowered to 32-bit addresses),
+ * run once per engine against one database.
  */
 class EngineDeterminismTest {
 
@@ -42,6 +43,7 @@ class EngineDeterminismTest {
         MODULES.put("bulk", metering("bulk"));
         MODULES.put("loops", metering("loops"));
         MODULES.put("float", metering("float"));
+        MODULES.put("counter64", memory64("counter64"));
         SCRIPT.add(new Call("counter", "update", "inc", new byte[0]));
         SCRIPT.add(new Call("counter", "update", "add", u64(41)));
         SCRIPT.add(new Call("counter", "update", "echo", new byte[300]));
@@ -60,16 +62,34 @@ class EngineDeterminismTest {
         SCRIPT.add(new Call("float", "query", "nan_bits", new byte[0]));
         SCRIPT.add(new Call("float", "query", "add", ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .putDouble(0.1).putDouble(0.2).array()));
+        SCRIPT.add(new Call("counter64", "update", "inc", new byte[0]));
+        SCRIPT.add(new Call("counter64", "update", "echo", new byte[300]));
+        SCRIPT.add(new Call("counter64", "update", "bulk", u64(4_000)));
+        SCRIPT.add(new Call("counter64", "update", "grow", u64(1)));
+        SCRIPT.add(new Call("counter64", "update", "store_at", u64(1L << 32)));
+        SCRIPT.add(new Call("counter64", "update", "stable", new byte[0]));
+        SCRIPT.add(new Call("counter64", "update", "call", new byte[0]));
+        SCRIPT.add(new Call("counter64", "query", "reply_at", ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN).putLong(0x10).putLong(17).array()));
+    }
+
+    private static byte[] memory64(String name) {
+        try (var in = EngineDeterminismTest.class.getResourceAsStream("/memory64/" + name + ".wasm")) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private ConfigurableApplicationContext start(String engine) {
+        // server.port as an argument: default properties lose to application.yml's 8080, which may be taken
         return new SpringApplicationBuilder(CanisterHostApplication.class)
-                .properties("server.port=0", "canister.module.engine=" + engine,
+                .properties("canister.module.engine=" + engine,
                         "canister.execution.max-call-depth=500",
                         "spring.datasource.url=" + database.url(),
                         "spring.datasource.username=" + database.username(),
                         "spring.datasource.password=" + (database.password() == null ? "" : database.password()))
-                .run();
+                .run("--server.port=0");
     }
 
     private static Http client(ConfigurableApplicationContext context) {
@@ -112,6 +132,10 @@ class EngineDeterminismTest {
         outcomes.add(describe(SCRIPT.get(5), http.query(ids.get("counter"), "get", new byte[0])));
         outcomes.add(describe(SCRIPT.get(7), http.query(ids.get("sha256"), "run_q", new byte[0])));
         outcomes.add(describe(SCRIPT.get(13), http.query(ids.get("loops"), "perf", new byte[0])));
+        outcomes.add(describe(SCRIPT.get(SCRIPT.size() - 1), http.query(ids.get("counter64"), "reply_at",
+                SCRIPT.get(SCRIPT.size() - 1).arg())));
+        outcomes.add(describe(new Call("counter64", "query", "get", new byte[0]),
+                http.query(ids.get("counter64"), "get", new byte[0])));
         return outcomes;
     }
 
@@ -133,6 +157,8 @@ class EngineDeterminismTest {
             assertThat(interpreted).isEqualTo(compiled);
         }
         assertThat(compiled).anyMatch(line -> line.contains("instruction") && line.contains("recurse -> 422"))
-                .anyMatch(line -> line.startsWith("sha256.run -> 200 c972db343e662cf7541120546a140ee36daa5d8"));
+                .anyMatch(line -> line.startsWith("sha256.run -> 200 c972db343e662cf7541120546a140ee36daa5d8"))
+                .anyMatch(line -> line.startsWith("counter64.store_at -> 422"))
+                .anyMatch(line -> line.startsWith("counter64.bulk -> 200 e02e000000000000")); // 3 x 4000
     }
 }

@@ -51,7 +51,7 @@ final class LiveCanister {
         this.id = id;
         this.module = module;
         this.runtime = runtime;
-        this.hostFunctions = runtime.systemApi().functionsFor(module.module());
+        this.hostFunctions = runtime.systemApi().functionsFor(module.module(), module.memory64());
         this.readsEnvironment = java.util.Arrays.stream(hostFunctions).anyMatch(f -> f.name().startsWith("env_var_"));
         this.committed = committed;
         this.reusesInstances = Execution.instancesAreReusable(module.module());

@@ -50,6 +50,8 @@ class SystemApi implements HostFunctionCatalog {
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final ThreadLocal<Message> current = new ThreadLocal<>();
     private final Map<String, HostFunction> byName = new java.util.HashMap<>();
+    /** The same functions with the types of a module whose memory is 64-bit (the legacy ones do not exist there). */
+    private final Map<String, HostFunction> byName64 = new java.util.HashMap<>();
 
     private record Definition(Set<EntryPoint> allowed, Handler handler) {}
 
@@ -78,9 +80,13 @@ class SystemApi implements HostFunctionCatalog {
         define("time", ANY, (m, mem, a) -> new long[] {m.timeNanos});
         define("performance_counter", ANY_AND_START, SystemApi::performanceCounter);
         SystemFunctions.define(this);
-        for (HostFunction function : build()) {
-            byName.put(function.name(), function);
-        }
+        definitions.forEach((name, definition) -> {
+            SystemApiSignatures.Signature signature = SystemApiSignatures.of(name).orElseThrow();
+            byName.put(name, host(name, definition, signature, false));
+            if (!signature.legacy()) {
+                byName64.put(name, host(name, definition, signature, true));
+            }
+        });
     }
 
     /** What a call costs before any bytes it copies (the IC's "new" System API metering). */
@@ -134,9 +140,10 @@ class SystemApi implements HostFunctionCatalog {
      * it serves in {@link #current}, which the execution running on this thread sets (an execution runs on one
      * thread at a time). In import order, Chicory links every import to its first candidate instead of searching
      * all of them for each, on every instance it builds. An import this host lacks is left out, so linking reports
-     * it.
+     * it. A module whose memory is 64-bit ({@code memory64}) gets them with i64 pointers and sizes.
      */
-    HostFunction[] functionsFor(com.dylibso.chicory.wasm.WasmModule module) {
+    HostFunction[] functionsFor(com.dylibso.chicory.wasm.WasmModule module, boolean memory64) {
+        Map<String, HostFunction> byName = memory64 ? this.byName64 : this.byName;
         List<HostFunction> imported = new ArrayList<>();
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
@@ -160,22 +167,75 @@ class SystemApi implements HostFunctionCatalog {
         }
     }
 
-    private HostFunction[] build() {
-        List<HostFunction> functions = new ArrayList<>();
-        definitions.forEach((name, definition) -> {
-            WasmFunctionHandle handle = (Instance instance, long... args) -> {
-                Message message = current.get();
-                if (!definition.allowed().contains(message.entryPoint)) {
-                    throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + name + " cannot be called from "
-                            + message.entryPoint.exportName("").trim() + " (context " + message.entryPoint.context
-                            + ")");
+    /**
+     * The host function for one {@code ic0} import, with the types of a 32-bit or a 64-bit module. The handlers are
+     * written once, for 32-bit pointers: a 64-bit module's arguments reach them narrowed ({@link Narrowing}), and
+     * their results (sizes) are returned as i64 where the module's type says so.
+     */
+    private HostFunction host(String name, Definition definition, SystemApiSignatures.Signature signature,
+            boolean memory64) {
+        Narrowing narrowing = Narrowing.of(name, signature, memory64);
+        WasmFunctionHandle handle = (Instance instance, long... args) -> {
+            Message message = current.get();
+            if (!definition.allowed().contains(message.entryPoint)) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + name + " cannot be called from "
+                        + message.entryPoint.exportName("").trim() + " (context " + message.entryPoint.context
+                        + ")");
+            }
+            charge(message, fixedCost(name));
+            return definition.handler().apply(message, instance.memory(), narrowing.apply(name, args));
+        };
+        return new HostFunction("ic0", name, FunctionType.of(signature.paramTypes(memory64),
+                signature.resultTypes(memory64)), handle);
+    }
+
+    /**
+     * How i64 arguments that are heap addresses, sizes or indices reach handlers that read them as u32: the heap
+     * and every buffer are smaller than 4 GiB, so an address, size or offset of 2^32 or more traps as out of bounds
+     * ({@code checked}; in a 32-bit module too, for the always-i64 addresses of {@code stable64_read/write}); an
+     * index or function of 2^32 or more, and {@code debug_print}'s range (debug_print never traps), become
+     * 0xffffffff, which names nothing and reaches nowhere ({@code saturated}). A callback's {@code env} is an opaque
+     * value, passed on as it is.
+     */
+    private record Narrowing(int[] checked, int[] saturated) {
+
+        static Narrowing of(String name, SystemApiSignatures.Signature signature, boolean memory64) {
+            List<Integer> checked = new ArrayList<>();
+            List<Integer> saturated = new ArrayList<>();
+            for (int i = 0; i < signature.params().size(); i++) {
+                SystemApiSignatures.Kind kind = signature.params().get(i);
+                if (kind.type(memory64) != ValType.I64) {
+                    continue;
                 }
-                charge(message, fixedCost(name));
-                return definition.handler().apply(message, instance.memory(), args);
-            };
-            functions.add(new HostFunction("ic0", name, type(name), handle));
-        });
-        return functions.toArray(new HostFunction[0]);
+                boolean address = kind == SystemApiSignatures.Kind.ADDRESS
+                        || kind == SystemApiSignatures.Kind.HEAP_ADDRESS_64;
+                if (address && !name.equals("debug_print")) {
+                    checked.add(i);
+                } else if (address || kind == SystemApiSignatures.Kind.INDEX) {
+                    saturated.add(i);
+                }
+            }
+            return new Narrowing(checked.stream().mapToInt(Integer::intValue).toArray(),
+                    saturated.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        long[] apply(String function, long[] args) {
+            for (int i : checked) {
+                if (args[i] >>> 32 != 0) {
+                    throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": argument " + i
+                            + " is " + Long.toUnsignedString(args[i]) + ", out of bounds of the heap and of every "
+                            + "buffer (all smaller than 4 GiB)");
+                }
+            }
+            long[] narrowed = args;
+            for (int i : saturated) {
+                if (args[i] >>> 32 != 0) {
+                    narrowed = narrowed == args ? args.clone() : narrowed;
+                    narrowed[i] = 0xffffffffL;
+                }
+            }
+            return narrowed;
+        }
     }
 
     private long[] replyDataAppend(Message message, Memory memory, long[] args) {
@@ -279,20 +339,4 @@ class SystemApi implements HostFunctionCatalog {
         return new long[] {value};
     }
 
-    private static FunctionType type(String name) {
-        String signature = SystemApiSignatures.signature(name).orElseThrow();
-        String[] sides = signature.split("->", -1);
-        return FunctionType.of(valTypes(sides[0]), valTypes(sides[1]));
-    }
-
-    /** Parses {@code (i32, i64)} into value types. */
-    private static List<ValType> valTypes(String list) {
-        List<ValType> types = new ArrayList<>();
-        for (String t : list.replaceAll("[() ]", "").split(",")) {
-            if (!t.isEmpty()) {
-                types.add(t.equals("i32") ? ValType.I32 : ValType.I64);
-            }
-        }
-        return types;
-    }
 }

@@ -1,5 +1,6 @@
 package com.canisterhost.module;
 
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -22,17 +23,32 @@ final class CostTable {
     static final int BULK_BASE = 100;
 
     private static final Map<OpCode, Integer> WEIGHTS = new EnumMap<>(OpCode.class);
+    private static final Map<OpCode, Integer> WEIGHTS_64 = new EnumMap<>(OpCode.class);
 
     static {
         for (OpCode op : OpCode.values()) {
             WEIGHTS.put(op, weigh(op));
+            // as on the IC, a load or store costs 2 in a module with a 64-bit memory
+            WEIGHTS_64.put(op, op.name().matches("[IF](32|64)_(LOAD|STORE).*") ? 2 : weigh(op));
         }
     }
 
     private CostTable() {}
 
-    static int weight(OpCode opcode) {
-        return WEIGHTS.get(opcode);
+    /**
+     * What the instructions of one module cost: the canister's own at their weight in its memory's width, and what
+     * the host inserted (lowering a wasm64 module, {@link Memory64Lowering}) nothing.
+     */
+    record Weights(InsertedCode inserted, boolean memory64) {
+
+        static final Weights WASM32 = new Weights(InsertedCode.NONE, false);
+
+        long of(AnnotatedInstruction instruction) {
+            if (inserted.contains(instruction.address())) {
+                return 0;
+            }
+            return (memory64 ? WEIGHTS_64 : WEIGHTS).get(instruction.opcode());
+        }
     }
 
     private static int weigh(OpCode op) {

@@ -37,7 +37,7 @@ final class CountedLoops {
     private CountedLoops() {}
 
     /** The counted loop starting at {@code instructions[loop]} (a {@code loop}), or null. */
-    static Counted of(List<AnnotatedInstruction> instructions, int loop, int params) {
+    static Counted of(List<AnnotatedInstruction> instructions, int loop, int params, CostTable.Weights weights) {
         AnnotatedInstruction header = instructions.get(loop);
         if (header.operands().length != 1 || header.operand(0) != 0x40) {
             return null; // only loops without parameters or results
@@ -62,16 +62,17 @@ final class CountedLoops {
         }
         AnnotatedInstruction last = instructions.get(end - 1);
         if (last.opcode() == OpCode.BR_IF && last.operand(0) == 0) {
-            return bottomTested(instructions, loop, end, params);
+            return bottomTested(instructions, loop, end, params, weights);
         }
         if (last.opcode() == OpCode.BR && last.operand(0) == 0) {
-            return topTested(instructions, loop, end, params);
+            return topTested(instructions, loop, end, params, weights);
         }
         return null;
     }
 
     /** Shape A: one block per iteration, the whole body, run until the bottom test fails. */
-    private static Counted bottomTested(List<AnnotatedInstruction> ins, int loop, int end, int params) {
+    private static Counted bottomTested(List<AnnotatedInstruction> ins, int loop, int end, int params,
+            CostTable.Weights weights) {
         int at = end - 7;
         if (at <= loop || !increment(ins, at) || ins.get(at + 3).opcode() != OpCode.LOCAL_TEE
                 || ins.get(at + 4).opcode() != OpCode.I32_CONST) {
@@ -94,11 +95,12 @@ final class CountedLoops {
         long step = (int) ins.get(at + 1).operand(0);
         long limit = (int) ins.get(at + 4).operand(0);
         long iterations = firstExit(start, step, limit, exit, 1);
-        return iterations < 0 ? null : total(end, iterations, cost(ins, loop + 1, end), 0, 0);
+        return iterations < 0 ? null : total(end, iterations, cost(ins, loop + 1, end, weights), 0, 0);
     }
 
     /** Shape B: the header part runs once more than the rest (the last time it leaves at the exit test). */
-    private static Counted topTested(List<AnnotatedInstruction> ins, int loop, int end, int params) {
+    private static Counted topTested(List<AnnotatedInstruction> ins, int loop, int end, int params,
+            CostTable.Weights weights) {
         int exitAt = -1;
         for (int k = loop + 1; k < end - 1; k++) {
             if (ins.get(k).opcode() == OpCode.BR_IF) {
@@ -146,7 +148,8 @@ final class CountedLoops {
             return null;
         }
         headers += 1; // iterations 0..n: the header part runs n + 1 times, the rest n times
-        return total(end, headers, cost(ins, loop + 1, exitAt + 1), headers - 1, cost(ins, exitAt + 1, end));
+        return total(end, headers, cost(ins, loop + 1, exitAt + 1, weights), headers - 1,
+                cost(ins, exitAt + 1, end, weights));
     }
 
     /** {@code local.get i; i32.const S; i32.add; local.(set|tee) i} at {@code at}, with {@code 0 < S <= 65536}. */
@@ -250,10 +253,10 @@ final class CountedLoops {
         }
     }
 
-    private static long cost(List<AnnotatedInstruction> ins, int from, int to) {
+    private static long cost(List<AnnotatedInstruction> ins, int from, int to, CostTable.Weights weights) {
         long cost = 0;
         for (int k = from; k < to; k++) {
-            cost += CostTable.weight(ins.get(k).opcode());
+            cost += weights.of(ins.get(k));
         }
         return cost;
     }

@@ -56,7 +56,12 @@ final class Instrumenter {
     /** Scratch locals appended to each function: i32 and i64 always, f32 and f64 under canonical-nan. */
     private record Scratch(int i32, int counter, int f32, int f64) {}
 
-    static Result instrument(SectionMap sections, WasmModule module, DeterminismProfile profile) {
+    /**
+     * Instruments {@code module} (parsed from {@code sections}' bytes); {@code weights} says what its instructions cost
+     * (in a lowered wasm64 module, the host's insertions cost nothing).
+     */
+    static Result instrument(SectionMap sections, WasmModule module, DeterminismProfile profile,
+            CostTable.Weights weights) {
         byte[] wasm = sections.bytes();
         int globals = module.globalSection().globalCount();
         int counter = globals;
@@ -68,7 +73,7 @@ final class Instrumenter {
         int[][] bodies = sections.functionBodies();
         code.u32(bodies.length);
         for (int i = 0; i < bodies.length; i++) {
-            byte[] body = body(wasm, bodies[i], module, i, counter, depth, depthLimit, canonicalize);
+            byte[] body = body(wasm, bodies[i], module, i, counter, depth, depthLimit, canonicalize, weights);
             code.u32(body.length).bytes(body);
         }
 
@@ -111,7 +116,7 @@ final class Instrumenter {
     }
 
     private static byte[] body(byte[] wasm, int[] span, WasmModule module, int index, int counter, int depth,
-            int depthLimit, boolean canonicalize) {
+            int depthLimit, boolean canonicalize, CostTable.Weights weights) {
         FunctionBody function = module.codeSection().getFunctionBody(index);
         List<AnnotatedInstruction> instructions = function.instructions();
         int first = instructions.get(0).address();
@@ -168,9 +173,9 @@ final class Instrumenter {
                 }
                 continue;
             }
-            cost += CostTable.weight(op);
+            cost += weights.of(instruction);
             boolean loop = op == OpCode.LOOP;
-            CountedLoops.Counted counted = loop ? CountedLoops.of(instructions, k, params) : null;
+            CountedLoops.Counted counted = loop ? CountedLoops.of(instructions, k, params, weights) : null;
             if (counted != null) {
                 // The block before the loop is charged as usual, then the whole loop at once (checked): its trip
                 // count is known here, so its blocks need no charge of their own.

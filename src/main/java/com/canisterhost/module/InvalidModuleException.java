@@ -28,12 +28,19 @@ public class InvalidModuleException extends RuntimeException {
     private final Kind kind;
     private final String rule;
     private final ModuleLocation location;
+    private final String detail;
 
     InvalidModuleException(Kind kind, String rule, ModuleLocation location, String message) {
         super(location.describe() + message);
         this.kind = kind;
         this.rule = rule;
         this.location = location;
+        this.detail = message;
+    }
+
+    /** The same problem at another location (a byte offset of a rewritten module mapped back to the upload's). */
+    InvalidModuleException at(ModuleLocation elsewhere) {
+        return new InvalidModuleException(kind, rule, elsewhere, detail);
     }
 
     public Kind kind() {

@@ -3,8 +3,6 @@ package com.canisterhost.module;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
-import com.dylibso.chicory.wasm.types.MemoryImport;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +15,16 @@ final class ModuleReports {
     static ValidationReport of(ValidatedModule module) {
         var wasm = module.module();
         List<String> imports = new ArrayList<>();
-        ValidationReport.Memory memory = wasm.memorySection()
-                .filter(m -> m.memoryCount() > 0)
-                .map(m -> memory(m.getMemory(0).limits(), false))
-                .orElse(null);
         for (int i = 0; i < wasm.importSection().importCount(); i++) {
             Import imp = wasm.importSection().getImport(i);
             if (imp.importType() == ExternalType.FUNCTION) {
                 imports.add(imp.module() + "." + imp.name());
-            } else if (imp instanceof MemoryImport m) {
-                memory = memory(m.limits(), true);
             }
         }
+        // what the module as uploaded declares, not the limits it runs with (a wasm64 module's are lowered)
+        ModuleShape.DeclaredMemory declared = ModuleShape.of(SectionMap.scan(module.bytes())).memory();
+        ValidationReport.Memory memory = declared == null ? null
+                : new ValidationReport.Memory(declared.initialPages(), declared.maximumPages(), declared.imported());
         List<ValidationReport.CustomSection> custom = new ArrayList<>();
         for (CustomSection section : wasm.customSections()) {
             String name = section.name();
@@ -43,13 +39,7 @@ final class ModuleReports {
         return new ValidationReport(true, module.profile().label(), module.hashHex(), module.bytes().length, null,
                 new ValidationReport.Exports(sorted(module.updateMethods()), sorted(module.queryMethods()),
                         sorted(module.compositeQueryMethods()), sorted(module.systemExports())),
-                imports, memory, custom);
-    }
-
-    private static ValidationReport.Memory memory(MemoryLimits limits, boolean imported) {
-        Integer maximum = limits.maximumPages() >= MemoryLimits.defaultLimits().maximumPages()
-                ? null : limits.maximumPages();
-        return new ValidationReport.Memory(limits.initialPages(), maximum, imported);
+                imports, module.memory64(), memory, custom);
     }
 
     private static List<String> sorted(java.util.Set<String> names) {

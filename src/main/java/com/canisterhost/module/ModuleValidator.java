@@ -52,51 +52,76 @@ final class ModuleValidator {
     ValidatedModule validate(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
         StructureCheck.checkCodeSize(sections, limits);
-        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
-        WasmModule module = parse(neutralised.bytes(), sections);
+        Prepared runnable = prepare(sections);
+        WasmModule module = runnable.module();
         FunctionNames names = new FunctionNames(module);
         OptionalInt start = sections.startFunction();
         checkStart(module, sections, start);
-        StructureCheck.check(module, sections, limits, names);
-        checkImports(module);
+        StructureCheck.check(module, sections, limits, names, runnable.lowering().inserted());
+        checkImports(module, runnable.lowering().memory64());
         Exports exports = checkExports(module);
-        DeterminismCheck.check(module, profile, names, sections.functionBodyOffsets());
-        return instrument(hash, wasm, neutralised, module, profile, start, exports);
+        try {
+            DeterminismCheck.check(module, profile, names, runnable.sections().functionBodyOffsets());
+        } catch (InvalidModuleException e) {
+            throw runnable.lowering().relocate(e);
+        }
+        return instrument(hash, wasm, runnable, profile, start, exports);
     }
 
-    /** Re-instruments a module that passed validation when it was installed. */
+    /** Re-instruments a module that passed validation when it was installed (lowering it again if it is wasm64). */
     ValidatedModule reload(byte[] wasm, byte[] hash, DeterminismProfile profile) {
         SectionMap sections = SectionMap.scan(wasm);
-        SectionMap neutralised = SectionMap.scan(sections.withStartNeutralized());
-        WasmModule module = parse(neutralised.bytes(), sections);
-        return instrument(hash, wasm, neutralised, module, profile, sections.startFunction(), checkExports(module));
+        Prepared runnable = prepare(sections);
+        return instrument(hash, wasm, runnable, profile, sections.startFunction(), checkExports(runnable.module()));
     }
 
-    /** Wraps an instrumented module stored earlier (same cost table) without instrumenting again. */
+    /**
+     * Wraps an instrumented module stored earlier (same cost table) without instrumenting again: its bytes are
+     * already lowered, so only the original's memory width is read.
+     */
     ValidatedModule restore(byte[] wasm, byte[] hash, byte[] instrumented, DeterminismProfile profile,
             OptionalInt start) {
         WasmModule module = Parser.parse(instrumented);
         int globals = module.globalSection().globalCount();
         Metering metering = new Metering(CostTable.VERSION, globals - 3, globals - 3, globals - 2, globals - 1);
         // instrumentation leaves the exports as they were
-        return module(hash, wasm, instrumented, module, profile, metering, start, checkExports(module));
+        return module(hash, wasm, instrumented, module, profile, ModuleShape.isMemory64(wasm), metering, start,
+                checkExports(module));
     }
 
-    private ValidatedModule instrument(byte[] hash, byte[] wasm, SectionMap neutralised, WasmModule module,
-            DeterminismProfile profile, OptionalInt start, Exports exports) {
-        Instrumenter.Result result = Instrumenter.instrument(neutralised, module, profile);
+    /** The module the host runs, before metering: its start section neutralised, lowered if wasm64, parsed. */
+    private record Prepared(SectionMap sections, Memory64Lowering.Result lowering, WasmModule module) {}
+
+    /** Neutralises, lowers and parses; a problem Chicory finds is located in the module as uploaded. */
+    private Prepared prepare(SectionMap uploaded) {
+        SectionMap neutralised = SectionMap.scan(uploaded.withStartNeutralized());
+        Memory64Lowering.Result lowering = Memory64Lowering.lower(neutralised, limits);
+        SectionMap sections = lowering.lowered() ? SectionMap.scan(lowering.bytes()) : neutralised;
+        try {
+            return new Prepared(sections, lowering, parse(sections.bytes(), sections));
+        } catch (InvalidModuleException e) {
+            throw lowering.relocate(e);
+        }
+    }
+
+    private ValidatedModule instrument(byte[] hash, byte[] wasm, Prepared runnable, DeterminismProfile profile,
+            OptionalInt start, Exports exports) {
+        Memory64Lowering.Result lowering = runnable.lowering();
+        Instrumenter.Result result = Instrumenter.instrument(runnable.sections(), runnable.module(), profile,
+                new CostTable.Weights(lowering.inserted(), lowering.memory64()));
         WasmModule instrumented;
         try {
             instrumented = Parser.parse(result.bytes());
         } catch (ChicoryException e) {
             throw new IllegalStateException("instrumentation produced an invalid module: " + e.getMessage(), e);
         }
-        return module(hash, wasm, result.bytes(), instrumented, profile, result.metering(), start, exports);
+        return module(hash, wasm, result.bytes(), instrumented, profile, lowering.memory64(), result.metering(), start,
+                exports);
     }
 
     private static ValidatedModule module(byte[] hash, byte[] wasm, byte[] instrumented, WasmModule module,
-            DeterminismProfile profile, Metering metering, OptionalInt start, Exports exports) {
-        return new ValidatedModule(hash, wasm, instrumented, module, profile, metering, start,
+            DeterminismProfile profile, boolean memory64, Metering metering, OptionalInt start, Exports exports) {
+        return new ValidatedModule(hash, wasm, instrumented, module, profile, memory64, metering, start,
                 exports.updates, exports.queries, exports.compositeQueries, exports.system);
     }
 
@@ -195,14 +220,15 @@ final class ModuleValidator {
         }
     }
 
-    private void checkImports(WasmModule module) {
+    /** Function imports go by the memory's width: with a 64-bit memory, {@code I} is i64. */
+    private void checkImports(WasmModule module, boolean memory64) {
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
             Import imp = imports.getImport(i);
             String qualified = imp.module() + "." + imp.name();
             ModuleLocation where = new ModuleLocation("import", i, qualified, null);
             switch (imp.importType()) {
-                case FUNCTION -> checkFunctionImport(module, (FunctionImport) imp, where);
+                case FUNCTION -> checkFunctionImport(module, (FunctionImport) imp, where, memory64);
                 case MEMORY -> {
                     if (!qualified.equals("env.memory")) {
                         throw importProblem("import-memory-name", where,
@@ -221,18 +247,27 @@ final class ModuleValidator {
         }
     }
 
-    private void checkFunctionImport(WasmModule module, FunctionImport function, ModuleLocation where) {
+    private void checkFunctionImport(WasmModule module, FunctionImport function, ModuleLocation where,
+            boolean memory64) {
         if (!"ic0".equals(function.module())) {
             throw importProblem("import-module", where, "canisters may import functions only from the System API "
                     + "module 'ic0'");
         }
-        String expected = SystemApiSignatures.signature(function.name()).orElseThrow(() ->
+        SystemApiSignatures.Signature signature = SystemApiSignatures.of(function.name()).orElseThrow(() ->
                 importProblem("import-unknown", where, "ic0." + function.name() + " is not a System API function"));
+        if (memory64 && signature.legacy()) {
+            throw importProblem("import-wasm32-only", where, "ic0." + function.name() + " belongs to the legacy "
+                    + "System API, which exists only for 32-bit memories; a module with a 64-bit memory imports ic0."
+                    + SystemApiSignatures.successor(function.name()) + " instead");
+        }
+        String expected = signature.describe(memory64);
         FunctionType type = module.typeSection().getType(function.typeIndex());
         String actual = SystemApiSignatures.describe(type.params(), type.returns());
         if (!expected.equals(actual)) {
+            String width = signature.describe(!memory64).equals(expected) ? ""
+                    : memory64 ? " for a 64-bit memory" : " for a 32-bit memory";
             throw importProblem("import-signature", where, "ic0." + function.name() + " has type " + actual
-                    + " but the System API defines " + expected);
+                    + " but the System API defines " + expected + width);
         }
         if (!implemented.test(function.name())) {
             throw importProblem("import-unimplemented", where, "ic0." + function.name()

@@ -31,7 +31,12 @@ final class StructureCheck {
         });
     }
 
-    static void check(WasmModule module, SectionMap sections, ModuleProperties.Limits limits, FunctionNames names) {
+    /**
+     * Checks the caps on {@code module} as parsed (lowered, if it was wasm64: {@code inserted} is the code the host
+     * added, which counts towards no limit); {@code sections} are those of the module as uploaded.
+     */
+    static void check(WasmModule module, SectionMap sections, ModuleProperties.Limits limits, FunctionNames names,
+            InsertedCode inserted) {
         int functions = names.importedFunctions() + module.functionSection().functionCount();
         if (functions > limits.maxFunctions()) {
             throw limit("functions", location(sections, 3), functions + " functions; the limit is "
@@ -45,7 +50,9 @@ final class StructureCheck {
         checkTables(module, limits);
         var code = module.codeSection();
         for (int i = 0; i < code.functionBodyCount(); i++) {
-            int instructions = code.getFunctionBody(i).instructions().size();
+            var body = code.getFunctionBody(i).instructions();
+            int instructions = inserted.isEmpty() ? body.size()
+                    : (int) body.stream().filter(ins -> !inserted.contains(ins.address())).count();
             if (instructions > limits.maxFunctionInstructions()) {
                 int function = names.importedFunctions() + i;
                 throw limit("function-instructions", new ModuleLocation("code", function, names.of(function), null),

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param instrumented the metered module the host runs (its start section neutralised)
  * @param module {@code instrumented}, parsed
  * @param profile the determinism profile it was validated under
+ * @param memory64 whether its memory is 64-bit (a wasm64 module: {@code instrumented} runs it lowered to 32-bit
+ *     addresses, and its System API imports take and return i64 pointers and sizes)
  * @param metering where the instrumentation's globals are
  * @param startFunction the Wasm start function, which the host runs once per fresh instance at install/upgrade,
  *     never again when the canister is restored from its persisted state
@@ -27,6 +29,7 @@ public record ValidatedModule(
         byte[] instrumented,
         WasmModule module,
         DeterminismProfile profile,
+        boolean memory64,
         Metering metering,
         OptionalInt startFunction,
         Set<String> updateMethods,

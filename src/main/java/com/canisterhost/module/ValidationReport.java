@@ -12,6 +12,7 @@ import java.util.List;
  * @param problem why it is refused, null if valid
  * @param exports the methods and entry points it exports (empty if invalid)
  * @param imports the functions it imports, as {@code ic0.name}
+ * @param memory64 whether its memory is 64-bit (a wasm64 module, whose System API pointers and sizes are i64)
  * @param memory its heap, null if it has none or is invalid
  * @param customSections its custom sections
  */
@@ -23,6 +24,7 @@ public record ValidationReport(
         Problem problem,
         Exports exports,
         List<String> imports,
+        boolean memory64,
         Memory memory,
         List<CustomSection> customSections) {
 
@@ -32,8 +34,11 @@ public record ValidationReport(
     public record Exports(List<String> updates, List<String> queries, List<String> compositeQueries,
             List<String> system) {}
 
-    /** Heap size in 64 KiB pages; {@code maximumPages} is null when the module declares no maximum. */
-    public record Memory(int initialPages, Integer maximumPages, boolean imported) {}
+    /**
+     * Heap size in 64 KiB pages, as the module declares it; {@code maximumPages} is null when it declares no maximum
+     * (a 64-bit memory may declare up to 2^48 pages; it runs with at most the heap cap).
+     */
+    public record Memory(long initialPages, Long maximumPages, boolean imported) {}
 
     /** A custom section; {@code visibility} is public or private for {@code icp:} sections, else null. */
     public record CustomSection(String name, String visibility, int size) {}

@@ -21,11 +21,14 @@ final class WasmWriter {
     static final int F64_CONST = 0x44;
     static final int I32_GT_U = 0x4b;
     static final int I64_LT_S = 0x53;
+    static final int I64_LT_U = 0x54;
     static final int F32_NE = 0x5c;
     static final int F64_NE = 0x62;
     static final int I32_ADD = 0x6a;
     static final int I32_SUB = 0x6b;
     static final int I64_SUB = 0x7d;
+    static final int I32_WRAP_I64 = 0xa7;
+    static final int I64_EXTEND_I32_S = 0xac;
     static final int I64_EXTEND_I32_U = 0xad;
     static final int TYPE_I32 = 0x7f;
     static final int TYPE_I64 = 0x7e;

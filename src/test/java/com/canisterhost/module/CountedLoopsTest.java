@@ -89,7 +89,7 @@ class CountedLoopsTest {
         int params = ORIGINAL.functionSection().getFunctionType(function, ORIGINAL.typeSection()).params().size();
         for (int k = 0; k < instructions.size(); k++) {
             if (instructions.get(k).opcode() == OpCode.LOOP) {
-                return CountedLoops.of(instructions, k, params);
+                return CountedLoops.of(instructions, k, params, CostTable.Weights.WASM32);
             }
         }
         throw new AssertionError("no loop in " + export);
@@ -140,7 +140,8 @@ class CountedLoopsTest {
             List<AnnotatedInstruction> instructions = module.codeSection().getFunctionBody(f).instructions();
             int params = module.functionSection().getFunctionType(f, module.typeSection()).params().size();
             for (int k = 0; k < instructions.size(); k++) {
-                if (instructions.get(k).opcode() == OpCode.LOOP && CountedLoops.of(instructions, k, params) != null) {
+                if (instructions.get(k).opcode() == OpCode.LOOP
+                        && CountedLoops.of(instructions, k, params, CostTable.Weights.WASM32) != null) {
                     counted++;
                 }
             }

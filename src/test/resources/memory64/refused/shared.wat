@@ -1,0 +1,2 @@
+;; A shared 64-bit memory
+(module (memory i64 1 2 shared))

@@ -1,0 +1,20 @@
+;; A wasm32 canister whose stable64_read gets a heap address of 2^32 (an i64 even in a 32-bit module): it must trap,
+;; not write at address 0 (Memory64Test).
+(module
+  (import "ic0" "msg_reply" (func $reply))
+  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+  (import "ic0" "stable64_grow" (func $stable_grow (param i64) (result i64)))
+  (import "ic0" "stable64_write" (func $stable_write (param i64 i64 i64)))
+  (import "ic0" "stable64_read" (func $stable_read (param i64 i64 i64)))
+  (memory 1)
+  (data (i32.const 0) "zero")
+  (func (export "canister_update write_from_far")
+    (drop (call $stable_grow (i64.const 1)))
+    (call $stable_write (i64.const 0) (i64.const 0x100000000) (i64.const 0))
+    (call $reply))
+  (func (export "canister_update read_to_far")
+    (drop (call $stable_grow (i64.const 1)))
+    (call $stable_read (i64.const 0x100000000) (i64.const 0) (i64.const 4))
+    (call $reply))
+  (func (export "canister_query head") (call $append (i32.const 0) (i32.const 4)) (call $reply))
+)
