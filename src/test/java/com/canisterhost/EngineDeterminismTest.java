@@ -33,7 +33,10 @@ class EngineDeterminismTest {
     private record Call(String canister, String kind, String method, byte[] arg) {}
 
     private static final Map<String, byte[]> MODULES = new LinkedHashMap<>();
-    private static final Map<String, String> PROFILES = Map.of("float", "canonical-nan");
+    private static final Map<String, String> PROFILES = Map.of("float", "canonical-nan", "motoko64",
+            "canonical-nan");
+    /** Candid's empty argument list, which Motoko canisters expect at init and in calls without arguments. */
+    private static final byte[] NO_ARGS = HexFormat.of().parseHex("4449444c0000");
     private static final List<Call> SCRIPT = new ArrayList<>();
 
     static {
@@ -44,6 +47,7 @@ class EngineDeterminismTest {
         MODULES.put("loops", metering("loops"));
         MODULES.put("float", metering("float"));
         MODULES.put("counter64", memory64("counter64"));
+        MODULES.put("motoko64", motoko64("counter")); // moc 4.10.0: wasm64 with enhanced orthogonal persistence
         SCRIPT.add(new Call("counter", "update", "inc", new byte[0]));
         SCRIPT.add(new Call("counter", "update", "add", u64(41)));
         SCRIPT.add(new Call("counter", "update", "echo", new byte[300]));
@@ -69,8 +73,20 @@ class EngineDeterminismTest {
         SCRIPT.add(new Call("counter64", "update", "store_at", u64(1L << 32)));
         SCRIPT.add(new Call("counter64", "update", "stable", new byte[0]));
         SCRIPT.add(new Call("counter64", "update", "call", new byte[0]));
+        SCRIPT.add(new Call("motoko64", "update", "inc", NO_ARGS));
+        SCRIPT.add(new Call("motoko64", "update", "inc", NO_ARGS));
+        SCRIPT.add(new Call("motoko64", "update", "inc_then_trap", NO_ARGS));
+        SCRIPT.add(new Call("motoko64", "query", "get", NO_ARGS));
         SCRIPT.add(new Call("counter64", "query", "reply_at", ByteBuffer.allocate(16)
                 .order(ByteOrder.LITTLE_ENDIAN).putLong(0x10).putLong(17).array()));
+    }
+
+    private static byte[] motoko64(String name) {
+        try (var in = EngineDeterminismTest.class.getResourceAsStream("/motoko64/" + name + ".wasm")) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] memory64(String name) {
@@ -101,7 +117,8 @@ class EngineDeterminismTest {
         MODULES.forEach((name, module) -> {
             String id = http.createCanister();
             String profile = PROFILES.getOrDefault(name, "strict");
-            assertThat(http.install(id, module, "profile=" + profile).status()).isEqualTo(200);
+            String arg = name.startsWith("motoko") ? "&arg=" + HexFormat.of().formatHex(NO_ARGS) : "";
+            assertThat(http.install(id, module, "profile=" + profile + arg).status()).isEqualTo(200);
             ids.put(name, id);
         });
         List<String> outcomes = new ArrayList<>();
@@ -136,6 +153,8 @@ class EngineDeterminismTest {
                 SCRIPT.get(SCRIPT.size() - 1).arg())));
         outcomes.add(describe(new Call("counter64", "query", "get", new byte[0]),
                 http.query(ids.get("counter64"), "get", new byte[0])));
+        outcomes.add(describe(new Call("motoko64", "query", "get", NO_ARGS),
+                http.query(ids.get("motoko64"), "get", NO_ARGS)));
         return outcomes;
     }
 
