@@ -1,11 +1,16 @@
 package com.canisterhost.identity;
 
+import com.canisterhost.database.DatabaseFailures;
 import com.canisterhost.principal.CanisterId;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
@@ -15,6 +20,8 @@ public class ApiKeys {
 
     private static final String BEARER = "bearer ";
     /** A key is base64url; anything else in the header is refused before hashing. */
+    /** Keys remembered for outages at most; past it, new ones are not (each entry is about 200 bytes). */
+    private static final int MAX_REMEMBERED_KEYS = 100_000;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~+/=]{1,256}");
 
     private final ApiKeyStore store;
@@ -23,6 +30,8 @@ public class ApiKeys {
     private final Clock clock = Clock.systemUTC();
     private final byte[] adminKeyHash;
     private final Caller admin;
+    /** Principals of the keys PostgreSQL last found valid, by key hash: for {@link #principalOf} in an outage. */
+    private final Map<ByteBuffer, String> recentlyValid = new ConcurrentHashMap<>();
 
     ApiKeys(ApiKeyStore store, SecurityProperties security) {
         this.store = store;
@@ -51,6 +60,7 @@ public class ApiKeys {
         if (!store.revoke(canonical, clock.instant().truncatedTo(ChronoUnit.MICROS))) {
             throw new KeyNotFoundException("no API key has the principal " + canonical);
         }
+        recentlyValid.values().removeIf(canonical::equals);
         return store.find(canonical).orElseThrow();
     }
 
@@ -74,9 +84,34 @@ public class ApiKeys {
         if (adminKeyHash != null && Keys.sameHash(hash, adminKeyHash)) {
             return admin;
         }
-        return store.principalOf(hash)
+        return principalOf(hash)
                 .map(principal -> new Caller(CanisterId.parse(principal), Caller.Kind.KEY))
                 .orElseThrow(() -> new AuthenticationRequiredException("unknown or revoked API key"));
+    }
+
+    /**
+     * The principal of a valid key, as PostgreSQL says; while PostgreSQL is unreachable, as it last said, so that
+     * queries of canisters in memory go on being answered (nobody can revoke a key meanwhile: that needs
+     * PostgreSQL too). A key not seen before the outage fails as the database access did.
+     */
+    private Optional<String> principalOf(byte[] hash) {
+        ByteBuffer key = ByteBuffer.wrap(hash);
+        Optional<String> principal;
+        try {
+            principal = store.principalOf(hash);
+        } catch (RuntimeException e) {
+            String known = DatabaseFailures.unreachable(e) ? recentlyValid.get(key) : null;
+            if (known == null) {
+                throw e;
+            }
+            return Optional.of(known);
+        }
+        if (principal.isEmpty()) {
+            recentlyValid.remove(key);
+        } else if (!principal.get().equals(recentlyValid.get(key)) && recentlyValid.size() < MAX_REMEMBERED_KEYS) {
+            recentlyValid.put(key, principal.get());
+        }
+        return principal;
     }
 
     /** Whether {@code token} has the syntax of a bearer key (base64, base64url or hex). */
