@@ -103,7 +103,7 @@ class AuthorizationMatrixTest extends EndToEndTest {
                 new Endpoint("query call", this::installed, (t, a) -> http.send("POST", canister(t)
                         + "/query/whoami_q", "application/octet-stream", new byte[0], a), 200, 200, 200, 200),
                 new Endpoint("validate module", none(), (t, a) -> http.send("POST", "/v1/modules/validate",
-                        "application/wasm", wasm("whoami"), a), 200, 200, 200, 200),
+                        "application/wasm", wasm("whoami"), a), 401, 200, 200, 200),
                 new Endpoint("issue key", none(), (t, a) -> http.send("POST", "/v1/keys", "application/json",
                         json("{}"), a), 401, 403, 403, 201),
                 new Endpoint("list keys", none(), (t, a) -> get("/v1/keys", a), 401, 403, 403, 200),

@@ -13,6 +13,7 @@ import com.canisterhost.identity.AuthenticationRequiredException;
 import com.canisterhost.identity.KeyNotFoundException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
+import com.canisterhost.module.PreparationsBusyException;
 import com.canisterhost.state.StateVersionConflictException;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -137,6 +138,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ExecutorOverloadedException.class)
     ResponseEntity<Object> overloaded(ExecutorOverloadedException e) {
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                "Service overloaded", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
+    }
+
+    @ExceptionHandler(PreparationsBusyException.class)
+    ResponseEntity<Object> preparationsBusy(PreparationsBusyException e) {
         return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
                 "Service overloaded", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
     }

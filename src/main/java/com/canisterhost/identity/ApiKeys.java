@@ -124,6 +124,13 @@ public class ApiKeys {
         return security.secured();
     }
 
+    /** Work that any key may ask for (a module's dry run): with an admin key set, anonymous callers may not. */
+    public void requireKey(Caller caller, String what) {
+        if (caller.anonymous() && security.secured()) {
+            throw new AuthenticationRequiredException(what + " needs an API key (Authorization: Bearer <key>)");
+        }
+    }
+
     /** Managing keys is for the admin; in development mode for anyone. */
     public void requireKeyManager(Caller caller) {
         if (!security.secured() || caller.admin()) {
