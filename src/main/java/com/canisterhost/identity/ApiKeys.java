@@ -20,9 +20,10 @@ public class ApiKeys {
 
     private static final String BEARER = "bearer ";
     /** A key is base64url; anything else in the header is refused before hashing. */
-    /** Keys remembered for outages at most; past it, new ones are not (each entry is about 200 bytes). */
-    private static final int MAX_REMEMBERED_KEYS = 100_000;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~+/=]{1,256}");
+
+    /** Keys remembered for outages at most (an entry takes about 250 bytes); past it, new ones are not. */
+    private static final int MAX_REMEMBERED_KEYS = 10_000;
 
     private final ApiKeyStore store;
     private final SecurityProperties security;
