@@ -20,7 +20,8 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "canister.security.admin-key=" + ActuatorAccessTest.ADMIN_KEY)
 class ActuatorAccessTest extends EndToEndTest {
 
-    static final String ADMIN_KEY = "actuator-admin-key-0123456789";
+    /** The matrix's key: the same configuration, so the same (cached) running service. */
+    static final String ADMIN_KEY = AuthorizationMatrixTest.ADMIN_KEY;
 
     @Test
     void anUnknownKeyIs401AsProblemJson() {
