@@ -41,12 +41,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Fuzzing over real HTTP: 10,000+ mutated real modules (validation, and a few hundred installs) and 10,000+ malformed
  * requests, from a fixed seed. No answer may be a 5xx or leak internals (stack frames, class names, paths), no
- * unhandled exception may reach the log, and the service must be healthy and working afterwards.
+ * unhandled exception may reach the log, and the service must be healthy and working afterwards. Its threads may all
+ * validate at once: a permit each, so that none is refused as busy (503), which would hide a real 5xx among them.
  */
+@TestPropertySource(properties = "canister.module.max-concurrent-preparations=" + FuzzTest.THREADS)
 class FuzzTest extends EndToEndTest {
 
     private static final long SEED = 0x8_2026L;
@@ -55,7 +58,7 @@ class FuzzTest extends EndToEndTest {
     private static final int INSTALLS = 300;
     private static final int REQUESTS = 10_000;
     private static final int RAW_REQUESTS = 600;
-    private static final int THREADS = 4;
+    static final int THREADS = 4;
     /** What no error answer may contain: stack frames, exception class names, package names, file paths. */
     private static final List<String> LEAKS = List.of("\tat ", ".java:", "Exception", "java.lang", "org.spring",
             "com.canisterhost", "tools.jackson", "com.dylibso", "/work/", "/home/", "/root/", "/tmp/");

@@ -7,6 +7,8 @@ import com.canisterhost.canister.InvalidInstallOptionException;
 import com.canisterhost.canister.InvalidSettingsException;
 import com.canisterhost.canister.SnapshotNotFoundException;
 import com.canisterhost.execution.CanisterEmptyException;
+import com.canisterhost.database.DatabaseFailures;
+import com.canisterhost.database.DatabaseUnavailableException;
 import com.canisterhost.execution.ExecutorOverloadedException;
 import com.canisterhost.identity.AccessDeniedException;
 import com.canisterhost.identity.AuthenticationRequiredException;
@@ -14,6 +16,7 @@ import com.canisterhost.identity.KeyNotFoundException;
 import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
 import com.canisterhost.state.CommitOutcomeUnknownException;
+import com.canisterhost.module.PreparationsBusyException;
 import com.canisterhost.state.StateVersionConflictException;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -162,8 +165,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> outcomeUnknown(CommitOutcomeUnknownException e) {
         log.warn("Commit outcome unknown: {}", e.getMessage());
         return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "outcome-unknown",
-                "Outcome unknown", e.getMessage() + "; read the canister's stateVersion before sending the call again (a call "
-                        + "with an Idempotency-Key may simply be sent again: its key finds out)"));
+                "Outcome unknown", e.getMessage() + "; read the canister's stateVersion before sending the call "
+                        + "again (a call with an Idempotency-Key may simply be sent again: its key finds out)"));
+    }
+
+    @ExceptionHandler(PreparationsBusyException.class)
+    ResponseEntity<Object> preparationsBusy(PreparationsBusyException e) {
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                "Service overloaded", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
+    }
+
+    /** No connection to PostgreSQL could be had, so nothing was sent: safe to retry as it is. */
+    @ExceptionHandler(DatabaseUnavailableException.class)
+    ResponseEntity<Object> databaseUnavailable(DatabaseUnavailableException e) {
+        return databaseUnavailable(true);
+    }
+
+    private static ResponseEntity<Object> databaseUnavailable(boolean notApplied) {
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
+                "Database unavailable", notApplied
+                        ? "no connection to PostgreSQL could be had; nothing was applied, retry later"
+                        : "the connection to PostgreSQL failed while the request was handled; it may or may not "
+                                + "have been applied"), HttpHeaders.RETRY_AFTER, "1");
     }
 
     @ExceptionHandler(StateVersionConflictException.class)
@@ -174,6 +197,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
+        // the database failures that arrive wrapped (a transaction that could not begin, a translated SQL error)
+        if (DatabaseFailures.notApplied(e)) {
+            return databaseUnavailable(true);
+        }
+        if (DatabaseFailures.unreachable(e)) {
+            log.warn("The database connection failed while a request was handled: {}", e.toString());
+            return databaseUnavailable(false);
+        }
         log.error("Unexpected failure", e);
         return Problems.respond(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "Internal error", "the service failed to handle the request; see the service log"));

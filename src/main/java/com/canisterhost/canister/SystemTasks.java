@@ -1,5 +1,6 @@
 package com.canisterhost.canister;
 
+import com.canisterhost.database.DatabaseFailures;
 import com.canisterhost.execution.CanisterActivity;
 import com.canisterhost.execution.ExecutionProperties;
 import com.canisterhost.execution.Executor;
@@ -106,7 +107,11 @@ class SystemTasks implements SmartLifecycle {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("system tasks skipped a round: {}", e.toString());
+            if (DatabaseFailures.notApplied(e)) {
+                log.debug("system tasks skipped a round: PostgreSQL is unreachable"); // the breaker said so once
+            } else {
+                log.warn("system tasks skipped a round: {}", e.toString());
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.canisterhost.execution;
 
+import com.canisterhost.database.DatabaseFailures;
 import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
@@ -333,7 +334,11 @@ public class Executor implements DisposableBean {
         try {
             newVersion = stateStore.commit(canister.id, canister.version(), change, record);
         } catch (RuntimeException e) {
-            live.remove(canister.id); // e.g. another node committed first: reload on next use
+            if (!DatabaseFailures.notApplied(e)) {
+                live.remove(canister.id); // e.g. another node committed first: reload on next use
+            }
+            // else nothing reached PostgreSQL: the committed state in memory is still the canister's, and queries
+            // go on being served from it while PostgreSQL is unreachable
             throw e;
         }
         metrics.persisted(persistedBytes(change));

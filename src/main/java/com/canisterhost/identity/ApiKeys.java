@@ -1,11 +1,16 @@
 package com.canisterhost.identity;
 
+import com.canisterhost.database.DatabaseFailures;
 import com.canisterhost.principal.CanisterId;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
@@ -17,12 +22,17 @@ public class ApiKeys {
     /** A key is base64url; anything else in the header is refused before hashing. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~+/=]{1,256}");
 
+    /** Keys remembered for outages at most (an entry takes about 250 bytes); past it, new ones are not. */
+    private static final int MAX_REMEMBERED_KEYS = 10_000;
+
     private final ApiKeyStore store;
     private final SecurityProperties security;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private final byte[] adminKeyHash;
     private final Caller admin;
+    /** Principals of the keys PostgreSQL last found valid, by key hash: for {@link #principalOf} in an outage. */
+    private final Map<ByteBuffer, String> recentlyValid = new ConcurrentHashMap<>();
 
     ApiKeys(ApiKeyStore store, SecurityProperties security) {
         this.store = store;
@@ -51,6 +61,7 @@ public class ApiKeys {
         if (!store.revoke(canonical, clock.instant().truncatedTo(ChronoUnit.MICROS))) {
             throw new KeyNotFoundException("no API key has the principal " + canonical);
         }
+        recentlyValid.values().removeIf(canonical::equals);
         return store.find(canonical).orElseThrow();
     }
 
@@ -74,9 +85,34 @@ public class ApiKeys {
         if (adminKeyHash != null && Keys.sameHash(hash, adminKeyHash)) {
             return admin;
         }
-        return store.principalOf(hash)
+        return principalOf(hash)
                 .map(principal -> new Caller(CanisterId.parse(principal), Caller.Kind.KEY))
                 .orElseThrow(() -> new AuthenticationRequiredException("unknown or revoked API key"));
+    }
+
+    /**
+     * The principal of a valid key, as PostgreSQL says; while PostgreSQL is unreachable, as it last said, so that
+     * queries of canisters in memory go on being answered (nobody can revoke a key meanwhile: that needs
+     * PostgreSQL too). A key not seen before the outage fails as the database access did.
+     */
+    private Optional<String> principalOf(byte[] hash) {
+        ByteBuffer key = ByteBuffer.wrap(hash);
+        Optional<String> principal;
+        try {
+            principal = store.principalOf(hash);
+        } catch (RuntimeException e) {
+            String known = DatabaseFailures.unreachable(e) ? recentlyValid.get(key) : null;
+            if (known == null) {
+                throw e;
+            }
+            return Optional.of(known);
+        }
+        if (principal.isEmpty()) {
+            recentlyValid.remove(key);
+        } else if (!principal.get().equals(recentlyValid.get(key)) && recentlyValid.size() < MAX_REMEMBERED_KEYS) {
+            recentlyValid.put(key, principal.get());
+        }
+        return principal;
     }
 
     /** Whether {@code token} has the syntax of a bearer key (base64, base64url or hex). */
@@ -87,6 +123,13 @@ public class ApiKeys {
     /** Whether the service runs with an admin key (otherwise: open development mode). */
     public boolean secured() {
         return security.secured();
+    }
+
+    /** Work that any key may ask for (a module's dry run): with an admin key set, anonymous callers may not. */
+    public void requireKey(Caller caller, String what) {
+        if (caller.anonymous() && security.secured()) {
+            throw new AuthenticationRequiredException(what + " needs an API key (Authorization: Bearer <key>)");
+        }
     }
 
     /** Managing keys is for the admin; in development mode for anyone. */

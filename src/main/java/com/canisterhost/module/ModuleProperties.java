@@ -13,6 +13,9 @@ import org.springframework.util.unit.DataSize;
  *     {@code interpreter}
  * @param cachedModules how many parsed (and compiled) modules are kept in memory
  * @param limits structural caps
+ * @param maxConcurrentPreparations uploads decoded, validated and instrumented at once (installs and dry runs
+ *     together; 0: the core count, at least 2); one more is refused at once with 503
+ * @param maxValidationSize cap on a dry run's upload ({@code POST /v1/modules/validate}), before inflating
  */
 @ConfigurationProperties("canister.module")
 public record ModuleProperties(
@@ -20,7 +23,15 @@ public record ModuleProperties(
         @DefaultValue("strict") DeterminismProfile profile,
         @DefaultValue("compiler") Engine engine,
         @DefaultValue("64") int cachedModules,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue("0") int maxConcurrentPreparations,
+        @DefaultValue("10MB") DataSize maxValidationSize) {
+
+    /** The permits {@link ModuleService} hands out for decoding and validating uploads. */
+    int preparationPermits() {
+        return maxConcurrentPreparations > 0 ? maxConcurrentPreparations
+                : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
 
     /** How Wasm code is executed; metering makes both give the same results and instruction counts. */
     public enum Engine {

@@ -5,11 +5,13 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.function.Function;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -29,6 +31,9 @@ public class ModuleService {
     private final Map<String, ValidatedModule> modules;
     private final Map<String, Compiled> machines;
     private final ModuleProperties.Engine engine;
+    /** Decoding, validating and instrumenting an upload is CPU on the request thread: this many at once at most. */
+    private final Semaphore preparations;
+    private final int preparationPermits;
 
     ModuleService(ModuleProperties properties, HostFunctionCatalog catalog, JdbcClient jdbc) {
         this.decoder = new ModuleDecoder(properties.maxSize().toBytes());
@@ -38,6 +43,8 @@ public class ModuleService {
         this.modules = lruMap(properties.cachedModules());
         this.machines = lruMap(properties.cachedModules());
         this.engine = properties.engine();
+        this.preparationPermits = properties.preparationPermits();
+        this.preparations = new Semaphore(preparationPermits);
     }
 
     /** The profile installs use when they do not name one. */
@@ -45,31 +52,63 @@ public class ModuleService {
         return defaultProfile;
     }
 
-    /** Decodes (gzip or raw) and validates an upload under {@code profile}. */
+    /**
+     * Decodes (gzip or raw) and validates an upload under {@code profile}, holding one of the preparation permits.
+     *
+     * @throws PreparationsBusyException if every permit is taken
+     */
     public ValidatedModule prepare(byte[] upload, DeterminismProfile profile) {
-        byte[] wasm = decoder.decode(upload);
-        byte[] hash = ModuleValidator.sha256(wasm);
-        String key = key(hash, profile);
-        ValidatedModule cached = modules.get(key);
-        if (cached != null) {
-            return cached; // the same bytes passed under this profile already
+        acquirePermit();
+        try {
+            byte[] wasm = decoder.decode(upload);
+            byte[] hash = ModuleValidator.sha256(wasm);
+            String key = key(hash, profile);
+            ValidatedModule cached = modules.get(key);
+            if (cached != null) {
+                return cached; // the same bytes passed under this profile already
+            }
+            ValidatedModule module = checked(wasm, hash, profile);
+            modules.put(key, module);
+            return module;
+        } finally {
+            preparations.release();
         }
-        ValidatedModule module = checked(wasm, hash, profile);
-        modules.put(key, module);
-        return module;
     }
 
-    /** A dry run of {@link #prepare}: the verdict and what the module declares, installing nothing. */
-    public ValidationReport validate(byte[] upload, DeterminismProfile profile) {
-        byte[] wasm = decoder.decode(upload);
-        byte[] hash = ModuleValidator.sha256(wasm);
+    /** Reads an upload's bytes (off a request body, say). */
+    @FunctionalInterface
+    public interface Upload {
+        byte[] read() throws IOException;
+    }
+
+    /**
+     * A dry run of {@link #prepare}: the verdict and what the module declares, installing nothing. The upload is
+     * read holding the permit, so the permits bound the memory that dry runs buffer as well as their CPU.
+     *
+     * @throws PreparationsBusyException if every permit is taken
+     */
+    public ValidationReport validate(Upload upload, DeterminismProfile profile) throws IOException {
+        acquirePermit();
         try {
-            return ModuleReports.of(checked(wasm, hash, profile));
-        } catch (InvalidModuleException e) {
-            return new ValidationReport(false, profile.label(), HexFormat.of().formatHex(hash), wasm.length,
-                    new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
-                    new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
-                            java.util.List.of()), java.util.List.of(), false, null, java.util.List.of());
+            byte[] wasm = decoder.decode(upload.read());
+            byte[] hash = ModuleValidator.sha256(wasm);
+            try {
+                return ModuleReports.of(checked(wasm, hash, profile));
+            } catch (InvalidModuleException e) {
+                return new ValidationReport(false, profile.label(), HexFormat.of().formatHex(hash), wasm.length,
+                        new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
+                        new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                                java.util.List.of()), java.util.List.of(), false, null, java.util.List.of());
+            }
+        } finally {
+            preparations.release();
+        }
+    }
+
+    private void acquirePermit() {
+        if (!preparations.tryAcquire()) {
+            throw new PreparationsBusyException("all " + preparationPermits + " module preparations (installs and "
+                    + "validations) are busy; retry later");
         }
     }
 

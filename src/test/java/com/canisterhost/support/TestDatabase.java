@@ -1,7 +1,6 @@
 package com.canisterhost.support;
 
 import com.canisterhost.config.EmbeddedPostgresLauncher;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,7 +57,8 @@ public final class TestDatabase {
         } else {
             try {
                 Path data = Files.createTempDirectory("canister-test-pg");
-                EmbeddedPostgres postgres = EmbeddedPostgresLauncher.start(data, 0, false); // a throwaway database: speed over durability
+                // a throwaway database: speed over durability; password authentication as the service's own
+                EmbeddedPostgresLauncher.Server postgres = EmbeddedPostgresLauncher.start(data, 0, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         postgres.close();
@@ -66,7 +66,7 @@ public final class TestDatabase {
                         // the JVM is going away
                     }
                 }));
-                server = new Server(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
+                server = new Server(postgres.jdbcUrl("postgres"), "postgres", postgres.password());
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded PostgreSQL", e);
             }

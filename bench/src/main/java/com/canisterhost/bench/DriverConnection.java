@@ -24,22 +24,34 @@ final class DriverConnection implements Closeable {
     /** What the driver needs of a response: status, the {@code X-Instructions} header (or -1) and the body. */
     record Response(int status, long instructions, byte[] body) {}
 
+    /** The connection could not be opened: the request was not sent at all. */
+    static final class NotSent extends IOException {
+        NotSent(IOException cause) {
+            super("could not connect: " + cause, cause);
+        }
+    }
+
     private final String host;
     private final int port;
+    private final int timeoutMillis;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     DriverConnection(URI base) {
+        this(base, 120_000);
+    }
+
+    /** @param timeoutMillis how long a response may take before the call is given up */
+    DriverConnection(URI base, int timeoutMillis) {
         this.host = base.getHost();
         this.port = base.getPort();
+        this.timeoutMillis = timeoutMillis;
     }
 
     /** Sends {@code method path} with an empty body; reconnects once if the kept-alive connection was closed. */
     Response exchange(String method, String path, boolean octetStream) throws IOException {
-        byte[] request = (method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
-                + (octetStream ? "Content-Type: application/octet-stream\r\nAccept: application/octet-stream\r\n" : "")
-                + (method.equals("GET") ? "" : "Content-Length: 0\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = request(method, path, octetStream);
         boolean fresh = socket == null;
         try {
             return send(request);
@@ -52,12 +64,38 @@ final class DriverConnection implements Closeable {
         }
     }
 
+    /**
+     * Sends {@code method path} with an empty body once, never again: for calls whose every outcome must be known.
+     * Throws {@link NotSent} if no connection could be opened; any other failure leaves the outcome unknown (and
+     * closes the connection, so the next call opens a new one).
+     */
+    Response exchangeOnce(String method, String path, boolean octetStream) throws IOException {
+        try {
+            return send(request(method, path, octetStream));
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private byte[] request(String method, String path, boolean octetStream) {
+        return (method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+                + (octetStream ? "Content-Type: application/octet-stream\r\nAccept: application/octet-stream\r\n" : "")
+                + (method.equals("GET") ? "" : "Content-Length: 0\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     private Response send(byte[] request) throws IOException {
         if (socket == null) {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(120_000);
-            socket.connect(new InetSocketAddress(host, port), 10_000);
+            Socket opened = new Socket();
+            opened.setTcpNoDelay(true);
+            opened.setSoTimeout(timeoutMillis);
+            try {
+                opened.connect(new InetSocketAddress(host, port), Math.min(10_000, timeoutMillis));
+            } catch (IOException e) {
+                opened.close();
+                throw new NotSent(e);
+            }
+            socket = opened;
             in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             out = socket.getOutputStream();
         }

@@ -1,5 +1,8 @@
 package com.canisterhost.bench;
 
+import static com.canisterhost.bench.ServiceSetUp.env;
+import static com.canisterhost.bench.ServiceSetUp.rank;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +20,6 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * Load test of a running canister-host against the PostgreSQL it runs on, in one run (started by
@@ -63,7 +60,6 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  */
 public final class LoadBenchmark {
 
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern INSTRUCTIONS = Pattern.compile("\"instructions\"\\s*:\\s*(\\d+)");
     private static final Pattern TPS = Pattern.compile(
             "tps = ([0-9.]+) \\((?:without initial connection time|excluding connections establishing)\\)");
@@ -89,8 +85,7 @@ public final class LoadBenchmark {
     private final ThreadLocal<DriverConnection> connections =
             ThreadLocal.withInitial(() -> new DriverConnection(java.net.URI.create(base)));
 
-    /** The set-up requests' client (creating and installing canisters, one at a time). */
-    private final CloseableHttpClient setUpClient = HttpClients.custom().disableAutomaticRetries().build();
+    private final ServiceSetUp setUp = new ServiceSetUp(base);
     private final Cpu cpu;
     private final Map<String, String> cpuRows = new LinkedHashMap<>();
 
@@ -119,10 +114,10 @@ public final class LoadBenchmark {
         byte[] wasm = Files.readAllBytes(counterWasm);
         List<String> counters = new ArrayList<>();
         for (int i = 0; i < canisterCount; i++) {
-            counters.add(createAndInstall(wasm));
+            counters.add(setUp.createAndInstall(wasm));
         }
-        String victim = createAndInstall(wasm);
-        List<String> spinners = List.of(createAndInstall(wasm), createAndInstall(wasm));
+        String victim = setUp.createAndInstall(wasm);
+        List<String> spinners = List.of(setUp.createAndInstall(wasm), setUp.createAndInstall(wasm));
         System.out.printf("created %d counter canisters (+1 isolation victim, 2 spinners)%n", canisterCount);
 
         psql("DROP TABLE IF EXISTS pgbench_pages");
@@ -490,29 +485,6 @@ public final class LoadBenchmark {
         }
     }
 
-    private String createAndInstall(byte[] wasm) throws IOException {
-        String created = setUp(ClassicRequestBuilder.post(base + "/v1/canisters").build(), "create");
-        Matcher id = ID.matcher(created);
-        if (!id.find()) {
-            throw new IllegalStateException("no id in " + created);
-        }
-        setUp(ClassicRequestBuilder.put(base + "/v1/canisters/" + id.group(1) + "/module")
-                .setEntity(wasm, ContentType.create("application/wasm"))
-                .build(), "install");
-        return id.group(1);
-    }
-
-    /** A set-up request, which must succeed: its body. */
-    private String setUp(ClassicHttpRequest request, String what) throws IOException {
-        return setUpClient.execute(request, response -> {
-            String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity());
-            if (response.getCode() / 100 != 2) {
-                throw new IllegalStateException(what + ": HTTP " + response.getCode() + " " + body);
-            }
-            return body;
-        });
-    }
-
     // --- PostgreSQL and processes ------------------------------------------------------------------------------
 
     private String psql(String sql) {
@@ -693,10 +665,6 @@ public final class LoadBenchmark {
         return Math.max(1, total / parts + (part < total % parts ? 1 : 0));
     }
 
-    private static int rank(int n, int p) {
-        return Math.max(0, Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1));
-    }
-
     private static long[] concat(long[] a, long[] b) {
         long[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
@@ -738,11 +706,6 @@ public final class LoadBenchmark {
                 Files.deleteIfExists(path);
             }
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static String requiredEnv(String name) {
