@@ -46,8 +46,8 @@ class EngineDeterminismTest {
         MODULES.put("bulk", metering("bulk"));
         MODULES.put("loops", metering("loops"));
         MODULES.put("float", metering("float"));
-        MODULES.put("counter64", memory64("counter64"));
-        MODULES.put("motoko64", motoko64("counter")); // moc 4.10.0: wasm64 with enhanced orthogonal persistence
+        MODULES.put("counter64", wasm("memory64", "counter64"));
+        MODULES.put("motoko64", wasm("motoko64", "counter")); // moc 4.10.0: wasm64 with enhanced orthogonal persistence
         SCRIPT.add(new Call("counter", "update", "inc", new byte[0]));
         SCRIPT.add(new Call("counter", "update", "add", u64(41)));
         SCRIPT.add(new Call("counter", "update", "echo", new byte[300]));
@@ -79,22 +79,6 @@ class EngineDeterminismTest {
         SCRIPT.add(new Call("motoko64", "query", "get", NO_ARGS));
         SCRIPT.add(new Call("counter64", "query", "reply_at", ByteBuffer.allocate(16)
                 .order(ByteOrder.LITTLE_ENDIAN).putLong(0x10).putLong(17).array()));
-    }
-
-    private static byte[] motoko64(String name) {
-        try (var in = EngineDeterminismTest.class.getResourceAsStream("/motoko64/" + name + ".wasm")) {
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] memory64(String name) {
-        try (var in = EngineDeterminismTest.class.getResourceAsStream("/memory64/" + name + ".wasm")) {
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private ConfigurableApplicationContext start(String engine) {

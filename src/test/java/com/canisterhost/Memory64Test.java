@@ -1,5 +1,6 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.EndToEndTest;
@@ -7,8 +8,6 @@ import com.canisterhost.support.Http.Response;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +25,7 @@ class Memory64Test extends EndToEndTest {
     private static final long TWO_TO_32 = 1L << 32;
 
     private static byte[] module(String name) {
-        try (InputStream in = Memory64Test.class.getResourceAsStream("/memory64/" + name + ".wasm")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return wasm("memory64", name);
     }
 
     private static byte[] i64s(long... values) {

@@ -1,13 +1,11 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http.Response;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -23,11 +21,7 @@ class Motoko64Test extends EndToEndTest {
     private static final String NO_ARGS = "4449444c0000";
 
     private static byte[] motoko(String name) {
-        try (InputStream in = Motoko64Test.class.getResourceAsStream("/motoko64/" + name + ".wasm")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return wasm("motoko64", name);
     }
 
     private String install(String name) {

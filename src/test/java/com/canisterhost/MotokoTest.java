@@ -1,12 +1,10 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +18,7 @@ class MotokoTest extends EndToEndTest {
     private static final String NO_ARGS = "4449444c0000";
 
     private static byte[] motoko(String name) {
-        try (InputStream in = MotokoTest.class.getResourceAsStream("/motoko/" + name + ".wasm")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return wasm("motoko", name);
     }
 
     private String install(String name) {

@@ -15,9 +15,14 @@ public final class CanisterFixtures {
     private CanisterFixtures() {}
 
     public static byte[] wasm(String name) {
-        try (InputStream in = CanisterFixtures.class.getResourceAsStream("/canisters/" + name + ".wasm")) {
+        return wasm("canisters", name);
+    }
+
+    /** {@code src/test/resources/<directory>/<name>.wasm}, e.g. a Motoko canister of {@code motoko64}. */
+    public static byte[] wasm(String directory, String name) {
+        try (InputStream in = CanisterFixtures.class.getResourceAsStream("/" + directory + "/" + name + ".wasm")) {
             if (in == null) {
-                throw new IllegalArgumentException("no test canister " + name);
+                throw new IllegalArgumentException("no test canister " + directory + "/" + name);
             }
             return in.readAllBytes();
         } catch (IOException e) {
