@@ -7,7 +7,6 @@ import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http.Response;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
