@@ -23,10 +23,10 @@ class RestartTest {
     private ConfigurableApplicationContext start(String... properties) {
         return new SpringApplicationBuilder(CanisterHostApplication.class)
                 .properties(properties)
-                .properties("server.port=0", "spring.datasource.url=" + database.url(),
+                .properties("spring.datasource.url=" + database.url(),
                         "spring.datasource.username=" + database.username(),
                         "spring.datasource.password=" + (database.password() == null ? "" : database.password()))
-                .run();
+                .run("--server.port=0"); // an argument: a default property loses to application.yml's 8080
     }
 
     private static Http client(ConfigurableApplicationContext context) {

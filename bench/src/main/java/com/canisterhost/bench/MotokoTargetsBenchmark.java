@@ -88,9 +88,9 @@ public final class MotokoTargetsBenchmark {
         }
         Path dataDirectory = Files.createTempDirectory("motoko-targets-pg");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CanisterHostApplication.class)
-                .properties("server.port=0", "canister.embedded-postgres.data-directory=" + dataDirectory,
+                .properties("canister.embedded-postgres.data-directory=" + dataDirectory,
                         "logging.level.root=WARN")
-                .run();
+                .run("--server.port=0"); // an argument: a default property loses to application.yml's 8080
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
             new MotokoTargetsBenchmark(port).run(rounds, inserts);
