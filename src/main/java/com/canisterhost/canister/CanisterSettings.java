@@ -7,7 +7,6 @@ import java.util.Set;
 import com.canisterhost.execution.Executor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The IC's {@code update_settings} for what this host has: controllers, log visibility, environment variables. */
@@ -17,15 +16,15 @@ public class CanisterSettings {
     /** The IC's limit. */
     public static final int MAX_CONTROLLERS = 10;
 
-    private final CanisterRepository canisters;
+    private final CanisterManagement management;
     private final Executor executor;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final EnvironmentVariables environment;
 
-    CanisterSettings(CanisterRepository canisters, Executor executor, JdbcClient jdbc,
+    CanisterSettings(CanisterManagement management, Executor executor, JdbcClient jdbc,
             TransactionTemplate transactions, EnvironmentVariables environment) {
-        this.canisters = canisters;
+        this.management = management;
         this.executor = executor;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -61,14 +60,7 @@ public class CanisterSettings {
         if (changed == 0) {
             throw new CanisterNotFoundException("no canister " + canisterId);
         }
-        return status(canisterId);
-    }
-
-    @Transactional(readOnly = true)
-    CanisterStatus status(String canisterId) {
-        CanisterEntity canister = canisters.findById(canisterId)
-                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canisterId));
-        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
+        return management.status(canisterId);
     }
 
     private static List<String> canonical(List<String> controllers) {

@@ -35,12 +35,11 @@ public class EnvironmentVariables implements EnvironmentLookup {
     /**
      * Replaces the canister's variables, in the caller's transaction, after checking them against the IC's limits:
      * at most {@value Environment#MAX_VARIABLES}, names unique, names and values of at most
-     * {@value Environment#MAX_NAME_BYTES} bytes of UTF-8 (else 400).
+     * {@value Environment#MAX_NAME_BYTES} bytes of UTF-8 (else 400). The caller's transaction has already locked the
+     * canister's row (its settings UPDATE, on the canister's lane), so changes of one canister apply one at a time.
      */
     void replace(String canisterId, List<EnvironmentVariable> variables) {
         Map<String, String> checked = checked(variables);
-        // one change of a canister's variables at a time: each deletes what the one before it inserted
-        jdbc.sql("SELECT id FROM canisters WHERE id = ? FOR UPDATE").param(canisterId).query(String.class).single();
         jdbc.sql("DELETE FROM canister_env_vars WHERE canister_id = ?").param(canisterId).update();
         checked.forEach((name, value) -> jdbc.sql("INSERT INTO canister_env_vars (canister_id, name, value) "
                 + "VALUES (?, ?, ?)").params(canisterId, bytes(name), bytes(value)).update());
