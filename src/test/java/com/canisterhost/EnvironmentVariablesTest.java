@@ -216,8 +216,9 @@ class EnvironmentVariablesTest extends EndToEndTest {
         for (int attempt = 0; attempt < 5 && overlapped == 0; attempt++) {
             String before = attempt % 2 == 0 ? "old" : "new";
             String after = attempt % 2 == 0 ? "new" : "old";
+            long spins = 60_000_000L << Math.min(attempt, 2); // longer, so a fast machine still overlaps the change
             CompletableFuture<Spin> spinning = CompletableFuture.supplyAsync(() -> {
-                Response spun = http.query(id, "env_spin", u64(60_000_000L));
+                Response spun = http.query(id, "env_spin", u64(spins));
                 return new Spin(spun, nanosNow());
             });
             Thread.sleep(100);
