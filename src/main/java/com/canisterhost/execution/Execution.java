@@ -155,11 +155,9 @@ final class Execution {
         message.execution = this;
         Metering metering = canister.module.metering();
         int maxCallDepth = canister.runtime.limits().maxCallDepth();
+        metering.start(instance, instructionLimit, maxCallDepth);
         message.counter = instance.global(metering.counterGlobal());
-        message.counter.setValue(instructionLimit);
         message.instructionLimit = instructionLimit;
-        instance.global(metering.depthGlobal()).setValue(0);
-        instance.global(metering.depthLimitGlobal()).setValue(maxCallDepth);
         SystemApi systemApi = canister.runtime.systemApi();
         message.environment = systemApi.environmentOf(canister); // fixed for the execution, as on the IC
         systemApi.serve(message);
@@ -184,7 +182,7 @@ final class Execution {
             if (left < 0) {
                 message.failure = new CanisterTrap(RejectKind.INSTRUCTION_LIMIT, "the message exceeded its limit of "
                         + instructionLimit + " instructions");
-            } else if (instance.global(metering.depthGlobal()).getValue() > maxCallDepth) {
+            } else if (metering.depthExceeded(instance)) {
                 message.failure = new CanisterTrap(RejectKind.TRAPPED, "canister trapped: call stack depth exceeded "
                         + "the limit of " + maxCallDepth + " nested calls");
             }

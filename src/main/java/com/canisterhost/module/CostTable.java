@@ -14,10 +14,13 @@ import java.util.Map;
  * <p>Version 2: loops with a trip count known at install time are charged once before they run ({@link
  * CountedLoops}). The totals are those of version 1; only a message that would cross its limit inside such a loop
  * now stops before the loop (with the limit reported, as before) instead of part-way through it.
+ *
+ * <p>Version 3: the call depth is counted down per function entered rather than up per call instruction, with one
+ * global fewer. The totals are those of version 2; calls to imported (host) functions no longer count as nesting.
  */
 final class CostTable {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** What bulk memory and table operations cost on top of one instruction per byte or element. */
     static final int BULK_BASE = 100;

@@ -22,8 +22,9 @@ import java.util.TreeMap;
  *       install time ({@link CountedLoops}) is charged and checked once, in full, before it starts, which costs
  *       the same total and keeps checks out of tight fixed-count loops;
  *   <li>bulk memory and table operations are charged one more per byte or element before they run;
- *   <li>every call increments a depth counter (a second global) and traps past the limit (a third global, set by
- *       the host), so runaway recursion is a deterministic trap rather than a JVM stack overflow;
+ *   <li>every function counts down the nested calls still allowed (a second global, set by the host, kept in a local
+ *       while the function runs and handed on before each call) and traps once none is left, so runaway recursion
+ *       is a deterministic trap rather than a JVM stack overflow;
  *   <li>under {@code canonical-nan}, every float result that can be NaN is replaced by the canonical NaN.
  * </ul>
  *
@@ -53,8 +54,11 @@ final class Instrumenter {
 
     private Instrumenter() {}
 
-    /** Scratch locals appended to each function: i32 and i64 always, f32 and f64 under canonical-nan. */
-    private record Scratch(int i32, int counter, int f32, int f64) {}
+    /**
+     * Scratch locals appended to each function: i32 and the counter (i64) always, f32 and f64 under canonical-nan,
+     * then the calls left (i32).
+     */
+    private record Scratch(int i32, int counter, int f32, int f64, int callsLeft) {}
 
     /**
      * Instruments {@code module} (parsed from {@code sections}' bytes); {@code weights} says what its instructions cost
@@ -66,26 +70,24 @@ final class Instrumenter {
         int globals = module.globalSection().globalCount();
         int counter = globals;
         int depth = globals + 1;
-        int depthLimit = globals + 2;
         boolean canonicalize = profile == DeterminismProfile.CANONICAL_NAN;
 
         WasmWriter code = new WasmWriter();
         int[][] bodies = sections.functionBodies();
         code.u32(bodies.length);
         for (int i = 0; i < bodies.length; i++) {
-            byte[] body = body(wasm, bodies[i], module, i, counter, depth, depthLimit, canonicalize, weights);
+            byte[] body = body(wasm, bodies[i], module, i, counter, depth, canonicalize, weights);
             code.u32(body.length).bytes(body);
         }
 
         WasmWriter global = new WasmWriter();
         var existing = sections.section(GLOBAL_SECTION);
-        global.u32(globals + 3);
+        global.u32(globals + 2);
         existing.ifPresent(s -> {
             long[] count = SectionMap.readU32(wasm, s.contentOffset());
             global.bytes(wasm, (int) count[1], s.end());
         });
         global.op(WasmWriter.TYPE_I64).op(1).i64Const(0).op(WasmWriter.END);
-        global.op(WasmWriter.TYPE_I32).op(1).i32Const(0).op(WasmWriter.END);
         global.op(WasmWriter.TYPE_I32).op(1).i32Const(0).op(WasmWriter.END);
 
         WasmWriter out = new WasmWriter().bytes(wasm, 0, 8);
@@ -108,7 +110,7 @@ final class Instrumenter {
         if (!globalWritten) {
             writeSection(out, GLOBAL_SECTION, global);
         }
-        return new Result(out.toByteArray(), new Metering(CostTable.VERSION, globals, counter, depth, depthLimit));
+        return new Result(out.toByteArray(), new Metering(CostTable.VERSION, globals, counter, depth));
     }
 
     private static void writeSection(WasmWriter out, int id, WasmWriter content) {
@@ -116,26 +118,31 @@ final class Instrumenter {
     }
 
     private static byte[] body(byte[] wasm, int[] span, WasmModule module, int index, int counter, int depth,
-            int depthLimit, boolean canonicalize, CostTable.Weights weights) {
+            boolean canonicalize, CostTable.Weights weights) {
         FunctionBody function = module.codeSection().getFunctionBody(index);
         List<AnnotatedInstruction> instructions = function.instructions();
         int first = instructions.get(0).address();
         int params = module.functionSection().getFunctionType(index, module.typeSection()).params().size();
         int locals = params + function.localTypes().size();
-        Scratch scratch = new Scratch(locals, locals + 1, locals + 2, locals + 3);
+        Scratch scratch = new Scratch(locals, locals + 1, locals + 2, locals + 3, locals + (canonicalize ? 4 : 2));
 
         long[] declCount = SectionMap.readU32(wasm, span[0]);
         WasmWriter body = new WasmWriter();
-        body.u32(declCount[0] + (canonicalize ? 4 : 2));
+        body.u32(declCount[0] + (canonicalize ? 5 : 3));
         body.bytes(wasm, (int) declCount[1], first);
         body.u32(1).op(WasmWriter.TYPE_I32).u32(1).op(WasmWriter.TYPE_I64);
         if (canonicalize) {
             body.u32(1).op(WasmWriter.TYPE_F32).u32(1).op(WasmWriter.TYPE_F64);
         }
+        body.u32(1).op(WasmWriter.TYPE_I32);
 
         // The counter lives in a local while the function runs (JVM locals are far cheaper than Chicory globals);
         // it is loaded at entry and after calls, and written back before calls, traps and every way out.
         body.op(WasmWriter.GLOBAL_GET, counter).op(WasmWriter.LOCAL_SET, scratch.counter());
+        // Likewise the calls still allowed: one global read per function entry and one write per call, instead of
+        // a read-modify-write around every call (each global access is a method call in Chicory's compiled code,
+        // and it eats into the JIT's inlining budget of the function).
+        enterFunction(body, depth, scratch);
         Map<Integer, WasmWriter> charges = new TreeMap<>();
         TreeMap<Integer, WasmWriter> inserts = new TreeMap<>();
         int point = first;
@@ -154,11 +161,15 @@ final class Instrumenter {
             }
             if (CALLS.contains(op)) {
                 store(at(inserts, at), counter, scratch);
-                enterCall(at(inserts, at), counter, depth, depthLimit, scratch);
-                leaveCall(at(inserts, next), depth);
+                at(inserts, at).op(WasmWriter.LOCAL_GET, scratch.callsLeft()).op(WasmWriter.GLOBAL_SET, depth);
                 at(inserts, next).op(WasmWriter.GLOBAL_GET, counter).op(WasmWriter.LOCAL_SET, scratch.counter());
             } else if (last || leavesFunction(instruction)) {
                 store(at(inserts, at), counter, scratch);
+                if (op == OpCode.RETURN_CALL || op == OpCode.RETURN_CALL_INDIRECT) {
+                    // the callee replaces this frame: it gets the allowance this function started with
+                    at(inserts, at).op(WasmWriter.LOCAL_GET, scratch.callsLeft()).i32Const(1)
+                            .op(WasmWriter.I32_ADD).op(WasmWriter.GLOBAL_SET, depth);
+                }
             }
             if (canonicalize && F32_MAY_BE_NAN.contains(op)) {
                 canonicalize(at(inserts, next), false, scratch);
@@ -270,15 +281,16 @@ final class Instrumenter {
         w.op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
     }
 
-    private static void enterCall(WasmWriter w, int counter, int depth, int depthLimit, Scratch scratch) {
-        w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_ADD)
-                .op(WasmWriter.LOCAL_TEE, scratch.i32()).op(WasmWriter.GLOBAL_SET, depth)
-                .op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.GLOBAL_GET, depthLimit).op(WasmWriter.I32_GT_U)
-                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK).op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
-    }
-
-    private static void leaveCall(WasmWriter w, int depth) {
-        w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_SUB).op(WasmWriter.GLOBAL_SET, depth);
+    /**
+     * callsLeft = depth global - 1; trap (leaving it negative in the global, which is how the host tells this trap
+     * from the canister's own) when it went below zero. The counter needs no store: nothing was charged yet.
+     */
+    private static void enterFunction(WasmWriter w, int depth, Scratch scratch) {
+        w.op(WasmWriter.GLOBAL_GET, depth).i32Const(1).op(WasmWriter.I32_SUB)
+                .op(WasmWriter.LOCAL_TEE, scratch.callsLeft()).i32Const(0).op(WasmWriter.I32_LT_S)
+                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK)
+                .op(WasmWriter.LOCAL_GET, scratch.callsLeft()).op(WasmWriter.GLOBAL_SET, depth)
+                .op(WasmWriter.UNREACHABLE).op(WasmWriter.END);
     }
 
     /** Replaces the float on top of the stack by the canonical NaN if it is any NaN. */

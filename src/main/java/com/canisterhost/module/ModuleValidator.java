@@ -83,7 +83,7 @@ final class ModuleValidator {
             OptionalInt start) {
         WasmModule module = Parser.parse(instrumented);
         int globals = module.globalSection().globalCount();
-        Metering metering = new Metering(CostTable.VERSION, globals - 3, globals - 3, globals - 2, globals - 1);
+        Metering metering = new Metering(CostTable.VERSION, globals - 2, globals - 2, globals - 1);
         // instrumentation leaves the exports as they were
         return module(hash, wasm, instrumented, module, profile, ModuleShape.isMemory64(wasm), metering, start,
                 checkExports(module));

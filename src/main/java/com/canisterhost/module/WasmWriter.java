@@ -19,7 +19,7 @@ final class WasmWriter {
     static final int I64_CONST = 0x42;
     static final int F32_CONST = 0x43;
     static final int F64_CONST = 0x44;
-    static final int I32_GT_U = 0x4b;
+    static final int I32_LT_S = 0x48;
     static final int I64_LT_S = 0x53;
     static final int I64_LT_U = 0x54;
     static final int F32_NE = 0x5c;

@@ -52,9 +52,7 @@ class CountedLoopsTest {
                 .withMachineFactory(compiled ? MachineFactoryCompiler.compile(METERED.module())
                         : InterpreterMachine::new)
                 .build();
-        instance.global(metering.counterGlobal()).setValue(budget);
-        instance.global(metering.depthGlobal()).setValue(0);
-        instance.global(metering.depthLimitGlobal()).setValue(1000);
+        metering.start(instance, budget, 1000);
         RuntimeException failure = null;
         try {
             instance.export(export).apply(args);
@@ -164,9 +162,7 @@ class CountedLoopsTest {
                 .withImportValues(ImportValues.builder().withFunctions(stubs).build())
                 .withMachineFactory(MachineFactoryCompiler.compile(metered.module()))
                 .build();
-        instance.global(metering.counterGlobal()).setValue(BUDGET);
-        instance.global(metering.depthGlobal()).setValue(0);
-        instance.global(metering.depthLimitGlobal()).setValue(1000);
+        metering.start(instance, BUDGET, 1000);
         instance.export("bench_run").apply(1);
         // what the per-block instrumentation (before counted loops) charged for the same call on a fresh instance
         assertThat(BUDGET - instance.global(metering.counterGlobal()).getValue()).isEqualTo(158_754_982L);

@@ -28,9 +28,7 @@ final class LoweredInstance {
                 .withMemoryFactory(limits -> CanisterMemory.fresh(limits, 32_768));
         this.instance = builder.build();
         Metering metering = module.metering();
-        instance.global(metering.counterGlobal()).setValue(BUDGET);
-        instance.global(metering.depthGlobal()).setValue(0);
-        instance.global(metering.depthLimitGlobal()).setValue(1000);
+        metering.start(instance, BUDGET, 1000);
     }
 
     static byte[] read(String resource) {

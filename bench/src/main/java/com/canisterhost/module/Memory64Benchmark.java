@@ -59,9 +59,7 @@ public class Memory64Benchmark {
 
     @Benchmark
     public long[] work() {
-        instance.global(metering.counterGlobal()).setValue(Long.MAX_VALUE);
-        instance.global(metering.depthGlobal()).setValue(0);
-        instance.global(metering.depthLimitGlobal()).setValue(10_000);
+        metering.start(instance, Long.MAX_VALUE, 10_000);
         return work.apply(rounds);
     }
 }

@@ -67,11 +67,9 @@ public abstract class Sha256Benchmark {
         instrumented = instrumentedInstance.export("bench_run");
     }
 
-    /** One metered call: a full counter, depth 0. */
+    /** One metered call: a full counter, no call made yet. */
     long[] runInstrumented() {
-        instrumentedInstance.global(metering.counterGlobal()).setValue(Long.MAX_VALUE);
-        instrumentedInstance.global(metering.depthGlobal()).setValue(0);
-        instrumentedInstance.global(metering.depthLimitGlobal()).setValue(10_000);
+        metering.start(instrumentedInstance, Long.MAX_VALUE, 10_000);
         return instrumented.apply(rounds);
     }
 
