@@ -14,6 +14,8 @@
   (import "ic0" "stable64_write" (func $stable_write (param i64 i64 i64)))
   (import "ic0" "stable64_read" (func $stable_read (param i64 i64 i64)))
   (memory i64 1)
+  (table 3 funcref)
+  (elem (i32.const 0) $on_reply $on_reject $on_cleanup)
   (data (i64.const 0x10) "hello from wasm64")
   (start $start)
 
@@ -68,13 +70,21 @@
     (call $reply))
 
   ;; builds a call whose callbacks' env values are 2^32 and more (opaque: they are not pointers), then performs
-  ;; it (not performed here: 2); replies with call_perform's answer
+  ;; it; replies with call_perform's answer. The callee (principal 0x68) does not exist: the reject callback runs
+  ;; and stores its env at 0x500 (the reply callback would store it at 0x508), read back by `env`.
   (func (export "canister_update call")
     (call $call_new (i64.const 0x10) (i64.const 1) (i64.const 0x10) (i64.const 5)
       (i64.const 0) (i64.const 0xffffffffffff) (i64.const 1) (i64.const 0x100000000))
     (call $call_on_cleanup (i64.const 2) (i64.const -1))
     (i32.store (i64.const 0x220) (call $call_perform))
     (call $append (i64.const 0x220) (i64.const 4))
+    (call $reply))
+
+  (func $on_reply (param $env i64) (i64.store (i64.const 0x508) (local.get $env)))
+  (func $on_reject (param $env i64) (i64.store (i64.const 0x500) (local.get $env)))
+  (func $on_cleanup (param $env i64))
+  (func (export "canister_query env")
+    (call $append (i64.const 0x500) (i64.const 16))
     (call $reply))
 
   ;; copies the caller to 2^32 (zero bytes of it: still out of bounds)

@@ -90,7 +90,7 @@ class Memory64Test extends EndToEndTest {
     }
 
     @Test
-    void theSystemApiTakesI64PointersAndSizesAndTrapsFromTwoToThe32() {
+    void theSystemApiTakesI64PointersAndSizesAndTrapsFromTwoToThe32() throws InterruptedException {
         String id = install("counter64", "");
         assertThat(i64(http.query(id, "marker", new byte[0]).body())).as("the start function ran")
                 .isEqualTo(0x5741534d3634L);
@@ -108,8 +108,17 @@ class Memory64Test extends EndToEndTest {
         assertTrap(http.query(id, "reply_at", i64s(0x10, TWO_TO_32 + 1)), "ic0.msg_reply_data_append",
                 "out of bounds");
         assertTrap(http.update(id, "caller_far", new byte[0]), "ic0.msg_caller_copy", "out of bounds");
-        assertThat(http.update(id, "call", new byte[0]).body()).as("call_perform: 2, the env values untouched")
-                .isEqualTo(new byte[] {2, 0, 0, 0});
+        assertThat(http.update(id, "call", new byte[0]).body()).as("call_perform: performed")
+                .isEqualTo(new byte[] {0, 0, 0, 0});
+        // the callee does not exist: the reject callback runs, with its env untouched (2^32, an i64 parameter)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        byte[] env = http.query(id, "env", new byte[0]).body();
+        while (i64(env) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            env = http.query(id, "env", new byte[0]).body();
+        }
+        assertThat(i64(env)).as("the reject callback's env").isEqualTo(TWO_TO_32);
+        assertThat(i64(java.util.Arrays.copyOfRange(env, 8, 16))).as("no reply callback").isZero();
         Response printed = http.update(id, "print", new byte[0]);
         assertThat(printed.status()).as("debug_print never traps, not even past the heap").isEqualTo(200);
         assertThat(http.get("/v1/canisters/" + id + "/logs").json().get("logs").findValuesAsText("content"))

@@ -16,6 +16,13 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class CallJournal {
 
+    /**
+     * A pending call whose first execution committed while calls it made were outstanding is applied: its answer
+     * comes with a later commit, through its call context (state.Mailbox), so it is never marked not applied.
+     */
+    private static final String NOT_AWAITING_CALLS =
+            "NOT EXISTS (SELECT 1 FROM call_contexts c WHERE c.ingress_call_id = calls.call_id)";
+
     private static final String COLUMNS = "call_id, canister_id, caller, idempotency_key, method, arg_sha256, status, "
             + "reply, reject_kind, reject_message, instructions, state_version, created_at, completed_at";
     /**
@@ -56,7 +63,7 @@ class CallJournal {
         jdbc.sql("""
                         UPDATE calls SET status = 'rejected', reject_kind = 'NOT_APPLIED', reject_message = ?,
                                instructions = 0, completed_at = now()
-                         WHERE call_id = ? AND status = 'pending'""")
+                         WHERE call_id = ? AND status = 'pending'\s""" + "AND " + NOT_AWAITING_CALLS)
                 .params(reason, callId)
                 .update();
     }
@@ -83,8 +90,8 @@ class CallJournal {
     }
 
     /**
-     * After a restart nothing is running: a pending call never committed (its commit would have completed it).
-     * It is marked not applied, which its key may then run again.
+     * After a restart nothing is running: a pending call never committed (its commit would have completed it),
+     * unless it awaits calls it made. It is marked not applied, which its key may then run again.
      */
     @Transactional
     public int abandonPending() {
@@ -92,7 +99,7 @@ class CallJournal {
                         UPDATE calls SET status = 'rejected', reject_kind = 'NOT_APPLIED',
                                reject_message = 'the service stopped before the call ran; it was not applied',
                                instructions = 0, completed_at = now()
-                         WHERE status = 'pending'""")
+                         WHERE status = 'pending'\s""" + "AND " + NOT_AWAITING_CALLS)
                 .update();
     }
 

@@ -11,7 +11,13 @@ enum EntryPoint {
     COMPOSITE_QUERY("CQ"),
     INSPECT_MESSAGE("F"),
     HEARTBEAT("T"),
-    GLOBAL_TIMER("T");
+    GLOBAL_TIMER("T"),
+    /** A reply callback of a call the canister made: a table function, with its env. */
+    REPLY_CALLBACK("Ry"),
+    /** A reject callback. */
+    REJECT_CALLBACK("Rt"),
+    /** A cleanup callback, run when a reply or reject callback trapped. */
+    CLEANUP("C");
 
     final String context;
 
@@ -22,6 +28,11 @@ enum EntryPoint {
     /** Whether the execution is replicated (its effects, logs included, may be committed). */
     boolean replicated() {
         return this != QUERY && this != COMPOSITE_QUERY && this != INSPECT_MESSAGE;
+    }
+
+    /** A callback of a call the canister made (reply, reject or cleanup): run through the function table. */
+    boolean callback() {
+        return this == REPLY_CALLBACK || this == REJECT_CALLBACK || this == CLEANUP;
     }
 
     /** System tasks: no argument, no caller but the management canister, no reply. */
@@ -41,6 +52,7 @@ enum EntryPoint {
             case INSPECT_MESSAGE -> "canister_inspect_message";
             case HEARTBEAT -> "canister_heartbeat";
             case GLOBAL_TIMER -> "canister_global_timer";
+            case REPLY_CALLBACK, REJECT_CALLBACK, CLEANUP -> "(callback)";
         };
     }
 }

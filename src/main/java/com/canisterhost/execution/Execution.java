@@ -164,6 +164,8 @@ final class Execution {
         try {
             if (entryPoint == EntryPoint.START) {
                 instance.getMachine().call(canister.module.startFunction().orElseThrow(), new long[0]);
+            } else if (entryPoint.callback()) {
+                instance.getMachine().call(callbackFunction(message), new long[] {message.callbackEnv});
             } else {
                 instance.export(entryPoint.exportName(method)).apply();
             }
@@ -188,6 +190,28 @@ final class Execution {
             }
         }
         return message;
+    }
+
+    /**
+     * The function a callback names: its index in table 0, which must hold a function of type {@code [I] -> []}
+     * ({@code I} the module's pointer width); anything else traps, as on the IC.
+     */
+    private int callbackFunction(Message message) {
+        long index = message.callbackFun;
+        if (instance.tableCount() == 0 || index < 0 || index >= instance.table(0).size()) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "the callback's function index " + index
+                    + " is not in the canister's table");
+        }
+        int function = instance.table(0).ref((int) index);
+        var type = function < 0 ? null : instance.type(instance.functionType(function));
+        var width = canister.module.memory64() ? com.dylibso.chicory.wasm.types.ValType.I64
+                : com.dylibso.chicory.wasm.types.ValType.I32;
+        if (type == null || type.params().size() != 1 || !type.params().get(0).equals(width)
+                || !type.returns().isEmpty()) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "the callback at table index " + index
+                    + " is not a function of type [" + width + "] -> []");
+        }
+        return function;
     }
 
     long baseVersion() {

@@ -29,6 +29,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxLogEntries log entries kept per canister; older ones are dropped first
  * @param timerTick how often due global timers are looked for
  * @param heartbeatInterval how often {@code canister_heartbeat} runs on canisters exporting it; 0 (default): never
+ * @param messageSweep how often inter-canister messages that wait for a delivery (after a restart, or when a
+ *     canister's queue was full) are looked for
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
@@ -50,7 +52,8 @@ public record ExecutionProperties(
         @DefaultValue("16KB") DataSize maxLogEntrySize,
         @DefaultValue("1000") int maxLogEntries,
         @DefaultValue("100ms") Duration timerTick,
-        @DefaultValue("0s") Duration heartbeatInterval) {
+        @DefaultValue("0s") Duration heartbeatInterval,
+        @DefaultValue("1s") Duration messageSweep) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(

@@ -9,6 +9,7 @@ import com.canisterhost.state.CommittedHeap;
 import com.canisterhost.state.CommittedState;
 import com.canisterhost.state.LogEntry;
 import com.canisterhost.state.LogStore;
+import com.canisterhost.state.Mailbox;
 import com.canisterhost.state.StateChange;
 import com.canisterhost.state.StateStore;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public class Executor implements DisposableBean {
     private final WorkerPool workers;
     private final ExecutionMetrics metrics;
     private final Deadlines deadlines;
+    private final CallDelivery delivery;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
             ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters) {
@@ -67,6 +69,8 @@ public class Executor implements DisposableBean {
                 properties.workerStackSize().toBytes(), deadlines,
                 new LongExecutionCores(properties.longExecutionCores()));
         this.metrics = new ExecutionMetrics(meters, workers, live);
+        this.delivery = new CallDelivery(this, workers, stateStore.mailbox(), activity,
+                properties.messageSweep().toMillis());
     }
 
     /**
@@ -217,33 +221,54 @@ public class Executor implements DisposableBean {
         return workers.submit(canisterId, true, () -> {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
-                return uncommitted(canisterId, callId, query(canister, method, arg, caller), List.of(), 0);
+                return CompletableFuture.completedFuture(
+                        uncommitted(canisterId, callId, query(canister, method, arg, caller), List.of(), 0));
             }
             CallOutcome refused = inspect(canister, method, arg, caller);
             if (refused != null) {
-                return uncommitted(canisterId, callId, refused, List.of(), 0);
+                return CompletableFuture.completedFuture(uncommitted(canisterId, callId, refused, List.of(), 0));
             }
             long time = canister.nextTime();
             Execution execution = canister.beginUpdate();
             long version = canister.version();
             Message message = message(canisterId, EntryPoint.UPDATE, arg, caller, time, version);
             runWatched(execution, message, method);
-            if (message.failure != null || message.response == Message.Response.NONE) {
+            boolean calls = !message.performed.isEmpty();
+            if (message.failure != null || (message.response == Message.Response.NONE && !calls)) {
                 // dropping the execution is the rollback; what it printed and why it failed go to the log
                 CallOutcome.Rejected failed = message.failure != null ? trapped(message, version)
                         : didNotReply(message, version);
-                return uncommitted(canisterId, callId, failed, message.prints, time);
+                return CompletableFuture.completedFuture(
+                        uncommitted(canisterId, callId, failed, message.prints, time));
             }
+            boolean answered = message.response != Message.Response.NONE;
             boolean replied = message.response == Message.Response.REPLIED;
+            // a call that is not answered yet is answered through its call context, by a later callback
+            Mailbox.Outbox outbox = calls ? new Mailbox.Outbox(null, null,
+                    Mailbox.Origin.ingress(answered ? null : callId), null, CallDelivery.answer(message),
+                    message.performed) : null;
             CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
-                    replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
-                    message.instructions, time, message.prints, callId);
+                    replied || !answered ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
+                    message.instructions, time, message.prints, answered ? callId : null, outbox);
             long newVersion = commit(canister, execution, record);
-            return replied
+            CompletableFuture<CallOutcome> later = null;
+            if (outbox != null) {
+                Long context = outbox.written() != null ? outbox.written().context() : null;
+                if (!answered && context != null) {
+                    later = delivery.awaitContext(context); // before any callback can run: this is its lane
+                }
+                delivery.sent(outbox.written(), null, message.instructions, newVersion);
+            }
+            if (!answered) {
+                return later != null ? later : CompletableFuture.<CallOutcome>failedFuture(
+                        new IllegalStateException("the call's context could not be found after its commit"));
+            }
+            return CompletableFuture.<CallOutcome>completedFuture(replied
                     ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
                     : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
-                            message.instructions, newVersion);
-        }).whenComplete((outcome, failure) -> metrics.executed("update", outcome, System.nanoTime() - submitted));
+                            message.instructions, newVersion));
+        }).thenCompose(outcome -> outcome)
+                .whenComplete((outcome, failure) -> metrics.executed("update", outcome, System.nanoTime() - submitted));
     }
 
     /** Runs {@code canister_inspect_message}, if exported: null if the call is accepted, else the refusal. */
@@ -308,8 +333,14 @@ public class Executor implements DisposableBean {
         }
         String kind = timer ? "timer" : "heartbeat";
         if (message.failure == null) {
+            // calls a task makes are answered to its callbacks; the task's context itself has nobody to answer
+            Mailbox.Outbox outbox = message.performed.isEmpty() ? null : new Mailbox.Outbox(null, null,
+                    Mailbox.Origin.ingress(null), null, null, message.performed);
             long newVersion = commit(canister, execution, new CallRecord(kind, null, MANAGEMENT_CANISTER,
-                    new byte[0], null, null, message.instructions, time, message.prints));
+                    new byte[0], null, null, message.instructions, time, message.prints, null, outbox));
+            if (outbox != null) {
+                delivery.sent(outbox.written(), null, message.instructions, newVersion);
+            }
             return new CallOutcome.Replied(new byte[0], message.instructions, newVersion);
         }
         CallOutcome.Rejected failed = trapped(message, version);
@@ -327,7 +358,7 @@ public class Executor implements DisposableBean {
     }
 
     /** Commits an execution's changes with its call record, then publishes them as the committed state. */
-    private long commit(LiveCanister canister, Execution execution, CallRecord record) {
+    long commit(LiveCanister canister, Execution execution, CallRecord record) {
         StateChange change = execution.changes(false, false, null);
         long newVersion;
         workers.releaseSlot(); // the commit mostly waits for PostgreSQL: let another canister execute meanwhile
@@ -350,7 +381,7 @@ public class Executor implements DisposableBean {
     }
 
     /** Keeps what a failed replicated execution printed, and why it failed, in the canister's log. */
-    private void logFailure(String canisterId, List<LogEntry> prints, CallOutcome.Rejected failure, long time) {
+    void logFailure(String canisterId, List<LogEntry> prints, CallOutcome.Rejected failure, long time) {
         transactions.executeWithoutResult(status -> logs.append(canisterId, failureLog(prints, failure, time)));
     }
 
@@ -447,7 +478,7 @@ public class Executor implements DisposableBean {
         };
     }
 
-    private Message message(String canisterId, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
+    Message message(String canisterId, EntryPoint entryPoint, byte[] arg, byte[] caller, long time,
             long canisterVersion) {
         Message message = new Message(canisterId, entryPoint, arg, caller, time);
         message.canisterVersion = canisterVersion;
@@ -456,7 +487,7 @@ public class Executor implements DisposableBean {
     }
 
     /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
-    private void runWatched(Execution execution, Message message, String method) {
+    void runWatched(Execution execution, Message message, String method) {
         Thread worker = Thread.currentThread();
         Object guard = new Object();
         boolean[] running = {true};
@@ -478,7 +509,7 @@ public class Executor implements DisposableBean {
         }
     }
 
-    private static CallOutcome.Rejected trapped(Message message, long version) {
+    static CallOutcome.Rejected trapped(Message message, long version) {
         Throwable failure = message.failure;
         long instructions = message.instructions;
         if (Execution.isInterrupt(failure)) {
@@ -503,7 +534,7 @@ public class Executor implements DisposableBean {
     private long instructionLimit(EntryPoint entryPoint) {
         var limits = properties.instructionLimits();
         return switch (entryPoint) {
-            case UPDATE, HEARTBEAT, GLOBAL_TIMER -> limits.update();
+            case UPDATE, HEARTBEAT, GLOBAL_TIMER, REPLY_CALLBACK, REJECT_CALLBACK, CLEANUP -> limits.update();
             case QUERY, COMPOSITE_QUERY -> limits.query();
             case INSPECT_MESSAGE -> limits.inspectMessage();
             case START, INIT, PRE_UPGRADE, POST_UPGRADE -> limits.install();
@@ -513,6 +544,15 @@ public class Executor implements DisposableBean {
     private static CallOutcome.Rejected didNotReply(Message message, long version) {
         return new CallOutcome.Rejected(RejectKind.DID_NOT_REPLY,
                 "canister did not reply to the call", message.instructions, version);
+    }
+
+    /** The canister in memory, loaded if need be; null if it does not exist or has no module. */
+    LiveCanister canisterIfInstalled(String canisterId) {
+        try {
+            return liveCanister(canisterId);
+        } catch (CanisterEmptyException | org.springframework.dao.EmptyResultDataAccessException missing) {
+            return null;
+        }
     }
 
     private LiveCanister liveCanister(String canisterId) {
@@ -553,6 +593,7 @@ public class Executor implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         workers.close(properties.wallClockLimit().toMillis() + 5_000);
+        delivery.close();
         deadlines.close();
     }
 }

@@ -2,6 +2,7 @@ package com.canisterhost.execution;
 
 import com.dylibso.chicory.runtime.GlobalInstance;
 import com.canisterhost.state.LogEntry;
+import com.canisterhost.state.Mailbox;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,24 @@ final class Message {
     long instructionLimit;
     /** The execution the message runs in: stable memory and the canister's system state. */
     Execution execution;
-    /** A call the canister is building with call_new (inter-canister calls are not performed yet). */
+    /** A call the canister is building with call_new, and what it has so far. */
     boolean callUnderConstruction;
+    String callCallee;
+    String callMethod;
+    long[] callCallbacks; // reply fun, reply env, reject fun, reject env
+    Long callCleanupFun;
+    Long callCleanupEnv;
+    final ByteArrayOutputStream callData = new ByteArrayOutputStream();
+    /** The calls performed so far, in order (discarded with everything else if the execution traps). */
+    final List<Mailbox.Request> performed = new ArrayList<>();
+    /** For a callback: the table function and its env. */
+    long callbackFun;
+    long callbackEnv;
+    /** For a reject callback: the reject code and message it reads. */
+    int rejectCode;
+    String rejectMessageIn = "";
+    /** Whether the call context was answered by an earlier execution (a callback then may not answer it). */
+    boolean contextAnswered;
     /** Whether the call under construction has a cleanup callback ({@code call_on_cleanup}: at most once). */
     boolean callCleanupSet;
     /** Whether the call under construction is best-effort ({@code call_with_best_effort_response}: at most once). */

@@ -36,9 +36,13 @@ class SystemApi implements HostFunctionCatalog {
     static final Set<EntryPoint> ANY = EnumSet.complementOf(EnumSet.of(EntryPoint.START));
     static final Set<EntryPoint> ANY_AND_START = EnumSet.allOf(EntryPoint.class);
     private static final Set<EntryPoint> WITH_ARGUMENT = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
-            EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE);
-    private static final Set<EntryPoint> RESPONDING =
-            EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
+            EntryPoint.UPDATE, EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE,
+            EntryPoint.REPLY_CALLBACK);
+    private static final Set<EntryPoint> RESPONDING = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
+            EntryPoint.COMPOSITE_QUERY, EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK);
+    /** Where there is a caller: not in callbacks (the spec's I G U RQ NRQ CQ F, and system tasks here). */
+    private static final Set<EntryPoint> WITH_CALLER = EnumSet.complementOf(EnumSet.of(EntryPoint.START,
+            EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK, EntryPoint.CLEANUP));
 
     /** Prints one message keeps for the log; the log itself keeps far fewer, this only bounds memory. */
     private static final int MAX_PRINTS_PER_MESSAGE = 1000;
@@ -67,8 +71,8 @@ class SystemApi implements HostFunctionCatalog {
         this.environments = environments;
         define("msg_arg_data_size", WITH_ARGUMENT, (m, mem, a) -> i32(m.arg.length));
         define("msg_arg_data_copy", WITH_ARGUMENT, (m, mem, a) -> copyOut("msg_arg_data_copy", m.arg, m, mem, a));
-        define("msg_caller_size", ANY, (m, mem, a) -> i32(m.caller.length));
-        define("msg_caller_copy", ANY, (m, mem, a) -> copyOut("msg_caller_copy", m.caller, m, mem, a));
+        define("msg_caller_size", WITH_CALLER, (m, mem, a) -> i32(m.caller.length));
+        define("msg_caller_copy", WITH_CALLER, (m, mem, a) -> copyOut("msg_caller_copy", m.caller, m, mem, a));
         define("msg_reply_data_append", RESPONDING, this::replyDataAppend);
         define("msg_reply", RESPONDING, (m, mem, a) -> reply(m));
         define("msg_reject", RESPONDING, SystemApi::reject);
@@ -265,6 +269,10 @@ class SystemApi implements HostFunctionCatalog {
     }
 
     private static void requireNoResponse(Message message, String function) {
+        if (message.contextAnswered) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION,
+                    "ic0." + function + ": the call was already answered (by an earlier execution)");
+        }
         if (message.response != Message.Response.NONE) {
             throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION,
                     "ic0." + function + ": the call was already " + message.response.name().toLowerCase() + " to");

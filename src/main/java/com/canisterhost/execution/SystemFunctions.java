@@ -9,32 +9,36 @@ import java.util.Set;
 /**
  * The rest of the wasm32 System API: canister identity and status, stable memory (64-bit and legacy 32-bit),
  * cycles (a per-canister balance that only cycles_burn128 lowers), certified data, the global timer, costs,
- * environment variables, ingress inspection, and the inter-canister call builder (calls are not performed yet:
- * {@code call_perform} answers 2). Functions that belong to reply and reject callbacks exist, so every module
- * instantiates, but trap from the entry points this host runs, as on the IC.
+ * environment variables, ingress inspection, and inter-canister calls: built here, performed with the commit of
+ * the execution that made them (Mailbox), answered through reply and reject callbacks.
  */
 final class SystemFunctions {
 
-    private static final Set<EntryPoint> NONE = EnumSet.noneOf(EntryPoint.class);
     private static final Set<EntryPoint> I = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE);
     private static final Set<EntryPoint> I_G_U_T = EnumSet.of(EntryPoint.INIT, EntryPoint.POST_UPGRADE,
-            EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE, EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
+            EntryPoint.PRE_UPGRADE, EntryPoint.UPDATE, EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER,
+            EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK);
     private static final Set<EntryPoint> U_Q_CQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
             EntryPoint.COMPOSITE_QUERY);
     /** Where the caller's info exists: the message entry points, inspect_message included (U RQ NRQ CQ F). */
     private static final Set<EntryPoint> U_Q_CQ_F = EnumSet.of(EntryPoint.UPDATE, EntryPoint.QUERY,
             EntryPoint.COMPOSITE_QUERY, EntryPoint.INSPECT_MESSAGE);
     private static final Set<EntryPoint> U_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.HEARTBEAT,
-            EntryPoint.GLOBAL_TIMER);
+            EntryPoint.GLOBAL_TIMER, EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK);
     private static final Set<EntryPoint> U_CQ_T = EnumSet.of(EntryPoint.UPDATE, EntryPoint.COMPOSITE_QUERY,
-            EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER);
+            EntryPoint.HEARTBEAT, EntryPoint.GLOBAL_TIMER, EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK);
+    private static final Set<EntryPoint> RT = EnumSet.of(EntryPoint.REJECT_CALLBACK);
+    private static final Set<EntryPoint> RY_RT = EnumSet.of(EntryPoint.REPLY_CALLBACK, EntryPoint.REJECT_CALLBACK);
     private static final Set<EntryPoint> F = EnumSet.of(EntryPoint.INSPECT_MESSAGE);
-    private static final Set<EntryPoint> U_RQ = EnumSet.of(EntryPoint.UPDATE);
+    private static final Set<EntryPoint> U_RQ = EnumSet.of(EntryPoint.UPDATE, EntryPoint.REPLY_CALLBACK,
+            EntryPoint.REJECT_CALLBACK);
     private static final Set<EntryPoint> NRQ_CQ = EnumSet.of(EntryPoint.QUERY, EntryPoint.COMPOSITE_QUERY);
     /** The id this host gives its one subnet: a self-authenticating-style principal of 29 bytes. */
     private static final byte[] SUBNET = subnet();
     private static final int MAX_32_BIT_STABLE_PAGES = 65536;
     private static final int CERTIFIED_DATA_MAX = 32;
+    /** The largest argument of an inter-canister call, as on the IC (2 MiB). */
+    private static final int MAX_CALL_ARGUMENT = 2 * 1024 * 1024;
 
     private SystemFunctions() {}
 
@@ -46,13 +50,14 @@ final class SystemFunctions {
         api.define("msg_caller_info_signer_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
         api.define("msg_caller_info_signer_copy", U_Q_CQ_F, (m, mem, a) ->
                 SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
-        // reply and reject callbacks: none runs on this host until inter-canister calls exist
-        for (String callbackOnly : new String[] {"msg_reject_code", "msg_reject_msg_size", "msg_cycles_refunded"}) {
-            api.define(callbackOnly, NONE, (m, mem, a) -> i64(0));
-        }
-        for (String callbackOnly : new String[] {"msg_reject_msg_copy", "msg_cycles_refunded128"}) {
-            api.define(callbackOnly, NONE, (m, mem, a) -> null);
-        }
+        // reply and reject callbacks; cycles do not travel with calls yet, so nothing is ever refunded
+        api.define("msg_reject_code", RT, (m, mem, a) -> i32(m.rejectCode));
+        api.define("msg_reject_msg_size", RT, (m, mem, a) -> i32(rejectMessage(m).length));
+        api.define("msg_reject_msg_copy", RT, (m, mem, a) -> SystemApi.copyOut("msg_reject_msg_copy",
+                rejectMessage(m), m, mem, a));
+        api.define("msg_cycles_refunded", RY_RT, (m, mem, a) -> i64(0));
+        api.define("msg_cycles_refunded128", RY_RT, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_refunded128",
+                BigInteger.ZERO));
         api.define("msg_method_name_size", F, (m, mem, a) -> i32(methodName(m).length));
         api.define("msg_method_name_copy", F, (m, mem, a) -> SystemApi.copyOut("msg_method_name_copy",
                 methodName(m), m, mem, a));
@@ -112,7 +117,7 @@ final class SystemFunctions {
         }
         api.define("global_timer_set", I_G_U_T, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
 
-        // inter-canister calls: built and checked, never performed (call_perform answers 2, SYS_TRANSIENT)
+        // inter-canister calls: performed when the execution commits (a composite query's are not, yet)
         api.define("call_new", U_CQ_T, SystemFunctions::callNew);
         api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> {
             building(m, "call_on_cleanup");
@@ -121,11 +126,18 @@ final class SystemFunctions {
                         + "a cleanup callback");
             }
             m.callCleanupSet = true;
+            m.callCleanupFun = a[0];
+            m.callCleanupEnv = a[1];
             return null;
         });
         api.define("call_data_append", U_CQ_T, (m, mem, a) -> {
             building(m, "call_data_append");
-            SystemApi.read("call_data_append", m, mem, a[0], a[1]);
+            byte[] data = SystemApi.read("call_data_append", m, mem, a[0], a[1]);
+            if (m.callData.size() + (long) data.length > MAX_CALL_ARGUMENT) {
+                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_data_append: the argument would "
+                        + "exceed " + MAX_CALL_ARGUMENT + " bytes");
+            }
+            m.callData.writeBytes(data);
             return null;
         });
         api.define("call_with_best_effort_response", U_CQ_T, (m, mem, a) -> {
@@ -139,11 +151,7 @@ final class SystemFunctions {
         });
         api.define("call_cycles_add128", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add128", u128(a[0], a[1])));
         api.define("call_cycles_add", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add", u128(0, a[0])));
-        api.define("call_perform", U_CQ_T, (m, mem, a) -> {
-            building(m, "call_perform");
-            discardCall(m); // not performed: the cycles on it come back
-            return i32(2);
-        });
+        api.define("call_perform", U_CQ_T, SystemFunctions::callPerform);
 
         // costs in cycles: the IC's fees on a 13-node application subnet (CyclesCostTable); nothing is charged here
         api.define("cost_call", SystemApi.ANY_AND_START, (m, mem, a) -> u128(mem, m, a[2], "cost_call",
@@ -201,13 +209,47 @@ final class SystemFunctions {
     }
 
     private static long[] callNew(Message message, Memory memory, long[] args) {
-        SystemApi.read("call_new", message, memory, args[0], args[1]); // callee
-        SystemApi.read("call_new", message, memory, args[2], args[3]); // method name
+        byte[] callee = SystemApi.read("call_new", message, memory, args[0], args[1]);
+        String method = SystemApi.utf8("call_new", SystemApi.read("call_new", message, memory, args[2], args[3]),
+                "the method name");
+        if (callee.length > 29) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.call_new: the callee is not a principal ("
+                    + callee.length + " bytes)");
+        }
         discardCall(message); // an unfinished call is dropped, its cycles returned
         message.callUnderConstruction = true;
+        message.callCallee = new CanisterId(callee).toText();
+        message.callMethod = method;
+        message.callCallbacks = new long[] {args[4], args[5], args[6], args[7]};
         message.callCleanupSet = false;
+        message.callCleanupFun = null;
+        message.callCleanupEnv = null;
         message.callBestEffort = false;
+        message.callData.reset();
         return null;
+    }
+
+    /**
+     * Performs the call under construction: it goes out with the execution's commit, and not at all if the
+     * execution traps. 0 on success; 2 (SYS_TRANSIENT) from a composite query, whose calls this host does not
+     * perform yet.
+     */
+    private static long[] callPerform(Message message, Memory memory, long[] args) {
+        building(message, "call_perform");
+        if (message.entryPoint == EntryPoint.COMPOSITE_QUERY) {
+            discardCall(message);
+            return i32(2);
+        }
+        long[] callbacks = message.callCallbacks;
+        message.performed.add(new com.canisterhost.state.Mailbox.Request(message.callCallee, message.callMethod,
+                message.callData.toByteArray(), BigInteger.ZERO, callbacks[0], callbacks[1], callbacks[2],
+                callbacks[3], message.callCleanupFun, message.callCleanupEnv));
+        discardCall(message); // cycles do not travel with calls yet: the ones moved onto it come back
+        return i32(0);
+    }
+
+    private static byte[] rejectMessage(Message message) {
+        return message.rejectMessageIn.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Drops the call under construction, if any, and returns the cycles moved onto it to the balance. */

@@ -13,13 +13,21 @@ package com.canisterhost.state;
  * @param timeNanos the {@code ic0.time} of the execution
  * @param logs what the execution printed, appended to the canister's log with the commit
  * @param callId the tracked call (idempotent or asynchronous) whose outcome this commit completes, or null
+ * @param outbox what the execution did to inter-canister messages, written with the commit; null if nothing
  */
 public record CallRecord(
         String kind, String method, byte[] caller, byte[] reply, Integer rejectCode, String rejectMessage,
         long instructions,
         long timeNanos,
         java.util.List<LogEntry> logs,
-        java.util.UUID callId) {
+        java.util.UUID callId,
+        Mailbox.Outbox outbox) {
+
+    public CallRecord(String kind, String method, byte[] caller, byte[] reply, Integer rejectCode,
+            String rejectMessage, long instructions, long timeNanos, java.util.List<LogEntry> logs,
+            java.util.UUID callId) {
+        this(kind, method, caller, reply, rejectCode, rejectMessage, instructions, timeNanos, logs, callId, null);
+    }
 
     public CallRecord(String kind, String method, byte[] caller, byte[] reply, Integer rejectCode,
             String rejectMessage, long instructions, long timeNanos, java.util.List<LogEntry> logs) {

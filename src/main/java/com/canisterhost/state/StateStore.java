@@ -46,6 +46,7 @@ public class StateStore {
     /** Null when every commit is written alone. */
     private final GroupCommit groupCommit;
     private final DistributionSummary batchSizes;
+    private final Mailbox mailbox;
 
     StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
             StateProperties properties, MeterRegistry meters) {
@@ -59,6 +60,12 @@ public class StateStore {
         this.batchSizes = DistributionSummary.builder("canister.commit.batch.size")
                 .description("Update commits written to PostgreSQL together (group commit)")
                 .register(meters);
+        this.mailbox = new Mailbox(jdbc, transactions, this);
+    }
+
+    /** Inter-canister messages, callbacks and call contexts (written with commits whose record has an outbox). */
+    public Mailbox mailbox() {
+        return mailbox;
     }
 
     @Transactional(readOnly = true)
@@ -110,7 +117,8 @@ public class StateStore {
 
     /** Whether a commit builds on the current state (no heap or stable memory replaced) and completes no call. */
     private static boolean plainUpdate(StateChange change, CallRecord record) {
-        return !change.replacesState() && !change.replacesStable() && record.callId() == null;
+        return !change.replacesState() && !change.replacesStable() && record.callId() == null
+                && record.outbox() == null;
     }
 
     /**
@@ -190,6 +198,8 @@ public class StateStore {
             if (change.replacesStable()) {
                 jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, STABLE)
                         .update();
+                // an install or reinstall (an upgrade keeps stable memory, and its calls go on)
+                mailbox.abandon(canisterId, "was reinstalled", expectedVersion + 1);
             }
             long committed = commitStatement(canisterId, expectedVersion, change, record);
             if (!record.logs().isEmpty()) {
@@ -198,6 +208,9 @@ public class StateStore {
             if (record.callId() != null) {
                 completeCall(record.callId(), record.reply(), record.reply() != null ? null : "CANISTER_REJECT",
                         record.rejectMessage(), record.instructions(), committed);
+            }
+            if (record.outbox() != null) {
+                record.outbox().written = mailbox.write(canisterId, record.outbox(), committed, record.instructions());
             }
             return committed;
         });
@@ -297,6 +310,7 @@ public class StateStore {
      */
     @Transactional
     public long uninstall(String canisterId) {
+        mailbox.abandon(canisterId, "was uninstalled", 0);
         jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ?").param(canisterId).update();
         jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
         return jdbc.sql("""

@@ -1,0 +1,191 @@
+package com.canisterhost.bench;
+
+import com.canisterhost.CanisterHostApplication;
+import com.canisterhost.principal.CanisterId;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Inter-canister round trips against direct ingress updates, in one run: 64 pairs of caller.wat and callee.wat
+ * (src/test/resources/calls), 16 client threads. A round trip is an ingress update of a caller that awaits its
+ * callee's {@code inc} (three executions and three commits: the caller's message, the callee's, the callback);
+ * a direct update is {@code inc} on a callee (one of each). The two kinds alternate in phases of equal length.
+ * The service runs in-process on its embedded PostgreSQL (fresh temp directory), over real HTTP.
+ *
+ * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds]} (defaults 10 and 2).
+ */
+public final class InterCanisterBenchmark {
+
+    private static final int PAIRS = 64;
+    private static final int CLIENTS = 16;
+    private static final Path CORPUS = Path.of("src/test/resources/calls");
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final List<String> callers = new ArrayList<>();
+    private final List<String> callees = new ArrayList<>();
+    private final List<byte[]> targets = new ArrayList<>();
+
+    private InterCanisterBenchmark(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Path data = Files.createTempDirectory("inter-canister-pg");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(CanisterHostApplication.class)
+                .properties("canister.embedded-postgres.data-directory=" + data, "logging.level.root=WARN")
+                .run("--server.port=0");
+        try {
+            int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+            new InterCanisterBenchmark(port).run(seconds, rounds);
+        } finally {
+            context.close();
+            try (var paths = Files.walk(data)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    private void run(int seconds, int rounds) throws Exception {
+        byte[] caller = Files.readAllBytes(CORPUS.resolve("caller.wasm"));
+        byte[] callee = Files.readAllBytes(CORPUS.resolve("callee.wasm"));
+        for (int i = 0; i < PAIRS; i++) {
+            callers.add(createAndInstall(caller));
+            String id = createAndInstall(callee);
+            callees.add(id);
+            targets.add(target(id, "inc"));
+        }
+        phase(true, 3);
+        phase(false, 3); // warm-up
+        List<Long> chained = new ArrayList<>();
+        List<Long> direct = new ArrayList<>();
+        long chainedNanos = 0;
+        long directNanos = 0;
+        int errors = 0;
+        for (int round = 0; round < rounds; round++) {
+            Phase d = phase(false, seconds);
+            Phase c = phase(true, seconds);
+            direct.addAll(d.latencies);
+            chained.addAll(c.latencies);
+            directNanos += d.nanos;
+            chainedNanos += c.nanos;
+            errors += d.errors + c.errors;
+        }
+        double directRate = direct.size() * 1e9 / directNanos;
+        double chainedRate = chained.size() * 1e9 / chainedNanos;
+        double directP50 = percentile(direct, 50);
+        double chainedP50 = percentile(chained, 50);
+        System.out.printf(Locale.ROOT, "%n%d pairs, %d clients, %d rounds of %d s per kind; %d errors%n%n", PAIRS,
+                CLIENTS, rounds, seconds, errors);
+        System.out.println("| kind | calls/s | p50 ms | p99 ms |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        System.out.printf(Locale.ROOT, "| direct ingress update (`inc` on a callee) | %,.0f | %.2f | %.2f |%n",
+                directRate, directP50, percentile(direct, 99));
+        System.out.printf(Locale.ROOT, "| round trip (a caller awaits its callee's `inc`) | %,.0f | %.2f | %.2f |%n",
+                chainedRate, chainedP50, percentile(chained, 99));
+        System.out.printf(Locale.ROOT, "%nround trips / direct: throughput %.2f (goal at least 0.33), p50 %.2fx "
+                + "(goal at most 2.5x)%n", chainedRate / directRate, chainedP50 / directP50);
+    }
+
+    private record Phase(List<Long> latencies, long nanos, int errors) {}
+
+    private Phase phase(boolean chained, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<List<Long>> perClient = new ArrayList<>();
+        AtomicInteger errors = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int c = 0; c < CLIENTS; c++) {
+            List<Long> latencies = new ArrayList<>();
+            perClient.add(latencies);
+            int first = c;
+            Thread thread = new Thread(() -> {
+                int pair = first;
+                while (System.nanoTime() < end) {
+                    pair = (pair + CLIENTS) % PAIRS;
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<byte[]> response = chained
+                                ? post(callers.get(pair), "call", targets.get(pair))
+                                : post(callees.get(pair), "inc", new byte[0]);
+                        if (response.statusCode() != 200 || (chained && response.body()[0] != 'Y')) {
+                            errors.incrementAndGet();
+                            continue;
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                        continue;
+                    }
+                    latencies.add(System.nanoTime() - t0);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long nanos = System.nanoTime() - started;
+        List<Long> all = new ArrayList<>();
+        perClient.forEach(all::addAll);
+        return new Phase(all, nanos, errors.get());
+    }
+
+    /** A new canister with {@code wasm} installed (through the JDK's client: the service's classpath has no other). */
+    private String createAndInstall(byte[] wasm) throws Exception {
+        HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/canisters"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        var id = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
+        if (created.statusCode() != 201 || !id.find()) {
+            throw new IllegalStateException("create: " + created.statusCode() + " " + created.body());
+        }
+        HttpResponse<String> installed = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/canisters/"
+                        + id.group(1) + "/module")).header("Content-Type", "application/wasm")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(wasm)).build(), HttpResponse.BodyHandlers.ofString());
+        if (installed.statusCode() != 200) {
+            throw new IllegalStateException("install: " + installed.statusCode() + " " + installed.body());
+        }
+        return id.group(1);
+    }
+
+    private HttpResponse<byte[]> post(String canister, String method, byte[] arg) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/canisters/" + canister + "/update/"
+                        + method))
+                .header("Content-Type", "application/octet-stream").header("Accept", "application/octet-stream")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(arg)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static double percentile(List<Long> nanos, int p) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, sorted.length * p / 100)] / 1e6;
+    }
+
+    private static byte[] target(String canister, String method) {
+        byte[] principal = CanisterId.parse(canister).bytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(principal.length);
+        out.writeBytes(principal);
+        out.writeBytes(method.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,318 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.CallRecord;
+import com.canisterhost.state.Mailbox;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers inter-canister messages: a request runs the callee's method, a response the caller's reply or reject
+ * callback (and its cleanup if that traps). Each delivery is one execution on the target's lane that consumes the
+ * oldest message waiting for it, so messages between two canisters keep their order, and no execution ever waits
+ * for another canister (A calling B calling A is no deadlock). A message is consumed by the commit of the
+ * execution that handled it; the messages it produced go out with that commit (the {@link Mailbox}). What could
+ * not be queued, and what a restart finds, the sweep delivers.
+ */
+final class CallDelivery implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallDelivery.class);
+    /** The management canister: only raw_rand is callable from canisters on this host yet. */
+    private static final String MANAGEMENT_CANISTER = "aaaaa-aa";
+    /** SYS_TRANSIENT, DESTINATION_INVALID and CANISTER_REJECT, as the interface spec numbers them. */
+    private static final int SYS_TRANSIENT = 2;
+    private static final int DESTINATION_INVALID = 3;
+    private static final int CANISTER_REJECT = 4;
+    /** Candid {@code DIDL}, one type ({@code vec nat8}), one value of it, 32 bytes long: then the bytes. */
+    private static final byte[] RAW_RAND_CANDID = {'D', 'I', 'D', 'L', 1, 0x6d, 0x7b, 1, 0, 32};
+
+    private final Executor executor;
+    private final WorkerPool workers;
+    private final Mailbox mailbox;
+    private final CanisterActivity activity;
+    /** Canisters with a delivery queued on their lane (at most one at a time: it takes the oldest message). */
+    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    /** Ingress calls answered after their first execution, by call context. */
+    private final Map<Long, CompletableFuture<CallOutcome>> waiting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
+    private final java.security.SecureRandom entropy = new java.security.SecureRandom();
+    /** Contexts of waiting ingress calls that the last sweep did not find. */
+    private final Set<Long> missing = ConcurrentHashMap.newKeySet();
+
+    CallDelivery(Executor executor, WorkerPool workers, Mailbox mailbox, CanisterActivity activity,
+            long sweepMillis) {
+        this.executor = executor;
+        this.workers = workers;
+        this.mailbox = mailbox;
+        this.activity = activity;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "canister-message-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The future an ingress call's HTTP request waits on until its context is answered. */
+    CompletableFuture<CallOutcome> awaitContext(long context) {
+        return waiting.computeIfAbsent(context, c -> new CompletableFuture<>());
+    }
+
+    /** After a commit (or a mailbox write of its own): delivers what it sent and answers a waiting ingress call. */
+    void sent(Mailbox.Written written, Long context, long instructions, long stateVersion) {
+        if (written == null) { // the commit's outcome was resolved after a lost connection: let the sweep deliver
+            sweeper.execute(this::sweep);
+            return;
+        }
+        written.targets().forEach(this::schedule);
+        if (written.ingressAnswer() != null && context != null) {
+            CompletableFuture<CallOutcome> waiter = waiting.remove(context);
+            if (waiter != null) {
+                Mailbox.Response answer = written.ingressAnswer();
+                waiter.complete(answer.reply() != null
+                        ? new CallOutcome.Replied(answer.reply(), instructions, stateVersion)
+                        : new CallOutcome.Rejected(answer.rejectKind() != null ? RejectKind.valueOf(answer.rejectKind())
+                                : RejectKind.CANISTER_REJECT, answer.rejectMessage(), instructions, stateVersion));
+            }
+        }
+    }
+
+    /** Queues a delivery on the canister's lane unless one is queued; a full queue leaves it to the sweep. */
+    void schedule(String target) {
+        if (!scheduled.add(target)) {
+            return;
+        }
+        try {
+            workers.submit(target, true, () -> {
+                scheduled.remove(target);
+                if (deliverNext(target)) {
+                    schedule(target); // behind whatever else is queued for the canister by now
+                }
+                return null;
+            }).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    scheduled.remove(target);
+                    log.warn("Delivering a message to {} failed; the sweep retries: {}", target, failure.toString());
+                }
+            });
+        } catch (RuntimeException full) {
+            scheduled.remove(target);
+        }
+    }
+
+    private void sweep() {
+        try {
+            mailbox.pendingTargets().forEach(this::schedule);
+            settleAbandoned();
+        } catch (RuntimeException e) {
+            log.debug("Message sweep failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * An ingress call whose context is gone without an answer reaching it in memory: the canister was reinstalled
+     * or uninstalled meanwhile (the context's origin was rejected in that commit). Missing in two sweeps in a row,
+     * so that a context closed by a commit whose answer is on its way to the waiter is not taken for one.
+     */
+    private void settleAbandoned() {
+        Set<Long> contexts = Set.copyOf(waiting.keySet());
+        Set<Long> open = mailbox.openContexts(contexts);
+        for (Long context : contexts) {
+            if (open.contains(context)) {
+                missing.remove(context);
+            } else if (!missing.add(context)) {
+                missing.remove(context);
+                CompletableFuture<CallOutcome> waiter = waiting.remove(context);
+                if (waiter != null) {
+                    waiter.complete(new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, "the canister was "
+                            + "reinstalled or uninstalled before it answered the call", 0, 0));
+                }
+            }
+        }
+    }
+
+    /** Handles the oldest message waiting for {@code target}; false if there was none. */
+    private boolean deliverNext(String target) {
+        var next = mailbox.next(target);
+        if (next.isEmpty()) {
+            return false;
+        }
+        Mailbox.Pending message = next.get();
+        if (message.request()) {
+            request(message);
+        } else {
+            response(message);
+        }
+        return true;
+    }
+
+    private void request(Mailbox.Pending request) {
+        String target = request.target();
+        Mailbox.Origin origin = Mailbox.Origin.call(request.sender(), request.callbackId());
+        if (target.equals(MANAGEMENT_CANISTER)) {
+            answerAlone(request, origin, management(request.method()), 0, 0);
+            return;
+        }
+        LiveCanister callee = executor.canisterIfInstalled(target);
+        if (callee == null) {
+            answerAlone(request, origin, Mailbox.Response.rejected(DESTINATION_INVALID, null,
+                    "canister " + target + " does not exist or has no module"), 0, 0);
+            return;
+        }
+        int status = activity.status(target);
+        if (status != 1) {
+            answerAlone(request, origin, Mailbox.Response.rejected(SYS_TRANSIENT, null, "canister " + target
+                    + " is " + (status == 2 ? "stopping" : "stopped")), 0, callee.version());
+            return;
+        }
+        String method = request.method();
+        boolean update = callee.module.updateMethods().contains(method);
+        boolean query = callee.module.queryMethods().contains(method);
+        if (!update && !query) {
+            answerAlone(request, origin, Mailbox.Response.rejected(DESTINATION_INVALID, null,
+                    "canister " + target + " has no update or query method '" + method + "'"), 0, callee.version());
+            return;
+        }
+        long time = callee.nextTime();
+        long version = callee.version();
+        Execution execution = update ? callee.beginUpdate() : callee.beginQuery();
+        byte[] caller = CanisterId.parse(request.sender()).bytes();
+        Message message = executor.message(target, update ? EntryPoint.UPDATE : EntryPoint.QUERY,
+                request.payload() != null ? request.payload() : new byte[0], caller, time, version);
+        executor.runWatched(execution, message, method);
+        if (message.failure != null) {
+            CallOutcome.Rejected trapped = Executor.trapped(message, version);
+            if (update) {
+                executor.logFailure(target, message.prints, trapped, time);
+            }
+            answerAlone(request, origin, Mailbox.Response.rejected(Mailbox.CANISTER_ERROR, null, trapped.message()),
+                    message.instructions, version);
+            return;
+        }
+        Mailbox.Response answer = answer(message);
+        if (!update || (answer == null && message.performed.isEmpty())) {
+            // a query method commits nothing; an update that neither answered nor called is rolled back
+            answerAlone(request, origin, answer != null ? answer : Mailbox.Response.rejected(Mailbox.CANISTER_ERROR,
+                    null, "canister did not reply to the call"), message.instructions, version);
+            return;
+        }
+        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, message.performed);
+        long committed = executor.commit(callee, execution, record("call", method, caller, message, time, outbox));
+        sent(outbox.written(), null, message.instructions, committed);
+    }
+
+    private void response(Mailbox.Pending response) {
+        String target = response.target();
+        var callback = mailbox.callback(target, response.callbackId());
+        LiveCanister canister = callback.isPresent() ? executor.canisterIfInstalled(target) : null;
+        Long context = callback.map(Mailbox.Callback::context).orElse(null);
+        Mailbox.Outbox consumeOnly = new Mailbox.Outbox(response.id(), context, null,
+                callback.map(Mailbox.Callback::id).orElse(null), null, List.of());
+        if (canister == null) { // the canister was reinstalled, uninstalled or deleted since it made the call
+            sent(mailbox.writeAlone(target, consumeOnly, 0, 0), context, 0, 0);
+            return;
+        }
+        Mailbox.Callback cb = callback.get();
+        boolean replied = response.rejectCode() == null;
+        long time = canister.nextTime();
+        long version = canister.version();
+        byte[] sender = CanisterId.parse(response.sender()).bytes();
+        Execution execution = canister.beginUpdate();
+        Message message = executor.message(target, replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
+                replied && response.payload() != null ? response.payload() : new byte[0], sender, time, version);
+        message.callbackFun = replied ? cb.replyFun() : cb.rejectFun();
+        message.callbackEnv = replied ? cb.replyEnv() : cb.rejectEnv();
+        if (!replied) {
+            message.rejectCode = response.rejectCode();
+            message.rejectMessageIn = response.rejectMessage() != null ? response.rejectMessage() : "";
+        }
+        message.contextAnswered = cb.contextAnswered();
+        executor.runWatched(execution, message, null);
+        if (message.failure == null) {
+            Mailbox.Outbox outbox = new Mailbox.Outbox(response.id(), cb.context(), null, cb.id(), answer(message),
+                    message.performed);
+            long committed = executor.commit(canister, execution, record("callback", null, sender, message, time,
+                    outbox));
+            sent(outbox.written(), cb.context(), message.instructions, committed);
+            return;
+        }
+        // the callback trapped: its changes are gone; the cleanup callback, if any, runs on the state before it
+        CallOutcome.Rejected trapped = Executor.trapped(message, version);
+        executor.logFailure(target, message.prints, trapped, time);
+        if (cb.cleanupFun() != null) {
+            Execution cleanupExecution = canister.begin();
+            Message cleanup = executor.message(target, EntryPoint.CLEANUP, new byte[0], sender, time, version);
+            cleanup.callbackFun = cb.cleanupFun();
+            cleanup.callbackEnv = cb.cleanupEnv();
+            executor.runWatched(cleanupExecution, cleanup, null);
+            if (cleanup.failure == null) {
+                long committed = executor.commit(canister, cleanupExecution, record("cleanup", null, sender, cleanup,
+                        time, consumeOnly));
+                sent(consumeOnly.written(), cb.context(), cleanup.instructions, committed);
+                return;
+            }
+            executor.logFailure(target, cleanup.prints, Executor.trapped(cleanup, version), time);
+        }
+        sent(mailbox.writeAlone(target, consumeOnly, version, message.instructions), cb.context(),
+                message.instructions, version);
+    }
+
+    /**
+     * The management canister's answer. {@code raw_rand}: 32 bytes from a CSPRNG, as Candid {@code (blob)}; they
+     * are stored in the response message, so the callback that receives them gets the same bytes however often a
+     * crash makes it run again. Its other methods are not callable from canisters yet.
+     */
+    private Mailbox.Response management(String method) {
+        if (method.equals("raw_rand")) {
+            byte[] reply = new byte[RAW_RAND_CANDID.length + 32];
+            System.arraycopy(RAW_RAND_CANDID, 0, reply, 0, RAW_RAND_CANDID.length);
+            byte[] random = new byte[32];
+            entropy.nextBytes(random);
+            System.arraycopy(random, 0, reply, RAW_RAND_CANDID.length, 32);
+            return Mailbox.Response.replied(reply);
+        }
+        return Mailbox.Response.rejected(DESTINATION_INVALID, null, "the management canister's method '" + method
+                + "' is not callable from canisters on this host yet (only raw_rand is)");
+    }
+
+    /** Consumes a request and answers it, with no state committed. */
+    private void answerAlone(Mailbox.Pending request, Mailbox.Origin origin, Mailbox.Response answer,
+            long instructions, long version) {
+        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, List.of());
+        sent(mailbox.writeAlone(request.target(), outbox, version, instructions), null, instructions, version);
+    }
+
+    /** The answer an execution gave its call context, or null. */
+    static Mailbox.Response answer(Message message) {
+        return switch (message.response) {
+            case REPLIED -> Mailbox.Response.replied(message.reply);
+            case REJECTED -> Mailbox.Response.rejected(CANISTER_REJECT, RejectKind.CANISTER_REJECT.name(),
+                    message.rejectMessage);
+            case NONE -> null;
+        };
+    }
+
+    private static CallRecord record(String kind, String method, byte[] caller, Message message, long time,
+            Mailbox.Outbox outbox) {
+        boolean replied = message.response == Message.Response.REPLIED;
+        boolean rejected = message.response == Message.Response.REJECTED;
+        return new CallRecord(kind, method, caller, replied ? message.reply : null,
+                rejected ? RejectKind.CANISTER_REJECT.rejectCode() : null, rejected ? message.rejectMessage : null,
+                message.instructions, time, message.prints, null, outbox);
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        waiting.values().forEach(waiter -> waiter.completeExceptionally(
+                new IllegalStateException("the service stopped before the call was answered")));
+    }
+}

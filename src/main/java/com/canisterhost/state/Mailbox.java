@@ -1,0 +1,293 @@
+package com.canisterhost.state;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Inter-canister messages, their callbacks and call contexts in PostgreSQL: the transactional outbox. What one
+ * execution did to them ({@link Outbox}) is written in the transaction that commits its state, or alone when it
+ * commits none (a trapped request still consumes its message and answers it). The {@link StateStore} owns it.
+ */
+public final class Mailbox {
+
+    /** The reject code of a context that closed without an answer, and of a trap: {@code CANISTER_ERROR}. */
+    public static final int CANISTER_ERROR = 5;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final StateStore stateStore;
+
+    Mailbox(JdbcClient jdbc, TransactionTemplate transactions, StateStore stateStore) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.stateStore = stateStore;
+    }
+
+    /** A call an execution performed: where to, and which table functions run on its response. */
+    public record Request(String target, String method, byte[] arg, BigInteger cycles, long replyFun, long replyEnv,
+            long rejectFun, long rejectEnv, Long cleanupFun, Long cleanupEnv) {}
+
+    /**
+     * An answer to a call context: a reply ({@code reply} not null) or a reject.
+     *
+     * @param rejectKind the execution's {@code RejectKind} name, for a tracked ingress call's record
+     */
+    public record Response(byte[] reply, int rejectCode, String rejectKind, String rejectMessage) {
+
+        public static Response replied(byte[] reply) {
+            return new Response(reply, 0, null, null);
+        }
+
+        public static Response rejected(int code, String kind, String message) {
+            return new Response(null, code, kind, message);
+        }
+    }
+
+    /** Where a call context's answer goes: a tracked ingress call (or nowhere), or a caller's callback. */
+    public record Origin(UUID ingressCallId, String canister, Long callback) {
+
+        public static Origin ingress(UUID callId) {
+            return new Origin(callId, null, null);
+        }
+
+        public static Origin call(String canister, long callback) {
+            return new Origin(null, canister, callback);
+        }
+    }
+
+    /**
+     * What one execution did to the messaging state (mutable only in what it led to, once written).
+     *
+     * @param consumed the message it handled (a request or a response), or null for an ingress message
+     * @param context the call context it ran in (a callback's), or null: one is opened if it made calls
+     * @param origin for a new context (or an answer without one): where the answer goes
+     * @param callback the callback that ran, now done, or null
+     * @param answer the reply or reject it gave its context, or null
+     * @param requests the calls it performed, in order
+     */
+    public static final class Outbox {
+        final Long consumed;
+        final Long context;
+        final Origin origin;
+        final Long callback;
+        final Response answer;
+        final List<Request> requests;
+        /** Set once the outbox was written with a commit. */
+        volatile Written written;
+
+        public Outbox(Long consumed, Long context, Origin origin, Long callback, Response answer,
+                List<Request> requests) {
+            this.consumed = consumed;
+            this.context = context;
+            this.origin = origin;
+            this.callback = callback;
+            this.answer = answer;
+            this.requests = List.copyOf(requests);
+        }
+
+        /** What writing it led to; null if it was not written (or its commit's outcome was found only later). */
+        public Written written() {
+            return written;
+        }
+    }
+
+    /**
+     * What writing an outbox led to.
+     *
+     * @param targets the canister of each message written, in order (each has a message to deliver)
+     * @param context the context the execution's calls belong to, or null
+     * @param ingressAnswer the answer an earlier ingress call's context got (now, or as it closed unanswered),
+     *     for whoever awaits it in memory; null if none
+     */
+    public record Written(List<String> targets, Long context, Response ingressAnswer) {}
+
+    /** A message waiting for its target. */
+    public record Pending(long id, String target, boolean request, String sender, long callbackId, String method,
+            byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles) {}
+
+    /** A callback and whether its context was answered already. */
+    public record Callback(long id, long context, long replyFun, long replyEnv, long rejectFun, long rejectEnv,
+            Long cleanupFun, Long cleanupEnv, boolean contextAnswered) {}
+
+    /** The oldest message for {@code target}, if any: messages are consumed in the order they were sent. */
+    public Optional<Pending> next(String target) {
+        return jdbc.sql("""
+                        SELECT id, target, kind, sender, callback_id, method, payload, reject_code, reject_message,
+                               cycles
+                          FROM messages WHERE target = ? ORDER BY id LIMIT 1""")
+                .param(target)
+                .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3).equals("request"),
+                        rs.getString(4), rs.getLong(5), rs.getString(6), rs.getBytes(7),
+                        (Integer) rs.getObject(8), rs.getString(9), rs.getBigDecimal(10).toBigIntegerExact()))
+                .optional();
+    }
+
+    /** The canisters with messages waiting (after a restart, or when a delivery could not be queued). */
+    public List<String> pendingTargets() {
+        return jdbc.sql("SELECT DISTINCT target FROM messages").query(String.class).list();
+    }
+
+    /** How many messages are waiting for any canister. */
+    public long pending() {
+        return jdbc.sql("SELECT count(*) FROM messages").query(Long.class).single();
+    }
+
+    public Optional<Callback> callback(String canisterId, long id) {
+        return jdbc.sql("""
+                        SELECT b.id, b.context_id, b.reply_fun, b.reply_env, b.reject_fun, b.reject_env,
+                               b.cleanup_fun, b.cleanup_env, c.answered
+                          FROM callbacks b JOIN call_contexts c ON c.canister_id = b.canister_id AND c.id = b.context_id
+                         WHERE b.canister_id = ? AND b.id = ?""")
+                .params(canisterId, id)
+                .query((rs, n) -> new Callback(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7), (Long) rs.getObject(8),
+                        rs.getBoolean(9)))
+                .optional();
+    }
+
+    /** Writes an outbox in a transaction of its own, for an execution that commits no state. */
+    public Written writeAlone(String canisterId, Outbox outbox, long stateVersion, long instructions) {
+        return transactions.execute(status -> write(canisterId, outbox, stateVersion, instructions));
+    }
+
+    /**
+     * Writes an outbox; must run in the transaction that commits the execution's state (if any).
+     *
+     * @throws MessageConsumedException if the message it consumed is gone (it was handled already)
+     */
+    Written write(String canisterId, Outbox outbox, long stateVersion, long instructions) {
+        if (outbox.consumed != null && jdbc.sql("DELETE FROM messages WHERE target = ? AND id = ?")
+                .params(canisterId, outbox.consumed).update() != 1) {
+            throw new MessageConsumedException(canisterId, outbox.consumed);
+        }
+        if (outbox.callback != null) {
+            jdbc.sql("DELETE FROM callbacks WHERE canister_id = ? AND id = ?").params(canisterId, outbox.callback)
+                    .update();
+        }
+        Long context = outbox.context;
+        Origin origin = context != null ? origin(canisterId, context) : outbox.origin;
+        if (context == null && !outbox.requests.isEmpty()) {
+            context = jdbc.sql("""
+                            INSERT INTO call_contexts (canister_id, ingress_call_id, origin_canister, origin_callback,
+                                                       answered)
+                            VALUES (?, ?, ?, ?, ?) RETURNING id""")
+                    .params(canisterId, origin.ingressCallId(), origin.canister(), origin.callback(),
+                            outbox.answer != null)
+                    .query(Long.class).single();
+        } else if (context != null && outbox.answer != null) {
+            jdbc.sql("UPDATE call_contexts SET answered = true WHERE canister_id = ? AND id = ?")
+                    .params(canisterId, context).update();
+        }
+        List<String> targets = new ArrayList<>();
+        for (Request request : outbox.requests) {
+            long callback = jdbc.sql("""
+                            INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
+                                                   reject_env, cleanup_fun, cleanup_env)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                    .params(canisterId, context, request.replyFun(), request.replyEnv(), request.rejectFun(),
+                            request.rejectEnv(), request.cleanupFun(), request.cleanupEnv())
+                    .query(Long.class).single();
+            jdbc.sql("""
+                            INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles)
+                            VALUES (?, 'request', ?, ?, ?, ?, ?)""")
+                    .params(request.target(), canisterId, callback, request.method(), request.arg(),
+                            new java.math.BigDecimal(request.cycles()))
+                    .update();
+            targets.add(request.target());
+        }
+        Response ingressAnswer = null;
+        if (outbox.answer != null) {
+            ingressAnswer = answer(canisterId, origin, outbox.answer, targets, stateVersion, instructions,
+                    outbox.context != null);
+        }
+        if (context != null && jdbc.sql("SELECT count(*) FROM callbacks WHERE canister_id = ? AND context_id = ?")
+                .params(canisterId, context).query(Long.class).single() == 0) {
+            // no call of the context is outstanding: it closes, answered or not
+            boolean answered = jdbc.sql("DELETE FROM call_contexts WHERE canister_id = ? AND id = ? RETURNING answered")
+                    .params(canisterId, context).query(Boolean.class).single();
+            if (!answered) {
+                ingressAnswer = answer(canisterId, origin, Response.rejected(CANISTER_ERROR, "DID_NOT_REPLY",
+                        "canister did not reply to the call"), targets, stateVersion, instructions, true);
+            }
+            context = null;
+        }
+        return new Written(targets, context, ingressAnswer);
+    }
+
+    /** Sends an answer to its origin; returns it if an ingress call awaits it in memory. */
+    private Response answer(String canisterId, Origin origin, Response answer, List<String> targets,
+            long stateVersion, long instructions, boolean later) {
+        if (origin.canister() != null) {
+            jdbc.sql("""
+                            INSERT INTO messages (target, kind, sender, callback_id, payload, reject_code,
+                                                  reject_message)
+                            VALUES (?, 'response', ?, ?, ?, ?, ?)""")
+                    .params(origin.canister(), canisterId, origin.callback(), answer.reply(),
+                            answer.reply() != null ? null : answer.rejectCode(), answer.rejectMessage())
+                    .update();
+            targets.add(origin.canister());
+            return null;
+        }
+        if (!later) {
+            return null; // the ingress execution itself answered: its caller hears it from that execution
+        }
+        if (origin.ingressCallId() != null) {
+            stateStore.completeCall(origin.ingressCallId(), answer.reply(), answer.rejectKind(),
+                    answer.rejectMessage(), instructions, stateVersion);
+        }
+        return answer;
+    }
+
+    /**
+     * Drops every call context of a canister whose code and state are replaced (install, reinstall, uninstall;
+     * an upgrade keeps them, as on the IC): the responses to its calls will find no callback, and a context that
+     * was not answered yet is rejected to its origin with CANISTER_REJECT, as the IC does. Joins the caller's
+     * transaction. A caller waiting in memory learns it from {@link #openContexts}.
+     */
+    void abandon(String canisterId, String why, long stateVersion) {
+        List<Origin> unanswered = jdbc.sql("""
+                        DELETE FROM call_contexts WHERE canister_id = ?
+                        RETURNING answered, ingress_call_id, origin_canister, origin_callback""")
+                .param(canisterId)
+                .query((rs, n) -> rs.getBoolean(1) ? null
+                        : new Origin((UUID) rs.getObject(2), rs.getString(3), (Long) rs.getObject(4)))
+                .list();
+        for (Origin origin : unanswered) {
+            if (origin != null) {
+                answer(canisterId, origin, Response.rejected(4, "CANISTER_REJECT", "canister " + canisterId + " "
+                        + why + " before it answered the call"), new ArrayList<>(), stateVersion, 0, true);
+            }
+        }
+    }
+
+    /** Which of these call contexts still exist. */
+    public java.util.Set<Long> openContexts(java.util.Collection<Long> contexts) {
+        if (contexts.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("SELECT id FROM call_contexts WHERE id = ANY(?)")
+                .param(contexts.toArray(new Long[0]))
+                .query(Long.class).list());
+    }
+
+    private Origin origin(String canisterId, long context) {
+        return jdbc.sql("""
+                        SELECT ingress_call_id, origin_canister, origin_callback FROM call_contexts
+                         WHERE canister_id = ? AND id = ?""")
+                .params(canisterId, context)
+                .query((rs, n) -> new Origin((UUID) rs.getObject(1), rs.getString(2), (Long) rs.getObject(3)))
+                .single();
+    }
+
+    /** The message an execution consumed was consumed already: its commit must not happen. */
+    public static final class MessageConsumedException extends RuntimeException {
+        MessageConsumedException(String canisterId, long id) {
+            super("message " + id + " to " + canisterId + " was consumed already");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package com.canisterhost;
+
+import static com.canisterhost.support.CanisterFixtures.u32;
+import static com.canisterhost.support.CanisterFixtures.wasm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.canisterhost.principal.CanisterId;
+import com.canisterhost.support.EndToEndTest;
+import com.canisterhost.support.Http.Response;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canisters calling canisters over the service's real HTTP path (src/test/resources/calls): the ingress call is
+ * answered from a later execution, the caller's callback; rejects arrive with the spec's codes; a callback that
+ * traps loses its changes, its cleanup's are kept, and the context that nobody answered ends in CANISTER_ERROR.
+ */
+class InterCanisterCallTest extends EndToEndTest {
+
+    private String caller;
+    private String callee;
+
+    @BeforeEach
+    void canisters() {
+        caller = installed("caller");
+        callee = installed("callee");
+    }
+
+    private String installed(String name) {
+        String id = http.createCanister();
+        Response installed = http.install(id, wasm("calls", name), "");
+        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return id;
+    }
+
+    /** The argument caller.wat reads: the callee's principal (length-prefixed), then the method name. */
+    private static byte[] target(String canister, String method) {
+        byte[] principal = CanisterId.parse(canister).bytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(principal.length);
+        out.writeBytes(principal);
+        out.writeBytes(method.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private byte[] state() {
+        Response state = http.query(caller, "state", new byte[0]);
+        assertThat(state.status()).as("%s", state).isEqualTo(200);
+        return state.body();
+    }
+
+    private static int at(byte[] bytes, int offset) {
+        return ByteBuffer.wrap(bytes, offset, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    @Test
+    void anUpdateAwaitsAnotherCanistersUpdateAndQuery() {
+        Response inc = http.update(caller, "call", target(callee, "inc"));
+        assertThat(inc.status()).as("%s", inc).isEqualTo(200);
+        assertThat(Arrays.copyOf(inc.body(), 2)).as("replied from the reply callback, env 7")
+                .isEqualTo(new byte[] {'Y', 7});
+        assertThat(u32(Arrays.copyOfRange(inc.body(), 2, 6))).as("the callee's counter").isEqualTo(1);
+        assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the callee committed").isEqualTo(1);
+
+        Response get = http.update(caller, "call", target(callee, "get"));
+        assertThat(u32(Arrays.copyOfRange(get.body(), 2, 6))).as("a query method, called by a canister").isEqualTo(1);
+
+        Response echo = http.update(caller, "call", target(callee, "echo"));
+        byte[] principal = CanisterId.parse(caller).bytes();
+        assertThat(Arrays.copyOfRange(echo.body(), 2, echo.body().length)).as("the callee sees the caller")
+                .isEqualTo(new byte[] {(byte) principal.length, 'h', 'i'});
+
+        byte[] state = state();
+        assertThat(at(state, 0)).as("three reply callbacks committed").isEqualTo(3);
+        assertThat(at(state, 4)).as("the first execution committed too").isEqualTo(1);
+    }
+
+    @Test
+    void twoCallsInFlightAtOnce() {
+        Response two = http.update(caller, "two", target(callee, "inc"));
+        assertThat(two.status()).as("%s", two).isEqualTo(200);
+        assertThat(u32(two.body())).as("1 + 2, replied by the second callback").isEqualTo(3);
+        assertThat(at(state(), 16)).as("nothing outstanding").isZero();
+    }
+
+    @Test
+    void rejectsArriveWithTheirCodes() {
+        Response refused = http.update(caller, "call", target(callee, "refuse"));
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).isEqualTo("N\u0008\u0004refused: hi");
+
+        Response trapped = http.update(caller, "call", target(callee, "boom"));
+        assertThat(Arrays.copyOf(trapped.body(), 3)).as("CANISTER_ERROR").isEqualTo(new byte[] {'N', 8, 5});
+        assertThat(new String(trapped.body(), 3, trapped.body().length - 3, StandardCharsets.UTF_8)).contains("boom");
+        assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the callee's trap rolled back").isZero();
+
+        Response silent = http.update(caller, "call", target(callee, "silent"));
+        assertThat(Arrays.copyOf(silent.body(), 3)).isEqualTo(new byte[] {'N', 8, 5});
+        assertThat(new String(silent.body(), 3, silent.body().length - 3, StandardCharsets.UTF_8))
+                .contains("did not reply");
+
+        Response noMethod = http.update(caller, "call", target(callee, "nope"));
+        assertThat(Arrays.copyOf(noMethod.body(), 3)).as("DESTINATION_INVALID").isEqualTo(new byte[] {'N', 8, 3});
+
+        String empty = http.createCanister();
+        Response noModule = http.update(caller, "call", target(empty, "inc"));
+        assertThat(Arrays.copyOf(noModule.body(), 3)).as("an empty canister").isEqualTo(new byte[] {'N', 8, 3});
+
+        Response unknown = http.update(caller, "call", target(CanisterId.fromIndex(999_999).toText(), "inc"));
+        assertThat(Arrays.copyOf(unknown.body(), 3)).as("no such canister").isEqualTo(new byte[] {'N', 8, 3});
+    }
+
+    @Test
+    void aTrapInTheCallbackRollsItBackRunsCleanupAndTheCallerGetsCanisterError() {
+        Response response = http.update(caller, "call_then_trap", target(callee, "inc"));
+        assertThat(response.status()).as("%s", response).isEqualTo(422);
+        assertThat(response.json().get("rejectCode").asInt()).isEqualTo(5);
+        assertThat(response.json().get("detail").asText()).contains("did not reply");
+        byte[] state = state();
+        assertThat(at(state, 0)).as("the callback's change is gone").isZero();
+        assertThat(at(state, 4)).as("the state from before the call is kept").isEqualTo(1);
+        assertThat(at(state, 8)).as("cleanup ran and committed").isEqualTo(1);
+        assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the callee's update stands").isEqualTo(1);
+    }
+
+    @Test
+    void aCallAfterTheReplyRunsItsCallbackLater() throws InterruptedException {
+        Response early = http.update(caller, "reply_then_call", target(callee, "inc"));
+        assertThat(new String(early.body(), StandardCharsets.UTF_8)).isEqualTo("early");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (at(state(), 0) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(at(state(), 0)).as("the reply callback ran").isEqualTo(1);
+        assertThat(u32(http.query(callee, "get", new byte[0]).body())).isEqualTo(1);
+    }
+}

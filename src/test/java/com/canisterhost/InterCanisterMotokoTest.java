@@ -1,0 +1,89 @@
+package com.canisterhost;
+
+import static com.canisterhost.support.CanisterFixtures.wasm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.canisterhost.principal.CanisterId;
+import com.canisterhost.support.EndToEndTest;
+import com.canisterhost.support.Http.Response;
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Motoko actors awaiting each other, built by moc 3.9.7 (wasm32, src/test/resources/motoko) and by moc 4.10.0
+ * (wasm64 with enhanced orthogonal persistence, src/test/resources/motoko64), from caller.mo and callee.mo:
+ * update then query, two calls in flight, a reject caught with its code, a trap after an await, entropy from the
+ * management canister's {@code raw_rand} (Motoko's {@code Random.blob}), and a recurring timer whose job runs
+ * (Motoko runs timer jobs as self-calls).
+ */
+class InterCanisterMotokoTest extends EndToEndTest {
+
+    private static final String NO_ARGS = "4449444c0000";
+
+    private String install(String directory, String name) {
+        String id = http.createCanister();
+        Response installed = http.install(id, wasm(directory, name), "profile=canonical-nan&arg=" + NO_ARGS);
+        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return id;
+    }
+
+    /** The Candid argument list {@code (principal "<id>")}. */
+    private static byte[] principalArg(String id) {
+        byte[] principal = CanisterId.parse(id).bytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(HexFormat.of().parseHex("4449444c000168")); // no type table, one argument: principal
+        out.write(1); // an id, not opaque
+        out.write(principal.length);
+        out.writeBytes(principal);
+        return out.toByteArray();
+    }
+
+    private String update(String id, String method, byte[] arg) {
+        Response response = http.update(id, method, arg);
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        return HexFormat.of().formatHex(response.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"motoko", "motoko64"})
+    void motokoActorsAwaitEachOther(String compiler) throws InterruptedException {
+        String caller = install(compiler, "caller");
+        String callee = install(compiler, "callee");
+        byte[] arg = principalArg(callee);
+
+        assertThat(update(caller, "incThenGet", arg)).as("(1, 1): the query sees the update")
+                .isEqualTo("4449444c00027d7d0101");
+        assertThat(update(caller, "both", arg)).as("2 + 3, two calls at once").isEqualTo("4449444c00017d05");
+
+        String caught = update(caller, "catchReject", arg);
+        assertThat(new String(HexFormat.of().parseHex(caught.substring(16)), java.nio.charset.StandardCharsets.UTF_8))
+                .as("the reject, caught with its code").isEqualTo("canister_reject: refused by the callee");
+
+        Response trapped = http.update(caller, "trapAfterAwait", arg);
+        assertThat(trapped.status()).as("%s", trapped).isEqualTo(422);
+        assertThat(trapped.json().get("rejectCode").asInt()).isEqualTo(5);
+        Response counts = http.query(caller, "counts", HexFormat.of().parseHex(NO_ARGS));
+        String hex = HexFormat.of().formatHex(counts.body());
+        assertThat(hex).as("(before, after, ticks) is three nats").startsWith("4449444c00037d7d7d");
+        assertThat(hex.substring(18, 22)).as("before the await: committed; after it: rolled back")
+                .isEqualTo("0100");
+        assertThat(update(callee, "inc", HexFormat.of().parseHex(NO_ARGS))).as("the awaited inc committed")
+                .isEqualTo("4449444c00017d05");
+
+        assertThat(update(caller, "entropy", HexFormat.of().parseHex(NO_ARGS))).as("raw_rand: 32 bytes")
+                .isEqualTo("4449444c00017d20");
+
+        // the recurring timer (every second) runs its job: ticks grows
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int ticks = 0;
+        while (ticks < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            String now = HexFormat.of().formatHex(http.query(caller, "counts", HexFormat.of().parseHex(NO_ARGS))
+                    .body());
+            ticks = Integer.parseInt(now.substring(22, 24), 16);
+        }
+        assertThat(ticks).as("timer jobs that ran").isGreaterThanOrEqualTo(2);
+    }
+}
