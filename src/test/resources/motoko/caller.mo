@@ -1,6 +1,7 @@
 // Caller of callee.mo (InterCanisterMotokoTest): awaits another canister's update and query, one after the
 // other and two at once; catches its reject with the code; a trap after an await keeps what came before it;
-// entropy from raw_rand; and a recurring timer whose job really runs (Motoko's timers are self-calls).
+// a composite query; entropy from raw_rand; and a recurring timer whose job really runs (Motoko's timers are
+// self-calls).
 import Error "mo:base/Error";
 import Principal "mo:base/Principal";
 import Timer "mo:base/Timer";
@@ -58,6 +59,12 @@ actor Caller {
     ignore await callee(p).inc();
     after += 1;
     Debug.trap("trapped after the await")
+  };
+
+  // a composite query: two queries of another canister, summed; nothing persists
+  public composite query func sumTwice(p : Principal) : async Nat {
+    let c = callee(p);
+    (await c.get()) + (await c.get())
   };
 
   // 32 bytes from the management canister's raw_rand

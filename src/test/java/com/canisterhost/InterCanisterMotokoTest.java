@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Motoko actors awaiting each other, built by moc 3.9.7 (wasm32, src/test/resources/motoko) and by moc 4.10.0
  * (wasm64 with enhanced orthogonal persistence, src/test/resources/motoko64), from caller.mo and callee.mo:
- * update then query, two calls in flight, a reject caught with its code, a trap after an await, entropy from the
+ * update then query, two calls in flight, a reject caught with its code, a trap after an await, a composite query
+ * summing two queries of the other canister, entropy from the
  * management canister's {@code raw_rand} (Motoko's {@code Random.blob}), and a recurring timer whose job runs
  * (Motoko runs timer jobs as self-calls).
  */
@@ -71,6 +72,11 @@ class InterCanisterMotokoTest extends EndToEndTest {
                 .isEqualTo("0100");
         assertThat(update(callee, "inc", HexFormat.of().parseHex(NO_ARGS))).as("the awaited inc committed")
                 .isEqualTo("4449444c00017d05");
+
+        Response sum = http.query(caller, "sumTwice", arg);
+        assertThat(sum.status()).as("%s", sum).isEqualTo(200);
+        assertThat(HexFormat.of().formatHex(sum.body())).as("a composite query: get() + get() = 5 + 5")
+                .isEqualTo("4449444c00017d0a");
 
         assertThat(update(caller, "entropy", HexFormat.of().parseHex(NO_ARGS))).as("raw_rand: 32 bytes")
                 .isEqualTo("4449444c00017d20");

@@ -222,7 +222,7 @@ public class Executor implements DisposableBean {
             LiveCanister canister = liveCanister(canisterId);
             if (!canister.module.updateMethods().contains(method)) {
                 return CompletableFuture.completedFuture(
-                        uncommitted(canisterId, callId, query(canister, method, arg, caller), List.of(), 0));
+                        uncommitted(canisterId, callId, query(canister, method, arg, caller, 0), List.of(), 0));
             }
             CallOutcome refused = inspect(canister, method, arg, caller);
             if (refused != null) {
@@ -424,7 +424,7 @@ public class Executor implements DisposableBean {
      */
     public CallOutcome query(String canisterId, String method, byte[] arg, byte[] caller) {
         return measured("query", () -> onWorker(canisterId, false,
-                () -> query(liveCanister(canisterId), method, arg, caller)));
+                () -> query(liveCanister(canisterId), method, arg, caller, 0)));
     }
 
     /** Forgets the in-memory copy of a canister (after it was deleted). */
@@ -453,7 +453,25 @@ public class Executor implements DisposableBean {
         return live.size();
     }
 
-    private CallOutcome query(LiveCanister canister, String method, byte[] arg, byte[] caller) {
+    /** A query a composite query calls: on this thread, at {@code depth} below the ingress query. */
+    CallOutcome subQuery(String canisterId, String method, byte[] arg, byte[] caller, int depth) {
+        LiveCanister callee = canisterIfInstalled(canisterId);
+        if (callee == null) {
+            return new CallOutcome.Rejected(RejectKind.METHOD_NOT_FOUND, "canister " + canisterId
+                    + " does not exist or has no module", 0, 0);
+        }
+        if (!callee.module.queryMethods().contains(method) && !callee.module.compositeQueryMethods().contains(method)) {
+            return new CallOutcome.Rejected(RejectKind.METHOD_NOT_FOUND, "canister " + canisterId
+                    + " has no query method '" + method + "' (a composite query calls only queries)", 0, 0);
+        }
+        if (depth > CompositeQuery.MAX_DEPTH) {
+            return new CallOutcome.Rejected(RejectKind.TRAPPED, "composite queries nested deeper than "
+                    + CompositeQuery.MAX_DEPTH, 0, 0);
+        }
+        return query(callee, method, arg, caller, depth);
+    }
+
+    private CallOutcome query(LiveCanister canister, String method, byte[] arg, byte[] caller, int depth) {
         EntryPoint entryPoint = canister.module.queryMethods().contains(method) ? EntryPoint.QUERY
                 : canister.module.compositeQueryMethods().contains(method) ? EntryPoint.COMPOSITE_QUERY : null;
         if (entryPoint == null) {
@@ -468,6 +486,9 @@ public class Executor implements DisposableBean {
         runWatched(execution, message, method);
         if (message.failure != null) {
             return trapped(message, version);
+        }
+        if (message.response == Message.Response.NONE && !message.performed.isEmpty()) {
+            return CompositeQuery.resume(this, canister, execution, message, version, depth);
         }
         canister.keepForQueries(execution);
         return switch (message.response) {

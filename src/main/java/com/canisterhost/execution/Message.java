@@ -51,6 +51,8 @@ final class Message {
     String rejectMessageIn = "";
     /** Whether the call context was answered by an earlier execution (a callback then may not answer it). */
     boolean contextAnswered;
+    /** A callback of a composite query: not replicated, and nothing it does persists. */
+    boolean composite;
     /** Whether the call under construction has a cleanup callback ({@code call_on_cleanup}: at most once). */
     boolean callCleanupSet;
     /** Whether the call under construction is best-effort ({@code call_with_best_effort_response}: at most once). */

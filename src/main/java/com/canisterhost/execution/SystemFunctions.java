@@ -101,7 +101,7 @@ final class SystemFunctions {
         api.define("canister_status", SystemApi.ANY, (m, mem, a) -> i32(m.canisterStatus.getAsInt()));
         api.define("canister_version", SystemApi.ANY, (m, mem, a) -> i64(m.canisterVersion));
         api.define("in_replicated_execution", SystemApi.ANY_AND_START, (m, mem, a) ->
-                i32(m.entryPoint.replicated() ? 1 : 0));
+                i32(m.entryPoint.replicated() && !m.composite ? 1 : 0));
         api.define("is_controller", SystemApi.ANY_AND_START, (m, mem, a) -> isController(api.controllers(), m, mem,
                 a));
         // this host certifies nothing: no root key (the spec has no answer for its absence, so they trap) and no
@@ -117,7 +117,7 @@ final class SystemFunctions {
         }
         api.define("global_timer_set", I_G_U_T, (m, mem, a) -> i64(m.execution.globalTimer(a[0])));
 
-        // inter-canister calls: performed when the execution commits (a composite query's are not, yet)
+        // inter-canister calls: performed when the execution commits (a composite query's when it ends)
         api.define("call_new", U_CQ_T, SystemFunctions::callNew);
         api.define("call_on_cleanup", U_CQ_T, (m, mem, a) -> {
             building(m, "call_on_cleanup");
@@ -231,15 +231,10 @@ final class SystemFunctions {
 
     /**
      * Performs the call under construction: it goes out with the execution's commit, and not at all if the
-     * execution traps. 0 on success; 2 (SYS_TRANSIENT) from a composite query, whose calls this host does not
-     * perform yet.
+     * execution traps; a composite query's calls run when the query's execution ends (CompositeQuery). 0.
      */
     private static long[] callPerform(Message message, Memory memory, long[] args) {
         building(message, "call_perform");
-        if (message.entryPoint == EntryPoint.COMPOSITE_QUERY) {
-            discardCall(message);
-            return i32(2);
-        }
         long[] callbacks = message.callCallbacks;
         message.performed.add(new com.canisterhost.state.Mailbox.Request(message.callCallee, message.callMethod,
                 message.callData.toByteArray(), BigInteger.ZERO, callbacks[0], callbacks[1], callbacks[2],

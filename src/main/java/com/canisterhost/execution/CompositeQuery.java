@@ -1,0 +1,67 @@
+package com.canisterhost.execution;
+
+import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.Mailbox;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The rest of a composite query that made calls: each callee's query (or composite query) runs on its last
+ * committed state, then the query's callback runs on the query's own execution, so that it sees what the query
+ * did before it awaited. Nothing of any of it persists. The calls run one after the other, in the order they
+ * were made, on the calling thread: a composite query never waits for a worker.
+ */
+final class CompositeQuery {
+
+    /** How deep composite queries may call composite queries (the IC bounds the call graph too). */
+    static final int MAX_DEPTH = 8;
+
+    private CompositeQuery() {}
+
+    /**
+     * Runs the calls {@code first} made and their callbacks until none is outstanding; answers what answered the
+     * query (the instructions are those of all its executions).
+     */
+    static CallOutcome resume(Executor executor, LiveCanister canister, Execution execution, Message first,
+            long version, int depth) {
+        Deque<Mailbox.Request> outstanding = new ArrayDeque<>(first.performed);
+        byte[] self = CanisterId.parse(canister.id).bytes();
+        long instructions = first.instructions;
+        Message answered = null;
+        while (!outstanding.isEmpty()) {
+            Mailbox.Request call = outstanding.poll();
+            CallOutcome outcome = executor.subQuery(call.target(), call.method(), call.arg(), self, depth + 1);
+            boolean replied = outcome instanceof CallOutcome.Replied;
+            Message callback = executor.message(canister.id,
+                    replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
+                    replied ? ((CallOutcome.Replied) outcome).reply() : new byte[0], first.caller, first.timeNanos,
+                    version);
+            callback.composite = true;
+            callback.callbackFun = replied ? call.replyFun() : call.rejectFun();
+            callback.callbackEnv = replied ? call.replyEnv() : call.rejectEnv();
+            if (outcome instanceof CallOutcome.Rejected rejected) {
+                callback.rejectCode = rejected.kind().rejectCode();
+                callback.rejectMessage = null;
+                callback.rejectMessageIn = rejected.message() != null ? rejected.message() : "";
+            }
+            callback.contextAnswered = answered != null;
+            executor.runWatched(execution, callback, null);
+            instructions += callback.instructions;
+            if (callback.failure != null) {
+                CallOutcome.Rejected trapped = Executor.trapped(callback, version);
+                return new CallOutcome.Rejected(trapped.kind(), trapped.message(), instructions, version);
+            }
+            if (callback.response != Message.Response.NONE) {
+                answered = callback;
+            }
+            outstanding.addAll(callback.performed);
+        }
+        if (answered == null) {
+            return new CallOutcome.Rejected(RejectKind.DID_NOT_REPLY, "canister did not reply to the call",
+                    instructions, version);
+        }
+        return answered.response == Message.Response.REPLIED
+                ? new CallOutcome.Replied(answered.reply, instructions, version)
+                : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, answered.rejectMessage, instructions, version);
+    }
+}
