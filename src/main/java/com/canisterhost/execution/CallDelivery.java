@@ -211,7 +211,7 @@ final class CallDelivery implements AutoCloseable {
 
     private void response(Mailbox.Pending response) {
         String target = response.target();
-        var callback = mailbox.callback(target, response.callbackId());
+        var callback = java.util.Optional.ofNullable(response.callback());
         LiveCanister canister = callback.isPresent() ? executor.canisterIfInstalled(target) : null;
         Long context = callback.map(Mailbox.Callback::context).orElse(null);
         Mailbox.Outbox consumeOnly = new Mailbox.Outbox(response.id(), context, null,

@@ -108,22 +108,33 @@ public final class Mailbox {
 
     /** A message waiting for its target. */
     public record Pending(long id, String target, boolean request, String sender, long callbackId, String method,
-            byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles) {}
+            byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles, Callback callback) {}
 
     /** A callback and whether its context was answered already. */
     public record Callback(long id, long context, long replyFun, long replyEnv, long rejectFun, long rejectEnv,
             Long cleanupFun, Long cleanupEnv, boolean contextAnswered) {}
 
-    /** The oldest message for {@code target}, if any: messages are consumed in the order they were sent. */
+    /**
+     * The oldest message for {@code target}, if any (messages are consumed in the order they were sent), with the
+     * callback a response is for (null if there is none any more: the canister was reinstalled meanwhile).
+     */
     public Optional<Pending> next(String target) {
         return jdbc.sql("""
-                        SELECT id, target, kind, sender, callback_id, method, payload, reject_code, reject_message,
-                               cycles
-                          FROM messages WHERE target = ? ORDER BY id LIMIT 1""")
+                        SELECT m.id, m.target, m.kind, m.sender, m.callback_id, m.method, m.payload, m.reject_code,
+                               m.reject_message, m.cycles, b.id, b.context_id, b.reply_fun, b.reply_env,
+                               b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered
+                          FROM messages m
+                          LEFT JOIN callbacks b
+                                 ON m.kind = 'response' AND b.canister_id = m.target AND b.id = m.callback_id
+                          LEFT JOIN call_contexts c ON c.canister_id = b.canister_id AND c.id = b.context_id
+                         WHERE m.target = ? ORDER BY m.id LIMIT 1""")
                 .param(target)
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3).equals("request"),
                         rs.getString(4), rs.getLong(5), rs.getString(6), rs.getBytes(7),
-                        (Integer) rs.getObject(8), rs.getString(9), rs.getBigDecimal(10).toBigIntegerExact()))
+                        (Integer) rs.getObject(8), rs.getString(9), rs.getBigDecimal(10).toBigIntegerExact(),
+                        rs.getObject(11) == null ? null : new Callback(rs.getLong(11), rs.getLong(12),
+                                rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
+                                (Long) rs.getObject(17), (Long) rs.getObject(18), rs.getBoolean(19))))
                 .optional();
     }
 
@@ -137,19 +148,6 @@ public final class Mailbox {
         return jdbc.sql("SELECT count(*) FROM messages").query(Long.class).single();
     }
 
-    public Optional<Callback> callback(String canisterId, long id) {
-        return jdbc.sql("""
-                        SELECT b.id, b.context_id, b.reply_fun, b.reply_env, b.reject_fun, b.reject_env,
-                               b.cleanup_fun, b.cleanup_env, c.answered
-                          FROM callbacks b JOIN call_contexts c ON c.canister_id = b.canister_id AND c.id = b.context_id
-                         WHERE b.canister_id = ? AND b.id = ?""")
-                .params(canisterId, id)
-                .query((rs, n) -> new Callback(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), (Long) rs.getObject(7), (Long) rs.getObject(8),
-                        rs.getBoolean(9)))
-                .optional();
-    }
-
     /** Writes an outbox in a transaction of its own, for an execution that commits no state. */
     public Written writeAlone(String canisterId, Outbox outbox, long stateVersion, long instructions) {
         return transactions.execute(status -> write(canisterId, outbox, stateVersion, instructions));
@@ -161,16 +159,38 @@ public final class Mailbox {
      * @throws MessageConsumedException if the message it consumed is gone (it was handled already)
      */
     Written write(String canisterId, Outbox outbox, long stateVersion, long instructions) {
-        if (outbox.consumed != null && jdbc.sql("DELETE FROM messages WHERE target = ? AND id = ?")
+        Long context = outbox.context;
+        Origin origin = outbox.origin;
+        boolean answeredBefore = false;
+        long othersOutstanding = 0;
+        if (context != null) {
+            // a callback's execution, in one statement: consume its response, retire the callback, and read the
+            // context's origin and what else it awaits (the deletions are not visible to the same statement)
+            record ContextRow(long consumed, Origin origin, boolean answered, long others) {}
+            long callback = outbox.callback != null ? outbox.callback : -1;
+            ContextRow row = jdbc.sql("""
+                            WITH consumed AS (DELETE FROM messages WHERE target = ? AND id = ? RETURNING 1),
+                                 done AS (DELETE FROM callbacks WHERE canister_id = ? AND id = ?)
+                            SELECT (SELECT count(*) FROM consumed), c.ingress_call_id, c.origin_canister,
+                                   c.origin_callback, c.answered,
+                                   (SELECT count(*) FROM callbacks b
+                                     WHERE b.canister_id = c.canister_id AND b.context_id = c.id AND b.id <> ?)
+                              FROM call_contexts c WHERE c.canister_id = ? AND c.id = ?""")
+                    .params(canisterId, outbox.consumed != null ? outbox.consumed : -1, canisterId, callback,
+                            callback, canisterId, context)
+                    .query((rs, n) -> new ContextRow(rs.getLong(1), new Origin((UUID) rs.getObject(2),
+                            rs.getString(3), (Long) rs.getObject(4)), rs.getBoolean(5), rs.getLong(6)))
+                    .single();
+            if (outbox.consumed != null && row.consumed() != 1) {
+                throw new MessageConsumedException(canisterId, outbox.consumed);
+            }
+            origin = row.origin();
+            answeredBefore = row.answered();
+            othersOutstanding = row.others();
+        } else if (outbox.consumed != null && jdbc.sql("DELETE FROM messages WHERE target = ? AND id = ?")
                 .params(canisterId, outbox.consumed).update() != 1) {
             throw new MessageConsumedException(canisterId, outbox.consumed);
         }
-        if (outbox.callback != null) {
-            jdbc.sql("DELETE FROM callbacks WHERE canister_id = ? AND id = ?").params(canisterId, outbox.callback)
-                    .update();
-        }
-        Long context = outbox.context;
-        Origin origin = context != null ? origin(canisterId, context) : outbox.origin;
         if (context == null && !outbox.requests.isEmpty()) {
             context = jdbc.sql("""
                             INSERT INTO call_contexts (canister_id, ingress_call_id, origin_canister, origin_callback,
@@ -179,24 +199,19 @@ public final class Mailbox {
                     .params(canisterId, origin.ingressCallId(), origin.canister(), origin.callback(),
                             outbox.answer != null)
                     .query(Long.class).single();
-        } else if (context != null && outbox.answer != null) {
-            jdbc.sql("UPDATE call_contexts SET answered = true WHERE canister_id = ? AND id = ?")
-                    .params(canisterId, context).update();
         }
         List<String> targets = new ArrayList<>();
         for (Request request : outbox.requests) {
-            long callback = jdbc.sql("""
-                            INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
-                                                   reject_env, cleanup_fun, cleanup_env)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
-                    .params(canisterId, context, request.replyFun(), request.replyEnv(), request.rejectFun(),
-                            request.rejectEnv(), request.cleanupFun(), request.cleanupEnv())
-                    .query(Long.class).single();
             jdbc.sql("""
+                            WITH callback AS (
+                                INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
+                                                       reject_env, cleanup_fun, cleanup_env)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
                             INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles)
-                            VALUES (?, 'request', ?, ?, ?, ?, ?)""")
-                    .params(request.target(), canisterId, callback, request.method(), request.arg(),
-                            new java.math.BigDecimal(request.cycles()))
+                            SELECT ?, 'request', ?, callback.id, ?, ?, ? FROM callback""")
+                    .params(canisterId, context, request.replyFun(), request.replyEnv(), request.rejectFun(),
+                            request.rejectEnv(), request.cleanupFun(), request.cleanupEnv(), request.target(),
+                            canisterId, request.method(), request.arg(), new java.math.BigDecimal(request.cycles()))
                     .update();
             targets.add(request.target());
         }
@@ -205,16 +220,19 @@ public final class Mailbox {
             ingressAnswer = answer(canisterId, origin, outbox.answer, targets, stateVersion, instructions,
                     outbox.context != null);
         }
-        if (context != null && jdbc.sql("SELECT count(*) FROM callbacks WHERE canister_id = ? AND context_id = ?")
-                .params(canisterId, context).query(Long.class).single() == 0) {
-            // no call of the context is outstanding: it closes, answered or not
-            boolean answered = jdbc.sql("DELETE FROM call_contexts WHERE canister_id = ? AND id = ? RETURNING answered")
-                    .params(canisterId, context).query(Boolean.class).single();
-            if (!answered) {
-                ingressAnswer = answer(canisterId, origin, Response.rejected(CANISTER_ERROR, "DID_NOT_REPLY",
-                        "canister did not reply to the call"), targets, stateVersion, instructions, true);
+        if (outbox.context != null) { // a context opened earlier: it closes when no call of it is outstanding
+            if (othersOutstanding + outbox.requests.size() == 0) {
+                jdbc.sql("DELETE FROM call_contexts WHERE canister_id = ? AND id = ?").params(canisterId, context)
+                        .update();
+                if (!answeredBefore && outbox.answer == null) {
+                    ingressAnswer = answer(canisterId, origin, Response.rejected(CANISTER_ERROR, "DID_NOT_REPLY",
+                            "canister did not reply to the call"), targets, stateVersion, instructions, true);
+                }
+                context = null;
+            } else if (outbox.answer != null) {
+                jdbc.sql("UPDATE call_contexts SET answered = true WHERE canister_id = ? AND id = ?")
+                        .params(canisterId, context).update();
             }
-            context = null;
         }
         return new Written(targets, context, ingressAnswer);
     }
@@ -273,15 +291,6 @@ public final class Mailbox {
         return new java.util.HashSet<>(jdbc.sql("SELECT id FROM call_contexts WHERE id = ANY(?)")
                 .param(contexts.toArray(new Long[0]))
                 .query(Long.class).list());
-    }
-
-    private Origin origin(String canisterId, long context) {
-        return jdbc.sql("""
-                        SELECT ingress_call_id, origin_canister, origin_callback FROM call_contexts
-                         WHERE canister_id = ? AND id = ?""")
-                .params(canisterId, context)
-                .query((rs, n) -> new Origin((UUID) rs.getObject(1), rs.getString(2), (Long) rs.getObject(3)))
-                .single();
     }
 
     /** The message an execution consumed was consumed already: its commit must not happen. */
