@@ -13,6 +13,7 @@ CREATE TABLE call_contexts (
     origin_canister  text,                 -- an inter-canister call: the caller and the callback that awaits it
     origin_callback  bigint,
     answered         boolean     NOT NULL DEFAULT false,
+    cycles_refund    numeric(39, 0) NOT NULL DEFAULT 0,  -- what its call carried and it did not accept: goes back
     created_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (canister_id, id)
 );

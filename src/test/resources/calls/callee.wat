@@ -7,6 +7,8 @@
 ;;   canister_update refuse    msg_reject "refused: <argument>"
 ;;   canister_update boom      counter += 100, then traps (the increment is rolled back)
 ;;   canister_update silent    counter += 1000 and returns without replying (rolled back)
+;;   canister_update take_half accepts half of the cycles the call carries; replies what was available and what
+;;                             it accepted (16-byte LE amounts each)
 (module
   (import "ic0" "msg_arg_data_size" (func $arg_size (result i32)))
   (import "ic0" "msg_arg_data_copy" (func $arg_copy (param i32 i32 i32)))
@@ -15,6 +17,8 @@
   (import "ic0" "msg_reply" (func $reply))
   (import "ic0" "msg_reject" (func $reject (param i32 i32)))
   (import "ic0" "trap" (func $trap (param i32 i32)))
+  (import "ic0" "msg_cycles_available128" (func $available (param i32)))
+  (import "ic0" "msg_cycles_accept128" (func $accept (param i64 i64 i32)))
 
   (memory 1)
   ;; [0..4) counter, [16..32) "refused: ", [64..) scratch
@@ -48,4 +52,10 @@
 
   (func (export "canister_update silent")
     (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1000))))
+
+  (func (export "canister_update take_half")
+    (call $available (i32.const 64))
+    (call $accept (i64.const 0) (i64.shr_u (i64.load (i32.const 64)) (i64.const 1)) (i32.const 80))
+    (call $append (i32.const 64) (i32.const 32))
+    (call $reply))
 )

@@ -11,6 +11,8 @@
 ;;   canister_update two              two calls at once; each reply adds its 4-byte LE number to [12]; the
 ;;                                    second replies the sum
 ;;   canister_update reply_then_call  replies "early" at once, then calls; the reply callback counts in [0]
+;;   canister_update call_cycles      one call carrying 1,000,000 cycles; replies the refund (16-byte LE), then the
+;;                                    callee's reply, if it replied
 ;;   canister_query  state            replies [0..20): reply callbacks, flag, cleanups, sum, outstanding
 (module
   (import "ic0" "msg_arg_data_size" (func $arg_size (result i32)))
@@ -24,10 +26,13 @@
   (import "ic0" "call_data_append" (func $call_data_append (param i32 i32)))
   (import "ic0" "call_on_cleanup" (func $call_on_cleanup (param i32 i32)))
   (import "ic0" "call_perform" (func $call_perform (result i32)))
+  (import "ic0" "call_cycles_add128" (func $cycles_add (param i64 i64)))
+  (import "ic0" "msg_cycles_refunded128" (func $refunded (param i32)))
 
   (memory 1)
-  (table 6 funcref)
-  (elem (i32.const 0) $on_reply $on_reject $on_reply_trap $on_cleanup $on_two $on_quiet)
+  (table 8 funcref)
+  (elem (i32.const 0) $on_reply $on_reject $on_reply_trap $on_cleanup $on_two $on_quiet $on_refund_reply
+    $on_refund_reject)
   (data (i32.const 1000) "hi")
   (data (i32.const 1008) "early")
 
@@ -70,6 +75,11 @@
     (call $new (i32.const 5) (i32.const 0) (i32.const 5) (i32.const 0))
     (call $perform))
 
+  (func (export "canister_update call_cycles")
+    (call $new (i32.const 6) (i32.const 0) (i32.const 7) (i32.const 0))
+    (call $cycles_add (i64.const 0) (i64.const 1000000))
+    (call $perform))
+
   (func (export "canister_query state")
     (call $append (i32.const 0) (i32.const 20))
     (call $reply))
@@ -110,4 +120,16 @@
 
   (func $on_quiet (param $env i32)
     (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1))))
+
+  (func $on_refund_reply (param $env i32)
+    (call $refunded (i32.const 400))
+    (call $append (i32.const 400) (i32.const 16))
+    (call $arg_copy (i32.const 416) (i32.const 0) (call $arg_size))
+    (call $append (i32.const 416) (call $arg_size))
+    (call $reply))
+
+  (func $on_refund_reject (param $env i32)
+    (call $refunded (i32.const 400))
+    (call $append (i32.const 400) (i32.const 16))
+    (call $reply))
 )

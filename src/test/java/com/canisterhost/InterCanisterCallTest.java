@@ -128,6 +128,35 @@ class InterCanisterCallTest extends EndToEndTest {
     }
 
     @Test
+    void cyclesTravelWithTheCallAndWhatIsNotAcceptedComesBack() {
+        java.math.BigInteger callerBefore = cycles(caller);
+        java.math.BigInteger calleeBefore = cycles(callee);
+        Response half = http.update(caller, "call_cycles", target(callee, "take_half"));
+        assertThat(half.status()).as("%s", half).isEqualTo(200);
+        assertThat(u128(half.body(), 0)).as("refunded").isEqualTo(500_000);
+        assertThat(u128(half.body(), 16)).as("available to the callee").isEqualTo(1_000_000);
+        assertThat(u128(half.body(), 32)).as("accepted by the callee").isEqualTo(500_000);
+        assertThat(cycles(caller)).isEqualTo(callerBefore.subtract(java.math.BigInteger.valueOf(500_000)));
+        assertThat(cycles(callee)).isEqualTo(calleeBefore.add(java.math.BigInteger.valueOf(500_000)));
+
+        Response nowhere = http.update(caller, "call_cycles", target(callee, "nope"));
+        assertThat(u128(nowhere.body(), 0)).as("a reject brings all of them back").isEqualTo(1_000_000);
+        Response trapped = http.update(caller, "call_cycles", target(callee, "boom"));
+        assertThat(u128(trapped.body(), 0)).as("so does a trap").isEqualTo(1_000_000);
+        assertThat(cycles(caller)).isEqualTo(callerBefore.subtract(java.math.BigInteger.valueOf(500_000)));
+        assertThat(cycles(callee)).isEqualTo(calleeBefore.add(java.math.BigInteger.valueOf(500_000)));
+    }
+
+    private java.math.BigInteger cycles(String canister) {
+        return new java.math.BigInteger(http.get("/v1/canisters/" + canister).json().get("cycles").asText());
+    }
+
+    private static long u128(byte[] bytes, int offset) {
+        assertThat(ByteBuffer.wrap(bytes, offset + 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()).isZero();
+        return ByteBuffer.wrap(bytes, offset, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    @Test
     void aCallAfterTheReplyRunsItsCallbackLater() throws InterruptedException {
         Response early = http.update(caller, "reply_then_call", target(callee, "inc"));
         assertThat(new String(early.body(), StandardCharsets.UTF_8)).isEqualTo("early");

@@ -187,6 +187,7 @@ final class CallDelivery implements AutoCloseable {
         byte[] caller = CanisterId.parse(request.sender()).bytes();
         Message message = executor.message(target, update ? EntryPoint.UPDATE : EntryPoint.QUERY,
                 request.payload() != null ? request.payload() : new byte[0], caller, time, version);
+        message.cyclesAvailable = request.cycles();
         executor.runWatched(execution, message, method);
         if (message.failure != null) {
             CallOutcome.Rejected trapped = Executor.trapped(message, version);
@@ -204,7 +205,8 @@ final class CallDelivery implements AutoCloseable {
                     null, "canister did not reply to the call"), message.instructions, version);
             return;
         }
-        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, message.performed);
+        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, message.performed,
+                request.cycles().subtract(message.cyclesAccepted));
         long committed = executor.commit(callee, execution, record("call", method, caller, message, time, outbox));
         sent(outbox.written(), null, message.instructions, committed);
     }
@@ -226,8 +228,12 @@ final class CallDelivery implements AutoCloseable {
         long version = canister.version();
         byte[] sender = CanisterId.parse(response.sender()).bytes();
         Execution execution = canister.beginUpdate();
+        // the cycles the callee did not accept are back on the balance before the callback runs, trap or not
+        java.math.BigInteger refund = response.cycles();
+        execution.cycles(execution.cycles().add(refund));
         Message message = executor.message(target, replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
                 replied && response.payload() != null ? response.payload() : new byte[0], sender, time, version);
+        message.cyclesRefunded = refund;
         message.callbackFun = replied ? cb.replyFun() : cb.rejectFun();
         message.callbackEnv = replied ? cb.replyEnv() : cb.rejectEnv();
         if (!replied) {
@@ -249,6 +255,7 @@ final class CallDelivery implements AutoCloseable {
         executor.logFailure(target, message.prints, trapped, time);
         if (cb.cleanupFun() != null) {
             Execution cleanupExecution = canister.begin();
+            cleanupExecution.cycles(cleanupExecution.cycles().add(refund));
             Message cleanup = executor.message(target, EntryPoint.CLEANUP, new byte[0], sender, time, version);
             cleanup.callbackFun = cb.cleanupFun();
             cleanup.callbackEnv = cb.cleanupEnv();
@@ -260,6 +267,14 @@ final class CallDelivery implements AutoCloseable {
                 return;
             }
             executor.logFailure(target, cleanup.prints, Executor.trapped(cleanup, version), time);
+        }
+        if (refund.signum() > 0) { // nothing else of it stays, but the refund does
+            Execution refunded = canister.begin();
+            refunded.cycles(refunded.cycles().add(refund));
+            long committed = executor.commit(canister, refunded, new CallRecord("callback", null, sender, null, null,
+                    null, message.instructions, time, List.of(), null, consumeOnly)); // its prints are logged already
+            sent(consumeOnly.written(), cb.context(), message.instructions, committed);
+            return;
         }
         sent(mailbox.writeAlone(target, consumeOnly, version, message.instructions), cb.context(),
                 message.instructions, version);
@@ -283,10 +298,11 @@ final class CallDelivery implements AutoCloseable {
                 + "' is not callable from canisters on this host yet (only raw_rand is)");
     }
 
-    /** Consumes a request and answers it, with no state committed. */
+    /** Consumes a request and answers it, with no state committed: all the cycles it carried go back. */
     private void answerAlone(Mailbox.Pending request, Mailbox.Origin origin, Mailbox.Response answer,
             long instructions, long version) {
-        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, List.of());
+        Mailbox.Outbox outbox = new Mailbox.Outbox(request.id(), null, origin, null, answer, List.of(),
+                request.cycles());
         sent(mailbox.writeAlone(request.target(), outbox, version, instructions), null, instructions, version);
     }
 

@@ -53,6 +53,11 @@ final class Message {
     boolean contextAnswered;
     /** A callback of a composite query: not replicated, and nothing it does persists. */
     boolean composite;
+    /** Cycles the call carries (a request from another canister), and how many of them the callee accepted. */
+    java.math.BigInteger cyclesAvailable = java.math.BigInteger.ZERO;
+    java.math.BigInteger cyclesAccepted = java.math.BigInteger.ZERO;
+    /** For a callback: the cycles the callee did not accept, back on the balance. */
+    java.math.BigInteger cyclesRefunded = java.math.BigInteger.ZERO;
     /** Whether the call under construction has a cleanup callback ({@code call_on_cleanup}: at most once). */
     boolean callCleanupSet;
     /** Whether the call under construction is best-effort ({@code call_with_best_effort_response}: at most once). */

@@ -50,14 +50,15 @@ final class SystemFunctions {
         api.define("msg_caller_info_signer_size", U_Q_CQ_F, (m, mem, a) -> i32(0));
         api.define("msg_caller_info_signer_copy", U_Q_CQ_F, (m, mem, a) ->
                 SystemApi.copyOut("msg_caller_info_signer_copy", none, m, mem, a));
-        // reply and reject callbacks; cycles do not travel with calls yet, so nothing is ever refunded
+        // reply and reject callbacks
         api.define("msg_reject_code", RT, (m, mem, a) -> i32(m.rejectCode));
         api.define("msg_reject_msg_size", RT, (m, mem, a) -> i32(rejectMessage(m).length));
         api.define("msg_reject_msg_copy", RT, (m, mem, a) -> SystemApi.copyOut("msg_reject_msg_copy",
                 rejectMessage(m), m, mem, a));
-        api.define("msg_cycles_refunded", RY_RT, (m, mem, a) -> i64(0));
+        api.define("msg_cycles_refunded", RY_RT, (m, mem, a) -> i64(fits64("msg_cycles_refunded",
+                m.cyclesRefunded)));
         api.define("msg_cycles_refunded128", RY_RT, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_refunded128",
-                BigInteger.ZERO));
+                m.cyclesRefunded));
         api.define("msg_method_name_size", F, (m, mem, a) -> i32(methodName(m).length));
         api.define("msg_method_name_copy", F, (m, mem, a) -> SystemApi.copyOut("msg_method_name_copy",
                 methodName(m), m, mem, a));
@@ -71,19 +72,19 @@ final class SystemFunctions {
         });
         api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(0));
 
-        // cycles: a per-canister balance; ingress calls carry none, so there is never anything to accept, and
-        // cycles moved onto a call come back when the call is not performed (always, for now)
+        // cycles: a per-canister balance; ingress calls carry none; a call from another canister carries what its
+        // caller moved onto it, the callee accepts some, and the rest goes back with the answer
         api.define("msg_cycles_available128", U_RQ, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_available128",
-                BigInteger.ZERO));
+                available(m)));
         api.define("msg_cycles_accept128", U_RQ, (m, mem, a) -> u128(mem, m, a[2], "msg_cycles_accept128",
-                BigInteger.ZERO));
+                accept(m, u128(a[0], a[1]))));
         api.define("cycles_burn128", I_G_U_T, SystemFunctions::burn);
         api.define("canister_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
                 "canister_cycle_balance128", m.execution.cycles()));
         api.define("canister_liquid_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
                 "canister_liquid_cycle_balance128", m.execution.cycles()));
-        api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(0));
-        api.define("msg_cycles_accept", U_RQ, (m, mem, a) -> i64(0));
+        api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(fits64("msg_cycles_available", available(m))));
+        api.define("msg_cycles_accept", U_RQ, (m, mem, a) -> i64(accept(m, u128(0, a[0]).min(MAX_63)).longValue()));
         api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> {
             if (m.execution.cycles().bitLength() > 63) {
                 throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.canister_cycle_balance: the balance does "
@@ -237,10 +238,34 @@ final class SystemFunctions {
         building(message, "call_perform");
         long[] callbacks = message.callCallbacks;
         message.performed.add(new com.canisterhost.state.Mailbox.Request(message.callCallee, message.callMethod,
-                message.callData.toByteArray(), BigInteger.ZERO, callbacks[0], callbacks[1], callbacks[2],
+                message.callData.toByteArray(), message.callCycles, callbacks[0], callbacks[1], callbacks[2],
                 callbacks[3], message.callCleanupFun, message.callCleanupEnv));
-        discardCall(message); // cycles do not travel with calls yet: the ones moved onto it come back
+        message.callCycles = BigInteger.ZERO; // they travel with the call now
+        message.callUnderConstruction = false;
         return i32(0);
+    }
+
+    private static final BigInteger MAX_63 = BigInteger.valueOf(Long.MAX_VALUE);
+
+    /** The cycles of the call not accepted yet (none but in the execution of a request that carries some). */
+    private static BigInteger available(Message message) {
+        return message.cyclesAvailable.subtract(message.cyclesAccepted);
+    }
+
+    /** Moves up to {@code max} of the available cycles onto the balance; the amount moved. */
+    private static BigInteger accept(Message message, BigInteger max) {
+        BigInteger amount = max.min(available(message));
+        message.cyclesAccepted = message.cyclesAccepted.add(amount);
+        message.execution.cycles(message.execution.cycles().add(amount));
+        return amount;
+    }
+
+    private static long fits64(String function, BigInteger amount) {
+        if (amount.bitLength() > 63) {
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": " + amount
+                    + " cycles do not fit in 64 bits; use the 128-bit function");
+        }
+        return amount.longValueExact();
     }
 
     private static byte[] rejectMessage(Message message) {

@@ -3,6 +3,7 @@ package com.canisterhost.state;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,14 +38,19 @@ public final class Mailbox {
      *
      * @param rejectKind the execution's {@code RejectKind} name, for a tracked ingress call's record
      */
-    public record Response(byte[] reply, int rejectCode, String rejectKind, String rejectMessage) {
+    public record Response(byte[] reply, int rejectCode, String rejectKind, String rejectMessage, BigInteger refund) {
 
         public static Response replied(byte[] reply) {
-            return new Response(reply, 0, null, null);
+            return new Response(reply, 0, null, null, BigInteger.ZERO);
         }
 
         public static Response rejected(int code, String kind, String message) {
-            return new Response(null, code, kind, message);
+            return new Response(null, code, kind, message, BigInteger.ZERO);
+        }
+
+        /** The same answer, carrying back {@code cycles} that the callee did not accept. */
+        public Response refunding(BigInteger cycles) {
+            return new Response(reply, rejectCode, rejectKind, rejectMessage, cycles);
         }
     }
 
@@ -69,6 +75,8 @@ public final class Mailbox {
      * @param callback the callback that ran, now done, or null
      * @param answer the reply or reject it gave its context, or null
      * @param requests the calls it performed, in order
+     * @param refund for a new context: the cycles its call carried that the callee did not accept, which go back
+     *     with its answer whenever that comes
      */
     public static final class Outbox {
         final Long consumed;
@@ -77,11 +85,18 @@ public final class Mailbox {
         final Long callback;
         final Response answer;
         final List<Request> requests;
+        final BigInteger refund;
         /** Set once the outbox was written with a commit. */
         volatile Written written;
 
         public Outbox(Long consumed, Long context, Origin origin, Long callback, Response answer,
                 List<Request> requests) {
+            this(consumed, context, origin, callback, answer, requests, BigInteger.ZERO);
+        }
+
+        public Outbox(Long consumed, Long context, Origin origin, Long callback, Response answer,
+                List<Request> requests, BigInteger refund) {
+            this.refund = refund;
             this.consumed = consumed;
             this.context = context;
             this.origin = origin;
@@ -163,10 +178,11 @@ public final class Mailbox {
         Origin origin = outbox.origin;
         boolean answeredBefore = false;
         long othersOutstanding = 0;
+        BigInteger refund = outbox.refund;
         if (context != null) {
             // a callback's execution, in one statement: consume its response, retire the callback, and read the
             // context's origin and what else it awaits (the deletions are not visible to the same statement)
-            record ContextRow(long consumed, Origin origin, boolean answered, long others) {}
+            record ContextRow(long consumed, Origin origin, boolean answered, long others, BigInteger refund) {}
             long callback = outbox.callback != null ? outbox.callback : -1;
             ContextRow row = jdbc.sql("""
                             WITH consumed AS (DELETE FROM messages WHERE target = ? AND id = ? RETURNING 1),
@@ -174,12 +190,14 @@ public final class Mailbox {
                             SELECT (SELECT count(*) FROM consumed), c.ingress_call_id, c.origin_canister,
                                    c.origin_callback, c.answered,
                                    (SELECT count(*) FROM callbacks b
-                                     WHERE b.canister_id = c.canister_id AND b.context_id = c.id AND b.id <> ?)
+                                     WHERE b.canister_id = c.canister_id AND b.context_id = c.id AND b.id <> ?),
+                                   c.cycles_refund
                               FROM call_contexts c WHERE c.canister_id = ? AND c.id = ?""")
                     .params(canisterId, outbox.consumed != null ? outbox.consumed : -1, canisterId, callback,
                             callback, canisterId, context)
                     .query((rs, n) -> new ContextRow(rs.getLong(1), new Origin((UUID) rs.getObject(2),
-                            rs.getString(3), (Long) rs.getObject(4)), rs.getBoolean(5), rs.getLong(6)))
+                            rs.getString(3), (Long) rs.getObject(4)), rs.getBoolean(5), rs.getLong(6),
+                            rs.getBigDecimal(7).toBigIntegerExact()))
                     .single();
             if (outbox.consumed != null && row.consumed() != 1) {
                 throw new MessageConsumedException(canisterId, outbox.consumed);
@@ -187,6 +205,7 @@ public final class Mailbox {
             origin = row.origin();
             answeredBefore = row.answered();
             othersOutstanding = row.others();
+            refund = row.refund();
         } else if (outbox.consumed != null && jdbc.sql("DELETE FROM messages WHERE target = ? AND id = ?")
                 .params(canisterId, outbox.consumed).update() != 1) {
             throw new MessageConsumedException(canisterId, outbox.consumed);
@@ -194,10 +213,11 @@ public final class Mailbox {
         if (context == null && !outbox.requests.isEmpty()) {
             context = jdbc.sql("""
                             INSERT INTO call_contexts (canister_id, ingress_call_id, origin_canister, origin_callback,
-                                                       answered)
-                            VALUES (?, ?, ?, ?, ?) RETURNING id""")
+                                                       answered, cycles_refund)
+                            VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
                     .params(canisterId, origin.ingressCallId(), origin.canister(), origin.callback(),
-                            outbox.answer != null)
+                            outbox.answer != null, new java.math.BigDecimal(outbox.answer != null ? BigInteger.ZERO
+                                    : outbox.refund))
                     .query(Long.class).single();
         }
         List<String> targets = new ArrayList<>();
@@ -217,8 +237,8 @@ public final class Mailbox {
         }
         Response ingressAnswer = null;
         if (outbox.answer != null) {
-            ingressAnswer = answer(canisterId, origin, outbox.answer, targets, stateVersion, instructions,
-                    outbox.context != null);
+            ingressAnswer = answer(canisterId, origin, outbox.answer.refunding(refund), targets, stateVersion,
+                    instructions, outbox.context != null);
         }
         if (outbox.context != null) { // a context opened earlier: it closes when no call of it is outstanding
             if (othersOutstanding + outbox.requests.size() == 0) {
@@ -226,7 +246,8 @@ public final class Mailbox {
                         .update();
                 if (!answeredBefore && outbox.answer == null) {
                     ingressAnswer = answer(canisterId, origin, Response.rejected(CANISTER_ERROR, "DID_NOT_REPLY",
-                            "canister did not reply to the call"), targets, stateVersion, instructions, true);
+                            "canister did not reply to the call").refunding(refund), targets, stateVersion,
+                            instructions, true);
                 }
                 context = null;
             } else if (outbox.answer != null) {
@@ -243,10 +264,11 @@ public final class Mailbox {
         if (origin.canister() != null) {
             jdbc.sql("""
                             INSERT INTO messages (target, kind, sender, callback_id, payload, reject_code,
-                                                  reject_message)
-                            VALUES (?, 'response', ?, ?, ?, ?, ?)""")
+                                                  reject_message, cycles)
+                            VALUES (?, 'response', ?, ?, ?, ?, ?, ?)""")
                     .params(origin.canister(), canisterId, origin.callback(), answer.reply(),
-                            answer.reply() != null ? null : answer.rejectCode(), answer.rejectMessage())
+                            answer.reply() != null ? null : answer.rejectCode(), answer.rejectMessage(),
+                            new java.math.BigDecimal(answer.refund()))
                     .update();
             targets.add(origin.canister());
             return null;
@@ -268,17 +290,18 @@ public final class Mailbox {
      * transaction. A caller waiting in memory learns it from {@link #openContexts}.
      */
     void abandon(String canisterId, String why, long stateVersion) {
-        List<Origin> unanswered = jdbc.sql("""
+        List<Map.Entry<Origin, BigInteger>> unanswered = jdbc.sql("""
                         DELETE FROM call_contexts WHERE canister_id = ?
-                        RETURNING answered, ingress_call_id, origin_canister, origin_callback""")
+                        RETURNING answered, ingress_call_id, origin_canister, origin_callback, cycles_refund""")
                 .param(canisterId)
-                .query((rs, n) -> rs.getBoolean(1) ? null
-                        : new Origin((UUID) rs.getObject(2), rs.getString(3), (Long) rs.getObject(4)))
+                .query((rs, n) -> rs.getBoolean(1) ? null : Map.entry(new Origin((UUID) rs.getObject(2),
+                        rs.getString(3), (Long) rs.getObject(4)), rs.getBigDecimal(5).toBigIntegerExact()))
                 .list();
-        for (Origin origin : unanswered) {
-            if (origin != null) {
-                answer(canisterId, origin, Response.rejected(4, "CANISTER_REJECT", "canister " + canisterId + " "
-                        + why + " before it answered the call"), new ArrayList<>(), stateVersion, 0, true);
+        for (Map.Entry<Origin, BigInteger> open : unanswered) {
+            if (open != null) {
+                answer(canisterId, open.getKey(), Response.rejected(4, "CANISTER_REJECT", "canister " + canisterId
+                        + " " + why + " before it answered the call").refunding(open.getValue()), new ArrayList<>(),
+                        stateVersion, 0, true);
             }
         }
     }
