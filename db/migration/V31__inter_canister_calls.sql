@@ -29,10 +29,12 @@ CREATE TABLE callbacks (
     reject_env   bigint  NOT NULL,
     cleanup_fun  bigint,
     cleanup_env  bigint,
+    deadline     bigint  NOT NULL DEFAULT 0,  -- a best-effort call's (ns since the epoch); 0: none, or expired
     PRIMARY KEY (canister_id, id),
     FOREIGN KEY (canister_id, context_id) REFERENCES call_contexts (canister_id, id) ON DELETE CASCADE
 );
 CREATE INDEX callbacks_context ON callbacks (canister_id, context_id);
+CREATE INDEX callbacks_deadline ON callbacks (deadline) WHERE deadline > 0;
 
 -- Messages in flight, consumed (deleted) by the commit of the execution that handles them. The target need
 -- not exist: a request to an unknown canister is answered with DESTINATION_INVALID.
@@ -47,6 +49,7 @@ CREATE TABLE messages (
     reject_code     integer,
     reject_message  text,
     cycles          numeric(39, 0) NOT NULL DEFAULT 0,
+    deadline        bigint         NOT NULL DEFAULT 0,   -- a best-effort request's (its msg_deadline)
     created_at      timestamptz    NOT NULL DEFAULT now(),
     PRIMARY KEY (target, id)
 );

@@ -110,6 +110,7 @@ final class CallDelivery implements AutoCloseable {
 
     private void sweep() {
         try {
+            mailbox.expire(System.currentTimeMillis() * 1_000_000L).forEach(this::schedule);
             mailbox.pendingTargets().forEach(this::schedule);
             settleAbandoned();
         } catch (RuntimeException e) {
@@ -188,6 +189,7 @@ final class CallDelivery implements AutoCloseable {
         Message message = executor.message(target, update ? EntryPoint.UPDATE : EntryPoint.QUERY,
                 request.payload() != null ? request.payload() : new byte[0], caller, time, version);
         message.cyclesAvailable = request.cycles();
+        message.deadline = request.deadline();
         executor.runWatched(execution, message, method);
         if (message.failure != null) {
             CallOutcome.Rejected trapped = Executor.trapped(message, version);

@@ -62,6 +62,9 @@ final class Message {
     boolean callCleanupSet;
     /** Whether the call under construction is best-effort ({@code call_with_best_effort_response}: at most once). */
     boolean callBestEffort;
+    long callTimeoutSeconds;
+    /** What {@code msg_deadline} answers: a best-effort call's deadline (ns since the epoch), else 0. */
+    long deadline;
     /** Cycles moved onto the call under construction (returned to the balance if it is not performed). */
     java.math.BigInteger callCycles = java.math.BigInteger.ZERO;
     /** The method an ingress message targets, for {@code canister_inspect_message}; null otherwise. */

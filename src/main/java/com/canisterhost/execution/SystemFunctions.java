@@ -39,6 +39,8 @@ final class SystemFunctions {
     private static final int CERTIFIED_DATA_MAX = 32;
     /** The largest argument of an inter-canister call, as on the IC (2 MiB). */
     private static final int MAX_CALL_ARGUMENT = 2 * 1024 * 1024;
+    /** The longest timeout of a best-effort call, as on the IC (the spec's MAX_CALL_TIMEOUT, 300 s). */
+    private static final long MAX_CALL_TIMEOUT_SECONDS = 300;
 
     private SystemFunctions() {}
 
@@ -70,7 +72,7 @@ final class SystemFunctions {
             m.accepted = true;
             return null;
         });
-        api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(0));
+        api.define("msg_deadline", U_Q_CQ, (m, mem, a) -> i64(m.deadline));
 
         // cycles: a per-canister balance; ingress calls carry none; a call from another canister carries what its
         // caller moved onto it, the callee accepts some, and the rest goes back with the answer
@@ -148,6 +150,7 @@ final class SystemFunctions {
                         + "call is already a best-effort call");
             }
             m.callBestEffort = true;
+            m.callTimeoutSeconds = Math.min(Integer.toUnsignedLong((int) a[0]), MAX_CALL_TIMEOUT_SECONDS);
             return null;
         });
         api.define("call_cycles_add128", U_T, (m, mem, a) -> addCycles(m, "call_cycles_add128", u128(a[0], a[1])));
@@ -239,7 +242,8 @@ final class SystemFunctions {
         long[] callbacks = message.callCallbacks;
         message.performed.add(new com.canisterhost.state.Mailbox.Request(message.callCallee, message.callMethod,
                 message.callData.toByteArray(), message.callCycles, callbacks[0], callbacks[1], callbacks[2],
-                callbacks[3], message.callCleanupFun, message.callCleanupEnv));
+                callbacks[3], message.callCleanupFun, message.callCleanupEnv,
+                message.callBestEffort ? message.timeNanos + message.callTimeoutSeconds * 1_000_000_000L : 0));
         message.callCycles = BigInteger.ZERO; // they travel with the call now
         message.callUnderConstruction = false;
         return i32(0);

@@ -31,7 +31,7 @@ public final class Mailbox {
 
     /** A call an execution performed: where to, and which table functions run on its response. */
     public record Request(String target, String method, byte[] arg, BigInteger cycles, long replyFun, long replyEnv,
-            long rejectFun, long rejectEnv, Long cleanupFun, Long cleanupEnv) {}
+            long rejectFun, long rejectEnv, Long cleanupFun, Long cleanupEnv, long deadline) {}
 
     /**
      * An answer to a call context: a reply ({@code reply} not null) or a reject.
@@ -123,7 +123,8 @@ public final class Mailbox {
 
     /** A message waiting for its target. */
     public record Pending(long id, String target, boolean request, String sender, long callbackId, String method,
-            byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles, Callback callback) {}
+            byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles, Callback callback,
+            long deadline) {}
 
     /** A callback and whether its context was answered already. */
     public record Callback(long id, long context, long replyFun, long replyEnv, long rejectFun, long rejectEnv,
@@ -137,7 +138,7 @@ public final class Mailbox {
         return jdbc.sql("""
                         SELECT m.id, m.target, m.kind, m.sender, m.callback_id, m.method, m.payload, m.reject_code,
                                m.reject_message, m.cycles, b.id, b.context_id, b.reply_fun, b.reply_env,
-                               b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered
+                               b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered, m.deadline
                           FROM messages m
                           LEFT JOIN callbacks b
                                  ON m.kind = 'response' AND b.canister_id = m.target AND b.id = m.callback_id
@@ -149,13 +150,35 @@ public final class Mailbox {
                         (Integer) rs.getObject(8), rs.getString(9), rs.getBigDecimal(10).toBigIntegerExact(),
                         rs.getObject(11) == null ? null : new Callback(rs.getLong(11), rs.getLong(12),
                                 rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
-                                (Long) rs.getObject(17), (Long) rs.getObject(18), rs.getBoolean(19))))
+                                (Long) rs.getObject(17), (Long) rs.getObject(18), rs.getBoolean(19)),
+                        rs.getLong(20)))
                 .optional();
     }
 
     /** The canisters with messages waiting (after a restart, or when a delivery could not be queued). */
     public List<String> pendingTargets() {
         return jdbc.sql("SELECT DISTINCT target FROM messages").query(String.class).list();
+    }
+
+    /**
+     * Best-effort calls whose deadline passed without a response: each gets a SYS_UNKNOWN reject (code 6) of its
+     * own, once; a response that comes later finds its callback gone and is dropped. Returns the canisters that
+     * have one to deliver.
+     */
+    public List<String> expire(long nowNanos) {
+        return transactions.execute(status -> jdbc.sql("""
+                        WITH expired AS (
+                            UPDATE callbacks SET deadline = 0
+                             WHERE deadline > 0 AND deadline < ?
+                               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.target = callbacks.canister_id
+                                                  AND m.kind = 'response' AND m.callback_id = callbacks.id)
+                            RETURNING canister_id, id)
+                        INSERT INTO messages (target, kind, sender, callback_id, reject_code, reject_message)
+                        SELECT canister_id, 'response', canister_id, id, 6,
+                               'the best-effort call timed out before its response came' FROM expired
+                        RETURNING target""")
+                .param(nowNanos)
+                .query(String.class).list());
     }
 
     /** How many messages are waiting for any canister. */
@@ -225,13 +248,14 @@ public final class Mailbox {
             jdbc.sql("""
                             WITH callback AS (
                                 INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
-                                                       reject_env, cleanup_fun, cleanup_env)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
-                            INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles)
-                            SELECT ?, 'request', ?, callback.id, ?, ?, ? FROM callback""")
+                                                       reject_env, cleanup_fun, cleanup_env, deadline)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
+                            INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles, deadline)
+                            SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback""")
                     .params(canisterId, context, request.replyFun(), request.replyEnv(), request.rejectFun(),
-                            request.rejectEnv(), request.cleanupFun(), request.cleanupEnv(), request.target(),
-                            canisterId, request.method(), request.arg(), new java.math.BigDecimal(request.cycles()))
+                            request.rejectEnv(), request.cleanupFun(), request.cleanupEnv(), request.deadline(),
+                            request.target(), canisterId, request.method(), request.arg(),
+                            new java.math.BigDecimal(request.cycles()), request.deadline())
                     .update();
             targets.add(request.target());
         }
