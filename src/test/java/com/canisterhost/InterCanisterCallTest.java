@@ -1,5 +1,6 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.callTarget;
 import static com.canisterhost.support.CanisterFixtures.u32;
 import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.canisterhost.principal.CanisterId;
 import com.canisterhost.support.EndToEndTest;
 import com.canisterhost.support.Http.Response;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -38,15 +38,6 @@ class InterCanisterCallTest extends EndToEndTest {
         return id;
     }
 
-    /** The argument caller.wat reads: the callee's principal (length-prefixed), then the method name. */
-    private static byte[] target(String canister, String method) {
-        byte[] principal = CanisterId.parse(canister).bytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(principal.length);
-        out.writeBytes(principal);
-        out.writeBytes(method.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
 
     private byte[] state() {
         Response state = http.query(caller, "state", new byte[0]);
@@ -60,17 +51,17 @@ class InterCanisterCallTest extends EndToEndTest {
 
     @Test
     void anUpdateAwaitsAnotherCanistersUpdateAndQuery() {
-        Response inc = http.update(caller, "call", target(callee, "inc"));
+        Response inc = http.update(caller, "call", callTarget(callee, "inc"));
         assertThat(inc.status()).as("%s", inc).isEqualTo(200);
         assertThat(Arrays.copyOf(inc.body(), 2)).as("replied from the reply callback, env 7")
                 .isEqualTo(new byte[] {'Y', 7});
         assertThat(u32(Arrays.copyOfRange(inc.body(), 2, 6))).as("the callee's counter").isEqualTo(1);
         assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the callee committed").isEqualTo(1);
 
-        Response get = http.update(caller, "call", target(callee, "get"));
+        Response get = http.update(caller, "call", callTarget(callee, "get"));
         assertThat(u32(Arrays.copyOfRange(get.body(), 2, 6))).as("a query method, called by a canister").isEqualTo(1);
 
-        Response echo = http.update(caller, "call", target(callee, "echo"));
+        Response echo = http.update(caller, "call", callTarget(callee, "echo"));
         byte[] principal = CanisterId.parse(caller).bytes();
         assertThat(Arrays.copyOfRange(echo.body(), 2, echo.body().length)).as("the callee sees the caller")
                 .isEqualTo(new byte[] {(byte) principal.length, 'h', 'i'});
@@ -82,7 +73,7 @@ class InterCanisterCallTest extends EndToEndTest {
 
     @Test
     void twoCallsInFlightAtOnce() {
-        Response two = http.update(caller, "two", target(callee, "inc"));
+        Response two = http.update(caller, "two", callTarget(callee, "inc"));
         assertThat(two.status()).as("%s", two).isEqualTo(200);
         assertThat(u32(two.body())).as("1 + 2, replied by the second callback").isEqualTo(3);
         assertThat(at(state(), 16)).as("nothing outstanding").isZero();
@@ -90,33 +81,33 @@ class InterCanisterCallTest extends EndToEndTest {
 
     @Test
     void rejectsArriveWithTheirCodes() {
-        Response refused = http.update(caller, "call", target(callee, "refuse"));
+        Response refused = http.update(caller, "call", callTarget(callee, "refuse"));
         assertThat(new String(refused.body(), StandardCharsets.UTF_8)).isEqualTo("N\u0008\u0004refused: hi");
 
-        Response trapped = http.update(caller, "call", target(callee, "boom"));
+        Response trapped = http.update(caller, "call", callTarget(callee, "boom"));
         assertThat(Arrays.copyOf(trapped.body(), 3)).as("CANISTER_ERROR").isEqualTo(new byte[] {'N', 8, 5});
         assertThat(new String(trapped.body(), 3, trapped.body().length - 3, StandardCharsets.UTF_8)).contains("boom");
         assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the callee's trap rolled back").isZero();
 
-        Response silent = http.update(caller, "call", target(callee, "silent"));
+        Response silent = http.update(caller, "call", callTarget(callee, "silent"));
         assertThat(Arrays.copyOf(silent.body(), 3)).isEqualTo(new byte[] {'N', 8, 5});
         assertThat(new String(silent.body(), 3, silent.body().length - 3, StandardCharsets.UTF_8))
                 .contains("did not reply");
 
-        Response noMethod = http.update(caller, "call", target(callee, "nope"));
+        Response noMethod = http.update(caller, "call", callTarget(callee, "nope"));
         assertThat(Arrays.copyOf(noMethod.body(), 3)).as("DESTINATION_INVALID").isEqualTo(new byte[] {'N', 8, 3});
 
         String empty = http.createCanister();
-        Response noModule = http.update(caller, "call", target(empty, "inc"));
+        Response noModule = http.update(caller, "call", callTarget(empty, "inc"));
         assertThat(Arrays.copyOf(noModule.body(), 3)).as("an empty canister").isEqualTo(new byte[] {'N', 8, 3});
 
-        Response unknown = http.update(caller, "call", target(CanisterId.fromIndex(999_999).toText(), "inc"));
+        Response unknown = http.update(caller, "call", callTarget(CanisterId.fromIndex(999_999).toText(), "inc"));
         assertThat(Arrays.copyOf(unknown.body(), 3)).as("no such canister").isEqualTo(new byte[] {'N', 8, 3});
     }
 
     @Test
     void aTrapInTheCallbackRollsItBackRunsCleanupAndTheCallerGetsCanisterError() {
-        Response response = http.update(caller, "call_then_trap", target(callee, "inc"));
+        Response response = http.update(caller, "call_then_trap", callTarget(callee, "inc"));
         assertThat(response.status()).as("%s", response).isEqualTo(422);
         assertThat(response.json().get("rejectCode").asInt()).isEqualTo(5);
         assertThat(response.json().get("detail").asText()).contains("did not reply");
@@ -131,7 +122,7 @@ class InterCanisterCallTest extends EndToEndTest {
     void cyclesTravelWithTheCallAndWhatIsNotAcceptedComesBack() {
         java.math.BigInteger callerBefore = cycles(caller);
         java.math.BigInteger calleeBefore = cycles(callee);
-        Response half = http.update(caller, "call_cycles", target(callee, "take_half"));
+        Response half = http.update(caller, "call_cycles", callTarget(callee, "take_half"));
         assertThat(half.status()).as("%s", half).isEqualTo(200);
         assertThat(u128(half.body(), 0)).as("refunded").isEqualTo(500_000);
         assertThat(u128(half.body(), 16)).as("available to the callee").isEqualTo(1_000_000);
@@ -139,9 +130,9 @@ class InterCanisterCallTest extends EndToEndTest {
         assertThat(cycles(caller)).isEqualTo(callerBefore.subtract(java.math.BigInteger.valueOf(500_000)));
         assertThat(cycles(callee)).isEqualTo(calleeBefore.add(java.math.BigInteger.valueOf(500_000)));
 
-        Response nowhere = http.update(caller, "call_cycles", target(callee, "nope"));
+        Response nowhere = http.update(caller, "call_cycles", callTarget(callee, "nope"));
         assertThat(u128(nowhere.body(), 0)).as("a reject brings all of them back").isEqualTo(1_000_000);
-        Response trapped = http.update(caller, "call_cycles", target(callee, "boom"));
+        Response trapped = http.update(caller, "call_cycles", callTarget(callee, "boom"));
         assertThat(u128(trapped.body(), 0)).as("so does a trap").isEqualTo(1_000_000);
         assertThat(cycles(caller)).isEqualTo(callerBefore.subtract(java.math.BigInteger.valueOf(500_000)));
         assertThat(cycles(callee)).isEqualTo(calleeBefore.add(java.math.BigInteger.valueOf(500_000)));
@@ -158,7 +149,7 @@ class InterCanisterCallTest extends EndToEndTest {
 
     @Test
     void aCallAfterTheReplyRunsItsCallbackLater() throws InterruptedException {
-        Response early = http.update(caller, "reply_then_call", target(callee, "inc"));
+        Response early = http.update(caller, "reply_then_call", callTarget(callee, "inc"));
         assertThat(new String(early.body(), StandardCharsets.UTF_8)).isEqualTo("early");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (at(state(), 0) == 0 && System.nanoTime() < deadline) {

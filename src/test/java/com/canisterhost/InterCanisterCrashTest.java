@@ -1,15 +1,14 @@
 package com.canisterhost;
 
+import static com.canisterhost.support.CanisterFixtures.callTarget;
 import static com.canisterhost.support.CanisterFixtures.u32;
 import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.canisterhost.principal.CanisterId;
 import com.canisterhost.support.Http;
 import com.canisterhost.support.ServiceProcess;
 import com.canisterhost.support.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +41,7 @@ class InterCanisterCrashTest {
             Http http = service.start();
             String caller = installed(http, "caller");
             String callee = installed(http, "callee");
-            String body = "{\"arg\":\"" + Base64.getEncoder().encodeToString(target(callee, "inc")) + "\"}";
+            String body = "{\"arg\":\"" + Base64.getEncoder().encodeToString(callTarget(callee, "inc")) + "\"}";
             // submitted from 8 threads at once, so that the kill finds chains at every stage: one caller and one
             // callee run them, one execution at a time each
             List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -110,14 +109,6 @@ class InterCanisterCrashTest {
         return id;
     }
 
-    private static byte[] target(String canister, String method) {
-        byte[] principal = CanisterId.parse(canister).bytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(principal.length);
-        out.writeBytes(principal);
-        out.writeBytes(method.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
 
     private static JsonNode completed(Http http, String location) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;

@@ -30,6 +30,18 @@ public final class CanisterFixtures {
         }
     }
 
+    /**
+     * The argument of calls/caller.wat's updates: the callee's principal (length-prefixed), then the method name.
+     */
+    public static byte[] callTarget(String canister, String method) {
+        byte[] principal = com.canisterhost.principal.CanisterId.parse(canister).bytes();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(principal.length);
+        out.writeBytes(principal);
+        out.writeBytes(method.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     public static byte[] u64(long value) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
     }
