@@ -92,9 +92,9 @@ final class CallDelivery implements AutoCloseable {
         }
         try {
             workers.submit(target, true, () -> {
-                scheduled.remove(target);
+                scheduled.remove(target); // from here on, a message sent to it queues another delivery
                 if (deliverNext(target)) {
-                    schedule(target); // behind whatever else is queued for the canister by now
+                    schedule(target); // the next one waits already: behind whatever else is queued by now
                 }
                 return null;
             }).whenComplete((done, failure) -> {
@@ -140,7 +140,7 @@ final class CallDelivery implements AutoCloseable {
         }
     }
 
-    /** Handles the oldest message waiting for {@code target}; false if there was none. */
+    /** Handles the oldest message waiting for {@code target}; whether another one waited behind it. */
     private boolean deliverNext(String target) {
         var next = mailbox.next(target);
         if (next.isEmpty()) {
@@ -152,7 +152,7 @@ final class CallDelivery implements AutoCloseable {
         } else {
             response(message);
         }
-        return true;
+        return message.more();
     }
 
     private void request(Mailbox.Pending request) {

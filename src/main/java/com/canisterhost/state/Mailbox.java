@@ -124,7 +124,7 @@ public final class Mailbox {
     /** A message waiting for its target. */
     public record Pending(long id, String target, boolean request, String sender, long callbackId, String method,
             byte[] payload, Integer rejectCode, String rejectMessage, BigInteger cycles, Callback callback,
-            long deadline) {}
+            long deadline, boolean more) {}
 
     /** A callback and whether its context was answered already. */
     public record Callback(long id, long context, long replyFun, long replyEnv, long rejectFun, long rejectEnv,
@@ -132,10 +132,11 @@ public final class Mailbox {
 
     /**
      * The oldest message for {@code target}, if any (messages are consumed in the order they were sent), with the
-     * callback a response is for (null if there is none any more: the canister was reinstalled meanwhile).
+     * callback a response is for (null if there is none any more: the canister was reinstalled meanwhile), and
+     * whether another message waits behind it.
      */
     public Optional<Pending> next(String target) {
-        return jdbc.sql("""
+        List<Pending> two = jdbc.sql("""
                         SELECT m.id, m.target, m.kind, m.sender, m.callback_id, m.method, m.payload, m.reject_code,
                                m.reject_message, m.cycles, b.id, b.context_id, b.reply_fun, b.reply_env,
                                b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered, m.deadline
@@ -143,7 +144,7 @@ public final class Mailbox {
                           LEFT JOIN callbacks b
                                  ON m.kind = 'response' AND b.canister_id = m.target AND b.id = m.callback_id
                           LEFT JOIN call_contexts c ON c.canister_id = b.canister_id AND c.id = b.context_id
-                         WHERE m.target = ? ORDER BY m.id LIMIT 1""")
+                         WHERE m.target = ? ORDER BY m.id LIMIT 2""")
                 .param(target)
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3).equals("request"),
                         rs.getString(4), rs.getLong(5), rs.getString(6), rs.getBytes(7),
@@ -151,8 +152,15 @@ public final class Mailbox {
                         rs.getObject(11) == null ? null : new Callback(rs.getLong(11), rs.getLong(12),
                                 rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
                                 (Long) rs.getObject(17), (Long) rs.getObject(18), rs.getBoolean(19)),
-                        rs.getLong(20)))
-                .optional();
+                        rs.getLong(20), false))
+                .list();
+        if (two.isEmpty()) {
+            return Optional.empty();
+        }
+        Pending first = two.get(0);
+        return Optional.of(two.size() == 1 ? first : new Pending(first.id(), first.target(), first.request(),
+                first.sender(), first.callbackId(), first.method(), first.payload(), first.rejectCode(),
+                first.rejectMessage(), first.cycles(), first.callback(), first.deadline(), true));
     }
 
     /** The canisters with messages waiting (after a restart, or when a delivery could not be queued). */
