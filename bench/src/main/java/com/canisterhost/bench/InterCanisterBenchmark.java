@@ -25,12 +25,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * a direct update is {@code inc} on a callee (one of each). The two kinds alternate in phases of equal length.
  * The service runs in-process on its embedded PostgreSQL (fresh temp directory), over real HTTP.
  *
- * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds]} (defaults 10 and 2).
+ * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds] [clients]} (defaults 10, 2 and 16).
  */
 public final class InterCanisterBenchmark {
 
     private static final int PAIRS = 64;
-    private static final int CLIENTS = 16;
+    private final int clients;
     private static final Path CORPUS = Path.of("src/test/resources/calls");
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,20 +39,22 @@ public final class InterCanisterBenchmark {
     private final List<String> callees = new ArrayList<>();
     private final List<byte[]> targets = new ArrayList<>();
 
-    private InterCanisterBenchmark(int port) {
+    private InterCanisterBenchmark(int port, int clients) {
         this.base = "http://127.0.0.1:" + port;
+        this.clients = clients;
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         Path data = Files.createTempDirectory("inter-canister-pg");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CanisterHostApplication.class)
                 .properties("canister.embedded-postgres.data-directory=" + data, "logging.level.root=WARN")
                 .run("--server.port=0");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-            new InterCanisterBenchmark(port).run(seconds, rounds);
+            new InterCanisterBenchmark(port, clients).run(seconds, rounds);
         } finally {
             context.close();
             try (var paths = Files.walk(data)) {
@@ -93,7 +95,7 @@ public final class InterCanisterBenchmark {
         double directP50 = percentile(direct, 50);
         double chainedP50 = percentile(chained, 50);
         System.out.printf(Locale.ROOT, "%n%d pairs, %d clients, %d rounds of %d s per kind; %d errors%n%n", PAIRS,
-                CLIENTS, rounds, seconds, errors);
+                clients, rounds, seconds, errors);
         System.out.println("| kind | calls/s | p50 ms | p99 ms |");
         System.out.println("| --- | ---: | ---: | ---: |");
         System.out.printf(Locale.ROOT, "| direct ingress update (`inc` on a callee) | %,.0f | %.2f | %.2f |%n",
@@ -112,14 +114,14 @@ public final class InterCanisterBenchmark {
         AtomicInteger errors = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
-        for (int c = 0; c < CLIENTS; c++) {
+        for (int c = 0; c < clients; c++) {
             List<Long> latencies = new ArrayList<>();
             perClient.add(latencies);
             int first = c;
             Thread thread = new Thread(() -> {
                 int pair = first;
                 while (System.nanoTime() < end) {
-                    pair = (pair + CLIENTS) % PAIRS;
+                    pair = (pair + clients) % PAIRS;
                     long t0 = System.nanoTime();
                     try {
                         HttpResponse<byte[]> response = chained
