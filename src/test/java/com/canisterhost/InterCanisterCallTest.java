@@ -148,6 +148,26 @@ class InterCanisterCallTest extends EndToEndTest {
     }
 
     @Test
+    void reinstallingTheCallerRejectsTheCallsItWasStillAwaiting() throws Exception {
+        // the callee spins until the wall-clock backstop (3 s here): the caller's context is open meanwhile
+        String spinning = http.createCanister();
+        assertThat(http.install(spinning, com.canisterhost.support.MeteringFixtures.metering("loops"), "").status())
+                .isEqualTo(200);
+        var pending = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                http.update(caller, "call", callTarget(spinning, "spin")));
+        Thread.sleep(500);
+        assertThat(http.install(caller, wasm("calls", "caller"), "mode=reinstall").status()).isEqualTo(200);
+        Response abandoned = pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(abandoned.status()).as("%s", abandoned).isEqualTo(422);
+        assertThat(abandoned.json().get("rejectCode").asInt()).isEqualTo(4);
+        assertThat(abandoned.json().get("detail").asText()).contains("reinstalled");
+        // the callee's answer, when it comes, finds no callback: the new code's state stays as installed
+        Thread.sleep(3_500);
+        assertThat(at(state(), 0)).isZero();
+        assertThat(at(state(), 4)).isZero();
+    }
+
+    @Test
     void aCallAfterTheReplyRunsItsCallbackLater() throws InterruptedException {
         Response early = http.update(caller, "reply_then_call", callTarget(callee, "inc"));
         assertThat(new String(early.body(), StandardCharsets.UTF_8)).isEqualTo("early");
