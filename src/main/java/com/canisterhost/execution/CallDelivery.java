@@ -27,10 +27,9 @@ final class CallDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallDelivery.class);
     /** The management canister: only raw_rand is callable from canisters on this host yet. */
     private static final String MANAGEMENT_CANISTER = "aaaaa-aa";
-    /** SYS_TRANSIENT, DESTINATION_INVALID and CANISTER_REJECT, as the interface spec numbers them. */
+    /** SYS_TRANSIENT and DESTINATION_INVALID, as the interface spec numbers them. */
     private static final int SYS_TRANSIENT = 2;
     private static final int DESTINATION_INVALID = 3;
-    private static final int CANISTER_REJECT = 4;
     /** Candid {@code DIDL}, one type ({@code vec nat8}), one value of it, 32 bytes long: then the bytes. */
     private static final byte[] RAW_RAND_CANDID = {'D', 'I', 'D', 'L', 1, 0x6d, 0x7b, 1, 0, 32};
 
@@ -233,16 +232,10 @@ final class CallDelivery implements AutoCloseable {
         // the cycles the callee did not accept are back on the balance before the callback runs, trap or not
         java.math.BigInteger refund = response.cycles();
         execution.cycles(execution.cycles().add(refund));
-        Message message = executor.message(target, replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
-                replied && response.payload() != null ? response.payload() : new byte[0], sender, time, version);
+        Message message = executor.callback(target, response.rejectCode(), response.rejectMessage(),
+                response.payload(), replied ? cb.replyFun() : cb.rejectFun(), replied ? cb.replyEnv() : cb.rejectEnv(),
+                cb.contextAnswered(), sender, time, version);
         message.cyclesRefunded = refund;
-        message.callbackFun = replied ? cb.replyFun() : cb.rejectFun();
-        message.callbackEnv = replied ? cb.replyEnv() : cb.rejectEnv();
-        if (!replied) {
-            message.rejectCode = response.rejectCode();
-            message.rejectMessageIn = response.rejectMessage() != null ? response.rejectMessage() : "";
-        }
-        message.contextAnswered = cb.contextAnswered();
         executor.runWatched(execution, message, null);
         if (message.failure == null) {
             Mailbox.Outbox outbox = new Mailbox.Outbox(response.id(), cb.context(), null, cb.id(), answer(message),
@@ -312,8 +305,8 @@ final class CallDelivery implements AutoCloseable {
     static Mailbox.Response answer(Message message) {
         return switch (message.response) {
             case REPLIED -> Mailbox.Response.replied(message.reply);
-            case REJECTED -> Mailbox.Response.rejected(CANISTER_REJECT, RejectKind.CANISTER_REJECT.name(),
-                    message.rejectMessage);
+            case REJECTED -> Mailbox.Response.rejected(RejectKind.CANISTER_REJECT.rejectCode(),
+                    RejectKind.CANISTER_REJECT.name(), message.rejectMessage);
             case NONE -> null;
         };
     }

@@ -31,20 +31,13 @@ final class CompositeQuery {
         while (!outstanding.isEmpty()) {
             Mailbox.Request call = outstanding.poll();
             CallOutcome outcome = executor.subQuery(call.target(), call.method(), call.arg(), self, depth + 1);
-            boolean replied = outcome instanceof CallOutcome.Replied;
-            Message callback = executor.message(canister.id,
-                    replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
-                    replied ? ((CallOutcome.Replied) outcome).reply() : new byte[0], first.caller, first.timeNanos,
-                    version);
+            Message callback = outcome instanceof CallOutcome.Replied replied
+                    ? executor.callback(canister.id, null, null, replied.reply(), call.replyFun(), call.replyEnv(),
+                            answered != null, first.caller, first.timeNanos, version)
+                    : executor.callback(canister.id, ((CallOutcome.Rejected) outcome).kind().rejectCode(),
+                            ((CallOutcome.Rejected) outcome).message(), null, call.rejectFun(), call.rejectEnv(),
+                            answered != null, first.caller, first.timeNanos, version);
             callback.composite = true;
-            callback.callbackFun = replied ? call.replyFun() : call.rejectFun();
-            callback.callbackEnv = replied ? call.replyEnv() : call.rejectEnv();
-            if (outcome instanceof CallOutcome.Rejected rejected) {
-                callback.rejectCode = rejected.kind().rejectCode();
-                callback.rejectMessage = null;
-                callback.rejectMessageIn = rejected.message() != null ? rejected.message() : "";
-            }
-            callback.contextAnswered = answered != null;
             executor.runWatched(execution, callback, null);
             instructions += callback.instructions;
             if (callback.failure != null) {

@@ -407,6 +407,26 @@ public class Executor implements DisposableBean {
         return message;
     }
 
+    /**
+     * A callback of a call the canister made: the reply callback, with the reply as its argument, or, if
+     * {@code rejectCode} is not null, the reject callback, with the reject it reads; {@code fun} and {@code env}
+     * name the table function to run.
+     */
+    Message callback(String canisterId, Integer rejectCode, String rejectMessage, byte[] reply, long fun, long env,
+            boolean contextAnswered, byte[] caller, long time, long canisterVersion) {
+        boolean replied = rejectCode == null;
+        Message message = message(canisterId, replied ? EntryPoint.REPLY_CALLBACK : EntryPoint.REJECT_CALLBACK,
+                replied && reply != null ? reply : new byte[0], caller, time, canisterVersion);
+        message.callbackFun = fun;
+        message.callbackEnv = env;
+        if (!replied) {
+            message.rejectCode = rejectCode;
+            message.rejectMessageIn = rejectMessage != null ? rejectMessage : "";
+        }
+        message.contextAnswered = contextAnswered;
+        return message;
+    }
+
     /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
     void runWatched(Execution execution, Message message, String method) {
         Thread worker = Thread.currentThread();

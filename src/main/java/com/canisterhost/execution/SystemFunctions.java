@@ -57,7 +57,7 @@ final class SystemFunctions {
         api.define("msg_reject_msg_size", RT, (m, mem, a) -> i32(rejectMessage(m).length));
         api.define("msg_reject_msg_copy", RT, (m, mem, a) -> SystemApi.copyOut("msg_reject_msg_copy",
                 rejectMessage(m), m, mem, a));
-        api.define("msg_cycles_refunded", RY_RT, (m, mem, a) -> i64(fits64("msg_cycles_refunded",
+        api.define("msg_cycles_refunded", RY_RT, (m, mem, a) -> i64(fits64("msg_cycles_refunded", "the refund",
                 m.cyclesRefunded)));
         api.define("msg_cycles_refunded128", RY_RT, (m, mem, a) -> u128(mem, m, a[0], "msg_cycles_refunded128",
                 m.cyclesRefunded));
@@ -85,15 +85,11 @@ final class SystemFunctions {
                 "canister_cycle_balance128", m.execution.cycles()));
         api.define("canister_liquid_cycle_balance128", SystemApi.ANY, (m, mem, a) -> u128(mem, m, a[0],
                 "canister_liquid_cycle_balance128", m.execution.cycles()));
-        api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(fits64("msg_cycles_available", available(m))));
+        api.define("msg_cycles_available", U_RQ, (m, mem, a) -> i64(fits64("msg_cycles_available",
+                "the available amount", available(m))));
         api.define("msg_cycles_accept", U_RQ, (m, mem, a) -> i64(accept(m, u128(0, a[0]).min(MAX_63)).longValue()));
-        api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> {
-            if (m.execution.cycles().bitLength() > 63) {
-                throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0.canister_cycle_balance: the balance does "
-                        + "not fit in 64 bits; use canister_cycle_balance128");
-            }
-            return i64(m.execution.cycles().longValueExact());
-        });
+        api.define("canister_cycle_balance", SystemApi.ANY, (m, mem, a) -> i64(fits64("canister_cycle_balance",
+                "the balance", m.execution.cycles())));
 
         api.define("canister_self_size", SystemApi.ANY, (m, mem, a) -> i32(self(m).length));
         api.define("canister_self_copy", SystemApi.ANY, (m, mem, a) -> SystemApi.copyOut("canister_self_copy",
@@ -264,10 +260,11 @@ final class SystemFunctions {
         return amount;
     }
 
-    private static long fits64(String function, BigInteger amount) {
+    /** An amount of cycles for a legacy 64-bit function; traps if it needs the function's 128-bit twin. */
+    private static long fits64(String function, String what, BigInteger amount) {
         if (amount.bitLength() > 63) {
-            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": " + amount
-                    + " cycles do not fit in 64 bits; use the 128-bit function");
+            throw new CanisterTrap(RejectKind.CONTRACT_VIOLATION, "ic0." + function + ": " + what + " does not fit "
+                    + "in 64 bits; use " + function + "128");
         }
         return amount.longValueExact();
     }

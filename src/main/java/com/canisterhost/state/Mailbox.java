@@ -136,15 +136,16 @@ public final class Mailbox {
      * whether another message waits behind it.
      */
     public Optional<Pending> next(String target) {
-        List<Pending> two = jdbc.sql("""
+        return jdbc.sql("""
                         SELECT m.id, m.target, m.kind, m.sender, m.callback_id, m.method, m.payload, m.reject_code,
                                m.reject_message, m.cycles, b.id, b.context_id, b.reply_fun, b.reply_env,
-                               b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered, m.deadline
+                               b.reject_fun, b.reject_env, b.cleanup_fun, b.cleanup_env, c.answered, m.deadline,
+                               EXISTS (SELECT 1 FROM messages n WHERE n.target = m.target AND n.id > m.id)
                           FROM messages m
                           LEFT JOIN callbacks b
                                  ON m.kind = 'response' AND b.canister_id = m.target AND b.id = m.callback_id
                           LEFT JOIN call_contexts c ON c.canister_id = b.canister_id AND c.id = b.context_id
-                         WHERE m.target = ? ORDER BY m.id LIMIT 2""")
+                         WHERE m.target = ? ORDER BY m.id LIMIT 1""")
                 .param(target)
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3).equals("request"),
                         rs.getString(4), rs.getLong(5), rs.getString(6), rs.getBytes(7),
@@ -152,15 +153,8 @@ public final class Mailbox {
                         rs.getObject(11) == null ? null : new Callback(rs.getLong(11), rs.getLong(12),
                                 rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
                                 (Long) rs.getObject(17), (Long) rs.getObject(18), rs.getBoolean(19)),
-                        rs.getLong(20), false))
-                .list();
-        if (two.isEmpty()) {
-            return Optional.empty();
-        }
-        Pending first = two.get(0);
-        return Optional.of(two.size() == 1 ? first : new Pending(first.id(), first.target(), first.request(),
-                first.sender(), first.callbackId(), first.method(), first.payload(), first.rejectCode(),
-                first.rejectMessage(), first.cycles(), first.callback(), first.deadline(), true));
+                        rs.getLong(20), rs.getBoolean(21)))
+                .optional();
     }
 
     /** The canisters with messages waiting (after a restart, or when a delivery could not be queued). */
@@ -187,11 +181,6 @@ public final class Mailbox {
                         RETURNING target""")
                 .param(nowNanos)
                 .query(String.class).list());
-    }
-
-    /** How many messages are waiting for any canister. */
-    public long pending() {
-        return jdbc.sql("SELECT count(*) FROM messages").query(Long.class).single();
     }
 
     /** Writes an outbox in a transaction of its own, for an execution that commits no state. */
