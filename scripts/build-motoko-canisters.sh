@@ -11,6 +11,9 @@
 #   X.wasm  the canister module (mode 'ic', i.e. importing the ic0 System API)
 #   X.did   its Candid service interface
 #
+# Files in subdirectories (classes/Child.mo, the actor class parent.mo
+# instantiates) are imported by the actors, not compiled on their own.
+#
 # The base library (`import "mo:base/..."`) is the one bundled in the npm
 # package (packages/latest/base.json). scripts/motoko-compile.js does the
 # work and checks that every module is a 32-bit one.

@@ -13,6 +13,9 @@
 #   X.wasm  the canister module (mode 'ic', importing the 64-bit ic0 System API)
 #   X.did   its Candid service interface
 #
+# Files in subdirectories (classes/Child.mo, the actor class parent.mo
+# instantiates) are imported by the actors, not compiled on their own.
+#
 # and fails unless each module has a memory64 memory (limits flag 0x04) and
 # the custom section `icp:private enhanced-orthogonal-persistence`.
 #

@@ -124,6 +124,18 @@ function targetProblems(bytes, target) {
   return problems;
 }
 
+// The .mo files in the source's subdirectories, at their relative paths, so that an actor can import one
+// (`import Child "classes/Child"`, an actor class); top-level files are compiled each on its own.
+function writeImports(mo, dir, prefix) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const relative = prefix + entry.name;
+    if (entry.isDirectory()) writeImports(mo, path.join(dir, entry.name), relative + '/');
+    else if (prefix !== '' && entry.name.endsWith('.mo')) {
+      mo.write(relative, fs.readFileSync(path.join(dir, entry.name), 'utf8'));
+    }
+  }
+}
+
 const options = parseArgs(process.argv.slice(2));
 const pkgDir = installCompiler(options['moc-dir'], options.version);
 const libraryPath = path.join(pkgDir, 'packages', 'latest', `${options.library}.json`);
@@ -135,6 +147,7 @@ for (const source of options.sources) {
   const file = path.basename(source);
   const name = path.basename(file, '.mo');
   const mo = freshCompiler(pkgDir, library);
+  writeImports(mo, path.dirname(source), '');
   mo.write(file, fs.readFileSync(source, 'utf8'));
   const diagnostics = mo.check(file) || [];
   for (const d of diagnostics) {

@@ -106,6 +106,16 @@ class InterCanisterCallTest extends EndToEndTest {
     }
 
     @Test
+    void theManagementCanisterRejectsWhatItCannotTake() {
+        Response badArgument = http.update(caller, "call", callTarget("aaaaa-aa", "canister_status"));
+        assertThat(new String(badArgument.body(), StandardCharsets.UTF_8)).as("'hi' is no Candid: CANISTER_ERROR")
+                .startsWith("N\u0008\u0005the argument is not valid Candid");
+
+        Response noMethod = http.update(caller, "call", callTarget("aaaaa-aa", "no_such_method"));
+        assertThat(Arrays.copyOf(noMethod.body(), 3)).as("DESTINATION_INVALID").isEqualTo(new byte[] {'N', 8, 3});
+    }
+
+    @Test
     void aTrapInTheCallbackRollsItBackRunsCleanupAndTheCallerGetsCanisterError() {
         Response response = http.update(caller, "call_then_trap", callTarget(callee, "inc"));
         assertThat(response.status()).as("%s", response).isEqualTo(422);

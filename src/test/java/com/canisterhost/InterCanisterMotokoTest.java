@@ -41,6 +41,25 @@ class InterCanisterMotokoTest extends EndToEndTest {
         return out.toByteArray();
     }
 
+    /** The Candid value list {@code (text)}, hex, read. */
+    private static String text(String hex) {
+        assertThat(hex).startsWith("4449444c000171");
+        byte[] bytes = HexFormat.of().parseHex(hex.substring(14));
+        int length = 0;
+        int at = 0;
+        int shift = 0;
+        while (true) {
+            int b = bytes[at++] & 0xff;
+            length |= (b & 0x7f) << shift;
+            shift += 7;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        assertThat(bytes.length - at).as("the text's length").isEqualTo(length);
+        return new String(bytes, at, length, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private String update(String id, String method, byte[] arg) {
         Response response = http.update(id, method, arg);
         assertThat(response.status()).as("%s", response).isEqualTo(200);
@@ -91,5 +110,45 @@ class InterCanisterMotokoTest extends EndToEndTest {
             ticks = Integer.parseInt(now.substring(22, 24), 16);
         }
         assertThat(ticks).as("timer jobs that ran").isGreaterThanOrEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"motoko", "motoko64"})
+    void anActorClassCreatesItsChildThroughTheManagementCanister(String compiler) {
+        String parent = install(compiler, "parent");
+
+        Response spawned = http.update(parent, "spawn", HexFormat.of().parseHex("4449444c00017d05"));
+        assertThat(spawned.status()).as("%s", spawned).isEqualTo(200);
+        String hex = HexFormat.of().formatHex(spawned.body());
+        assertThat(hex).as("(principal, nat)").startsWith("4449444c0002687d01");
+        int length = Integer.parseInt(hex.substring(18, 20), 16);
+        String child = new CanisterId(HexFormat.of().parseHex(hex.substring(20, 20 + 2 * length))).toText();
+        assertThat(hex.substring(20 + 2 * length)).as("the child started at 5 and answered its inc: 6")
+                .isEqualTo("06");
+
+        Response listed = http.get("/v1/canisters/" + child);
+        assertThat(listed.status()).as("%s", listed).isEqualTo(200);
+        assertThat(listed.json().get("controllers").toString()).as("the parent controls its child")
+                .isEqualTo("[\"" + parent + "\"]");
+        assertThat(listed.json().get("moduleHash").isNull()).as("installed by install_code").isFalse();
+        assertThat(listed.json().get("cycles").asText()).as("the cycles the parent attached")
+                .isEqualTo("1000000000000");
+
+        assertThat(HexFormat.of().formatHex(http.query(child, "get", HexFormat.of().parseHex(NO_ARGS)).body()))
+                .as("the child answers over REST too").isEqualTo("4449444c00017d06");
+        assertThat(update(parent, "lastCount", HexFormat.of().parseHex(NO_ARGS))).as("and to its parent")
+                .isEqualTo("4449444c00017d06");
+
+        String stranger = http.createCanister();
+        String refused = update(parent, "statusOf", principalArg(stranger));
+        assertThat(text(refused))
+                .as("only controllers may ask").isEqualTo("canister_error: canister " + parent
+                        + " is not a controller of canister " + stranger + "; its controllers are [2vxsx-fae]");
+
+        String managed = update(parent, "manage", principalArg(stranger));
+        assertThat(text(managed))
+                .as("deposit_cycles, canister_status, update_settings, stop_canister, delete_canister")
+                .isEqualTo("cycles 1000000001000; hash 32; controllers 2; stopped; after delete destination_invalid");
+        assertThat(http.get("/v1/canisters/" + child).status()).as("deleted").isEqualTo(404);
     }
 }

@@ -60,10 +60,14 @@ class CanisterEntity {
     protected CanisterEntity() {}
 
     CanisterEntity(String id, String controller, java.math.BigInteger cycles, Instant now) {
+        this(id, java.util.List.of(controller), cycles, now);
+    }
+
+    CanisterEntity(String id, java.util.List<String> controllers, java.math.BigInteger cycles, Instant now) {
         this.id = id;
         this.cycles = new java.math.BigDecimal(cycles);
         this.status = "running";
-        this.controllers = new String[] {controller};
+        this.controllers = controllers.toArray(String[]::new);
         this.logVisibility = "controllers";
         this.createdAt = now;
         this.updatedAt = now;

@@ -94,6 +94,20 @@ public class CanisterManagement {
         return status(canisters.saveAndFlush(canister));
     }
 
+    /**
+     * Creates a canister on a canister's behalf (the management canister's {@code create_canister}): the
+     * controllers and the cycles come from the call. {@code alongside} runs in the same transaction, with the new
+     * canister's id, so that the canister exists if and only if the call that created it is answered.
+     */
+    public <T> T create(List<String> controllers, java.math.BigInteger cycles,
+            java.util.function.Function<String, T> alongside) {
+        return transactions.execute(tx -> {
+            String id = CanisterId.fromIndex(canisters.nextIndex()).toText();
+            canisters.saveAndFlush(new CanisterEntity(id, controllers, cycles, clock.instant()));
+            return alongside.apply(id);
+        });
+    }
+
     @Transactional(readOnly = true)
     public List<CanisterStatus> list() {
         return canisters.findAllInCreationOrder().stream().map(this::status).toList();
@@ -113,6 +127,15 @@ public class CanisterManagement {
      */
     public InstallResult install(String id, InstallMode mode, WasmMemoryPersistence persistence, byte[] upload,
             byte[] arg, byte[] caller, DeterminismProfile profile) {
+        return install(id, mode, persistence, upload, arg, caller, profile, null);
+    }
+
+    /**
+     * {@link #install}, committing {@code outbox} with the installed state if it succeeds: the management
+     * canister's answer to the canister that called {@code install_code}.
+     */
+    public InstallResult install(String id, InstallMode mode, WasmMemoryPersistence persistence, byte[] upload,
+            byte[] arg, byte[] caller, DeterminismProfile profile, com.canisterhost.state.Mailbox.Outbox outbox) {
         CanisterEntity canister = find(id);
         // early, before the costly validation; decided again on the canister's lane, where nothing can interleave
         requireMode(mode, !canister.isEmpty(), canister.id());
@@ -129,7 +152,7 @@ public class CanisterManagement {
                         "canister " + canister.id() + " uses enhanced orthogonal persistence: an upgrade must say "
                                 + "wasm_memory_persistence=keep to keep its heap (or replace, to start it over)");
             }
-        });
+        }, outbox);
         readmit(canister.id());
         return new InstallResult(outcome, status(id));
     }
@@ -264,9 +287,20 @@ public class CanisterManagement {
      * lane, so a start or an install racing it either comes first (and the delete is refused) or finds it gone.
      */
     public void delete(String id) {
+        delete(id, () -> null);
+    }
+
+    /** {@link #delete(String)}, running {@code alongside} in the transaction that deletes; returns what it gave. */
+    public <T> T delete(String id, java.util.function.Supplier<T> alongside) {
         String canisterId = find(id).id();
-        int deleted = executor.exclusive(canisterId, true, () ->
-                transactions.execute(tx -> canisters.deleteStopped(canisterId)));
+        java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
+        int deleted = executor.exclusive(canisterId, true, () -> transactions.execute(tx -> {
+            int rows = canisters.deleteStopped(canisterId);
+            if (rows == 1) {
+                result.set(alongside.get());
+            }
+            return rows;
+        }));
         if (deleted == 0) {
             throw new CanisterStateException(CanisterStateException.Conflict.NOT_STOPPED,
                     "canister " + canisterId + " is " + find(id).status() + "; stop it before deleting it");
@@ -274,6 +308,7 @@ public class CanisterManagement {
         readmit(canisterId);
         executor.evict(canisterId);
         activity.forget(canisterId);
+        return result.get();
     }
 
     private CanisterStatus status(CanisterEntity canister) {

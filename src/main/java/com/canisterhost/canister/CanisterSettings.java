@@ -40,6 +40,16 @@ public class CanisterSettings {
      */
     public CanisterStatus update(String id, List<String> controllers, String logVisibility,
             List<EnvironmentVariable> environmentVariables) {
+        return update(id, controllers, logVisibility, environmentVariables, () -> null).status();
+    }
+
+    /** What {@link #update(String, List, String, List)} led to, and what ran alongside it. */
+    record Updated<T>(CanisterStatus status, T alongside) {}
+
+    /** {@link #update(String, List, String, List)}, running {@code alongside} in the transaction that updates. */
+    <T> Updated<T> update(String id, List<String> controllers, String logVisibility,
+            List<EnvironmentVariable> environmentVariables, java.util.function.Supplier<T> alongside) {
+        java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
         List<String> canonical = controllers == null ? null : canonical(controllers);
         LogVisibility visibility = logVisibility == null ? null : LogVisibility.parse(logVisibility);
         String canisterId = canonicalId(id);
@@ -55,15 +65,18 @@ public class CanisterSettings {
             if (rows == 1 && environmentVariables != null) {
                 environment.replace(canisterId, environmentVariables);
             }
+            if (rows == 1) {
+                result.set(alongside.get());
+            }
             return rows;
         }));
         if (changed == 0) {
             throw new CanisterNotFoundException("no canister " + canisterId);
         }
-        return management.status(canisterId);
+        return new Updated<>(management.status(canisterId), result.get());
     }
 
-    private static List<String> canonical(List<String> controllers) {
+    static List<String> canonical(List<String> controllers) {
         if (controllers.size() > MAX_CONTROLLERS) {
             throw new InvalidSettingsException("at most " + MAX_CONTROLLERS + " controllers, not "
                     + controllers.size());

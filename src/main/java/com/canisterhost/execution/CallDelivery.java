@@ -25,13 +25,9 @@ import org.slf4j.LoggerFactory;
 final class CallDelivery implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallDelivery.class);
-    /** The management canister: only raw_rand is callable from canisters on this host yet. */
-    private static final String MANAGEMENT_CANISTER = "aaaaa-aa";
     /** SYS_TRANSIENT and DESTINATION_INVALID, as the interface spec numbers them. */
     private static final int SYS_TRANSIENT = 2;
     private static final int DESTINATION_INVALID = 3;
-    /** Candid {@code DIDL}, one type ({@code vec nat8}), one value of it, 32 bytes long: then the bytes. */
-    private static final byte[] RAW_RAND_CANDID = {'D', 'I', 'D', 'L', 1, 0x6d, 0x7b, 1, 0, 32};
 
     private final Executor executor;
     private final WorkerPool workers;
@@ -42,12 +38,13 @@ final class CallDelivery implements AutoCloseable {
     /** Ingress calls answered after their first execution, by call context. */
     private final Map<Long, CompletableFuture<CallOutcome>> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
-    private final java.security.SecureRandom entropy = new java.security.SecureRandom();
+    private final java.util.function.Supplier<ManagementCanister> management;
     /** Contexts of waiting ingress calls that the last sweep did not find. */
     private final Set<Long> missing = ConcurrentHashMap.newKeySet();
 
     CallDelivery(Executor executor, WorkerPool workers, Mailbox mailbox, CanisterActivity activity,
-            long sweepMillis) {
+            java.util.function.Supplier<ManagementCanister> management, long sweepMillis) {
+        this.management = management;
         this.executor = executor;
         this.workers = workers;
         this.mailbox = mailbox;
@@ -157,8 +154,11 @@ final class CallDelivery implements AutoCloseable {
     private void request(Mailbox.Pending request) {
         String target = request.target();
         Mailbox.Origin origin = Mailbox.Origin.call(request.sender(), request.callbackId());
-        if (target.equals(MANAGEMENT_CANISTER)) {
-            answerAlone(request, origin, management(request.method()), 0, 0);
+        if (target.equals(ManagementCanister.ID)) {
+            workers.releaseSlot(); // it mostly waits: on PostgreSQL, and on the lanes of the canisters it manages
+            sent(management.get().handle(new ManagementRequest(request.id(), request.sender(), request.callbackId(),
+                    request.method(), request.payload() != null ? request.payload() : new byte[0],
+                    request.cycles())), null, 0, 0);
             return;
         }
         LiveCanister callee = executor.canisterIfInstalled(target);
@@ -273,24 +273,6 @@ final class CallDelivery implements AutoCloseable {
         }
         sent(mailbox.writeAlone(target, consumeOnly, version, message.instructions), cb.context(),
                 message.instructions, version);
-    }
-
-    /**
-     * The management canister's answer. {@code raw_rand}: 32 bytes from a CSPRNG, as Candid {@code (blob)}; they
-     * are stored in the response message, so the callback that receives them gets the same bytes however often a
-     * crash makes it run again. Its other methods are not callable from canisters yet.
-     */
-    private Mailbox.Response management(String method) {
-        if (method.equals("raw_rand")) {
-            byte[] reply = new byte[RAW_RAND_CANDID.length + 32];
-            System.arraycopy(RAW_RAND_CANDID, 0, reply, 0, RAW_RAND_CANDID.length);
-            byte[] random = new byte[32];
-            entropy.nextBytes(random);
-            System.arraycopy(random, 0, reply, RAW_RAND_CANDID.length, 32);
-            return Mailbox.Response.replied(reply);
-        }
-        return Mailbox.Response.rejected(DESTINATION_INVALID, null, "the management canister's method '" + method
-                + "' is not callable from canisters on this host yet (only raw_rand is)");
     }
 
     /** Consumes a request and answers it, with no state committed: all the cycles it carried go back. */

@@ -51,7 +51,8 @@ public class Executor implements DisposableBean {
     private final Installer installer;
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
-            ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters) {
+            ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters,
+            org.springframework.beans.factory.ObjectProvider<ManagementCanister> management) {
         this.logs = logs;
         this.activity = activity;
         this.systemApi = systemApi;
@@ -68,7 +69,8 @@ public class Executor implements DisposableBean {
                 properties.workerStackSize().toBytes(), deadlines,
                 new LongExecutionCores(properties.longExecutionCores()));
         this.metrics = new ExecutionMetrics(meters, workers, live);
-        this.delivery = new CallDelivery(this, workers, stateStore.mailbox(), activity,
+        // the management canister manages canisters through this executor: it is looked up when first called
+        this.delivery = new CallDelivery(this, workers, stateStore.mailbox(), activity, management::getObject,
                 properties.messageSweep().toMillis());
         this.installer = new Installer(this, stateStore, modules, transactions, live, metrics);
     }
@@ -85,8 +87,18 @@ public class Executor implements DisposableBean {
     public CallOutcome install(String canisterId, InstallMode mode, WasmMemoryPersistence persistence,
             ValidatedModule module, byte[] arg, byte[] caller,
             java.util.function.Consumer<CurrentModule> precondition) {
+        return install(canisterId, mode, persistence, module, arg, caller, precondition, null);
+    }
+
+    /**
+     * {@link #install}, committing {@code outbox} with the installed state if it succeeds (the management
+     * canister's answer to the canister that asked for it).
+     */
+    public CallOutcome install(String canisterId, InstallMode mode, WasmMemoryPersistence persistence,
+            ValidatedModule module, byte[] arg, byte[] caller,
+            java.util.function.Consumer<CurrentModule> precondition, Mailbox.Outbox outbox) {
         return measured(mode.name().toLowerCase(java.util.Locale.ROOT), () -> onWorker(canisterId, true, () ->
-                installer.install(canisterId, mode, persistence, module, arg, caller, precondition)));
+                installer.install(canisterId, mode, persistence, module, arg, caller, precondition, outbox)));
     }
 
     /** Runs {@code call} and reports how it ended and how long it took. */

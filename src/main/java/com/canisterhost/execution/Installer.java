@@ -40,7 +40,7 @@ final class Installer {
     /** See {@link Executor#install}; runs on the canister's lane. */
     CallOutcome install(String canisterId, InstallMode mode, WasmMemoryPersistence persistence,
             ValidatedModule module, byte[] arg, byte[] caller,
-            java.util.function.Consumer<CurrentModule> precondition) {
+            java.util.function.Consumer<CurrentModule> precondition, com.canisterhost.state.Mailbox.Outbox outbox) {
         LiveCanister old = null;
         CommittedState current = null;
         if (mode == InstallMode.UPGRADE) {
@@ -101,7 +101,7 @@ final class Installer {
         StateChange change = execution.changes(true, mode != InstallMode.UPGRADE, module.hash(), keep)
                 .afterEarlierChanges(preUpgradeHeap, preUpgradeStable);
         CallRecord record = new CallRecord(mode.name().toLowerCase(), null, caller, new byte[0], null, null,
-                run.instructions, time, run.logs);
+                run.instructions, time, run.logs, null, outbox);
         // the module first, in a transaction of its own (content-addressed, so storing it twice is harmless):
         // the commit then runs alone, which lets the state store find out the outcome of a commit it lost
         transactions.executeWithoutResult(status -> modules.store(module));

@@ -86,6 +86,8 @@ public final class Mailbox {
         final Response answer;
         final List<Request> requests;
         final BigInteger refund;
+        /** The canister whose message it consumes and whose answer it sends, if not the committing one. */
+        final String from;
         /** Set once the outbox was written with a commit. */
         volatile Written written;
 
@@ -96,6 +98,12 @@ public final class Mailbox {
 
         public Outbox(Long consumed, Long context, Origin origin, Long callback, Response answer,
                 List<Request> requests, BigInteger refund) {
+            this(null, consumed, context, origin, callback, answer, requests, refund);
+        }
+
+        private Outbox(String from, Long consumed, Long context, Origin origin, Long callback, Response answer,
+                List<Request> requests, BigInteger refund) {
+            this.from = from;
             this.refund = refund;
             this.consumed = consumed;
             this.context = context;
@@ -103,6 +111,16 @@ public final class Mailbox {
             this.callback = callback;
             this.answer = answer;
             this.requests = List.copyOf(requests);
+        }
+
+        /**
+         * Consumes request {@code consumed} to canister {@code from} and answers it to {@code origin}, with the
+         * {@code refund} of what it carried: for a request that another canister's commit handles (the management
+         * canister's {@code install_code} commits the installed canister's state).
+         */
+        public static Outbox answering(String from, long consumed, Origin origin, Response answer,
+                BigInteger refund) {
+            return new Outbox(from, consumed, null, origin, null, answer, List.of(), refund);
         }
 
         /** What writing it led to; null if it was not written (or its commit's outcome was found only later). */
@@ -193,7 +211,8 @@ public final class Mailbox {
      *
      * @throws MessageConsumedException if the message it consumed is gone (it was handled already)
      */
-    Written write(String canisterId, Outbox outbox, long stateVersion, long instructions) {
+    Written write(String committing, Outbox outbox, long stateVersion, long instructions) {
+        String canisterId = outbox.from != null ? outbox.from : committing;
         Long context = outbox.context;
         Origin origin = outbox.origin;
         boolean answeredBefore = false;
