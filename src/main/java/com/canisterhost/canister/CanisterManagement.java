@@ -234,9 +234,10 @@ public class CanisterManagement {
         } else if ("stopped".equals(find(id).status())) {
             return status(canisterId);
         }
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
         boolean idle;
         try {
-            idle = activity.awaitIdle(canisterId, stopTimeout);
+            idle = activity.awaitIdle(canisterId, stopTimeout) && contextsClosed(canisterId, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while canister " + id + " was stopping", e);
@@ -252,6 +253,21 @@ public class CanisterManagement {
                     "canister " + canisterId + " was started while it was stopping");
         }
         return status(canisterId);
+    }
+
+    /**
+     * Waits until the canister has no open call context (as on the IC, a stopping canister goes on running the
+     * callbacks of the calls it made, and stops once it owes no answer and awaits no response); false at the
+     * deadline.
+     */
+    private boolean contextsClosed(String canisterId, long deadline) throws InterruptedException {
+        while (stateStore.mailbox().hasOpenContexts(canisterId)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** Starts a stopped (or stopping) canister; a stop waiting for its calls then fails. */
@@ -312,7 +328,9 @@ public class CanisterManagement {
     }
 
     private CanisterStatus status(CanisterEntity canister) {
-        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())));
+        long[] calls = stateStore.mailbox().inFlight(canister.id());
+        return environment.addTo(canister.toStatus(canisters.persistedBytes(canister.id())))
+                .withCalls(new CanisterStatus.Calls(calls[0], calls[1], calls[2]));
     }
 
     /** Takes a snapshot of the committed state; at most {@code canister.state.max-snapshots} per canister. */

@@ -31,6 +31,8 @@ import org.springframework.util.unit.DataSize;
  * @param heartbeatInterval how often {@code canister_heartbeat} runs on canisters exporting it; 0 (default): never
  * @param messageSweep how often inter-canister messages that wait for a delivery (after a restart, or when a
  *     canister's queue was full) are looked for
+ * @param maxOutstandingCalls calls of one canister that may await their response at once; past it
+ *     {@code call_perform} answers 2 (not performed), as the IC does when a canister's output queue is full
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
@@ -53,7 +55,8 @@ public record ExecutionProperties(
         @DefaultValue("1000") int maxLogEntries,
         @DefaultValue("100ms") Duration timerTick,
         @DefaultValue("0s") Duration heartbeatInterval,
-        @DefaultValue("1s") Duration messageSweep) {
+        @DefaultValue("1s") Duration messageSweep,
+        @DefaultValue("500") int maxOutstandingCalls) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(

@@ -71,7 +71,7 @@ public class Executor implements DisposableBean {
         this.metrics = new ExecutionMetrics(meters, workers, live);
         // the management canister manages canisters through this executor: it is looked up when first called
         this.delivery = new CallDelivery(this, workers, stateStore.mailbox(), activity, management::getObject,
-                properties.messageSweep().toMillis());
+                properties.messageSweep().toMillis(), meters);
         this.installer = new Installer(this, stateStore, modules, transactions, live, metrics);
     }
 
@@ -416,6 +416,8 @@ public class Executor implements DisposableBean {
         Message message = new Message(canisterId, entryPoint, arg, caller, time);
         message.canisterVersion = canisterVersion;
         message.canisterStatus = () -> activity.status(canisterId);
+        message.outstandingCalls = () -> stateStore.mailbox().outstandingCalls(canisterId);
+        message.maxOutstandingCalls = properties.maxOutstandingCalls();
         return message;
     }
 

@@ -73,6 +73,13 @@ final class Message {
     boolean accepted;
     /** What {@code canister_version} answers: the state version, or the next one during an install. */
     long canisterVersion;
+    /**
+     * The canister's calls awaiting their response when the execution began (its callbacks, read at the first
+     * {@code call_perform}), and how many may be: a call past that is not performed ({@code call_perform} 2).
+     */
+    java.util.function.LongSupplier outstandingCalls = () -> 0;
+    long outstandingBefore = -1;
+    long maxOutstandingCalls = Long.MAX_VALUE;
     /** What {@code canister_status} answers, read when called: 1 running, 2 stopping, 3 stopped. */
     java.util.function.IntSupplier canisterStatus = () -> 1;
     /** The canister's environment variables as of the start of the execution. */

@@ -231,10 +231,19 @@ final class SystemFunctions {
 
     /**
      * Performs the call under construction: it goes out with the execution's commit, and not at all if the
-     * execution traps; a composite query's calls run when the query's execution ends (CompositeQuery). 0.
+     * execution traps; a composite query's calls run when the query's execution ends (CompositeQuery). 0, or 2
+     * (not performed, its cycles back on the balance) when the canister has {@code max-outstanding-calls}
+     * calls awaiting their response already.
      */
     private static long[] callPerform(Message message, Memory memory, long[] args) {
         building(message, "call_perform");
+        if (message.outstandingBefore < 0) {
+            message.outstandingBefore = message.outstandingCalls.getAsLong();
+        }
+        if (message.outstandingBefore + message.performed.size() >= message.maxOutstandingCalls) {
+            discardCall(message); // too many calls await their response: not performed, as for a full queue
+            return i32(2);
+        }
         long[] callbacks = message.callCallbacks;
         message.performed.add(new com.canisterhost.state.Mailbox.Request(message.callCallee, message.callMethod,
                 message.callData.toByteArray(), message.callCycles, callbacks[0], callbacks[1], callbacks[2],

@@ -346,6 +346,34 @@ public final class Mailbox {
         }
     }
 
+    /** The calls of a canister that await their response (or, responded, their callback's execution). */
+    public long outstandingCalls(String canisterId) {
+        return jdbc.sql("SELECT count(*) FROM callbacks WHERE canister_id = ?").param(canisterId).query(Long.class)
+                .single();
+    }
+
+    /** A canister's open call contexts, calls awaiting their callback, and messages waiting for it, in that order. */
+    public long[] inFlight(String canisterId) {
+        return jdbc.sql("""
+                        SELECT (SELECT count(*) FROM call_contexts WHERE canister_id = :id),
+                               (SELECT count(*) FROM callbacks WHERE canister_id = :id),
+                               (SELECT count(*) FROM messages WHERE target = :id)""")
+                .param("id", canisterId)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).single();
+    }
+
+    /** Calls awaiting their callback and messages waiting for delivery, over all canisters. */
+    public long[] totals() {
+        return jdbc.sql("SELECT (SELECT count(*) FROM callbacks), (SELECT count(*) FROM messages)")
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+    }
+
+    /** Whether the canister has call contexts that are not closed: calls it awaits, or answers it owes. */
+    public boolean hasOpenContexts(String canisterId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM call_contexts WHERE canister_id = ?)").param(canisterId)
+                .query(Boolean.class).single();
+    }
+
     /** Which of these call contexts still exist. */
     public java.util.Set<Long> openContexts(java.util.Collection<Long> contexts) {
         if (contexts.isEmpty()) {
