@@ -106,8 +106,9 @@ public class StateStore {
      */
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         // an update's commit goes with other canisters' commits that are ready at the same time, unless it replaces
-        // state, completes a tracked call, writes many pages, or must join the caller's transaction
-        boolean groupable = plainUpdate(change, record)
+        // state, completes a tracked call, writes many pages, or must join the caller's transaction; one that sent
+        // or consumed inter-canister messages goes too, its outbox written in the batch's transaction
+        boolean groupable = !change.replacesState() && !change.replacesStable() && record.callId() == null
                 && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES;
         if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
             return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
@@ -247,6 +248,11 @@ public class StateStore {
             } catch (RuntimeException e) {
                 bumped = null;
                 maybeApplied = CommitFailure.of(e) == CommitFailure.AMBIGUOUS;
+                for (GroupCommit.Pending p : batch) { // what they led to is what writing them alone leads to
+                    if (p.record.outbox() != null) {
+                        p.record.outbox().written = null;
+                    }
+                }
             }
             if (bumped != null) {
                 for (GroupCommit.Pending p : batch) {
@@ -268,8 +274,28 @@ public class StateStore {
         }
     }
 
-    /** The batch's statement; returns the canisters it bumped (the others were no longer at their version). */
+    /**
+     * The batch's statement, and the outboxes of the commits it bumped in the same transaction; returns the
+     * canisters it bumped (the others were no longer at their version). An outbox that cannot be written (its
+     * message was consumed already) fails the whole batch, whose commits are then written alone.
+     */
     private Set<String> writeTogether(List<GroupCommit.Pending> batch) {
+        if (batch.stream().noneMatch(p -> p.record.outbox() != null)) {
+            return writeStatement(batch);
+        }
+        return transactions.execute(status -> {
+            Set<String> bumped = writeStatement(batch);
+            for (GroupCommit.Pending p : batch) {
+                if (p.record.outbox() != null && bumped.contains(p.canisterId)) {
+                    p.record.outbox().written = mailbox.write(p.canisterId, p.record.outbox(),
+                            p.expectedVersion + 1, p.record.instructions());
+                }
+            }
+            return bumped;
+        });
+    }
+
+    private Set<String> writeStatement(List<GroupCommit.Pending> batch) {
         BatchCommitStatement statement = new BatchCommitStatement(logs.maxEntries());
         batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record));
         String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
