@@ -223,9 +223,13 @@ public final class Mailbox {
             // context's origin and what else it awaits (the deletions are not visible to the same statement)
             record ContextRow(long consumed, Origin origin, boolean answered, long others, BigInteger refund) {}
             long callback = outbox.callback != null ? outbox.callback : -1;
+            // ... and close the context if it awaits nothing else and the execution made no call
             ContextRow row = jdbc.sql("""
                             WITH consumed AS (DELETE FROM messages WHERE target = ? AND id = ? RETURNING 1),
-                                 done AS (DELETE FROM callbacks WHERE canister_id = ? AND id = ?)
+                                 done AS (DELETE FROM callbacks WHERE canister_id = ? AND id = ?),
+                                 closed AS (DELETE FROM call_contexts x WHERE x.canister_id = ? AND x.id = ? AND ?
+                                               AND NOT EXISTS (SELECT 1 FROM callbacks b WHERE b.canister_id = x.canister_id
+                                                                  AND b.context_id = x.id AND b.id <> ?))
                             SELECT (SELECT count(*) FROM consumed), c.ingress_call_id, c.origin_canister,
                                    c.origin_callback, c.answered,
                                    (SELECT count(*) FROM callbacks b
@@ -233,7 +237,7 @@ public final class Mailbox {
                                    c.cycles_refund
                               FROM call_contexts c WHERE c.canister_id = ? AND c.id = ?""")
                     .params(canisterId, outbox.consumed != null ? outbox.consumed : -1, canisterId, callback,
-                            callback, canisterId, context)
+                            canisterId, context, outbox.requests.isEmpty(), callback, callback, canisterId, context)
                     .query((rs, n) -> new ContextRow(rs.getLong(1), new Origin((UUID) rs.getObject(2),
                             rs.getString(3), (Long) rs.getObject(4)), rs.getBoolean(5), rs.getLong(6),
                             rs.getBigDecimal(7).toBigIntegerExact()))
@@ -245,11 +249,56 @@ public final class Mailbox {
             answeredBefore = row.answered();
             othersOutstanding = row.others();
             refund = row.refund();
+        } else if (outbox.consumed != null && outbox.requests.isEmpty() && outbox.answer != null
+                && origin.canister() != null) {
+            // a request answered at once (the common callee): consume it and send the answer in one statement
+            Response answer = outbox.answer.refunding(refund);
+            if (jdbc.sql("""
+                            WITH consumed AS (DELETE FROM messages WHERE target = ? AND id = ? RETURNING 1),
+                                 answer AS (INSERT INTO messages (target, kind, sender, callback_id, payload,
+                                                                  reject_code, reject_message, cycles)
+                                            SELECT ?, 'response', ?, ?, ?, ?, ?, ? FROM consumed)
+                            SELECT count(*) FROM consumed""")
+                    .params(canisterId, outbox.consumed, origin.canister(), canisterId, origin.callback(),
+                            answer.reply(), answer.reply() != null ? null : answer.rejectCode(),
+                            answer.rejectMessage(), new java.math.BigDecimal(answer.refund()))
+                    .query(Long.class).single() != 1) {
+                throw new MessageConsumedException(canisterId, outbox.consumed);
+            }
+            return new Written(List.of(origin.canister()), null, null);
         } else if (outbox.consumed != null && jdbc.sql("DELETE FROM messages WHERE target = ? AND id = ?")
                 .params(canisterId, outbox.consumed).update() != 1) {
             throw new MessageConsumedException(canisterId, outbox.consumed);
         }
-        if (context == null && !outbox.requests.isEmpty()) {
+        List<String> targets = new ArrayList<>();
+        List<Request> requests = outbox.requests;
+        if (context == null && !requests.isEmpty() && outbox.answer == null) {
+            // an execution that opens a context and makes calls (the common caller): the context and its first
+            // call in one statement
+            Request first = requests.get(0);
+            context = jdbc.sql("""
+                            WITH context AS (
+                                INSERT INTO call_contexts (canister_id, ingress_call_id, origin_canister,
+                                                           origin_callback, answered, cycles_refund)
+                                VALUES (?, ?, ?, ?, false, ?) RETURNING id),
+                                 callback AS (
+                                INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
+                                                       reject_env, cleanup_fun, cleanup_env, deadline)
+                                SELECT ?, context.id, ?, ?, ?, ?, ?, ?, ? FROM context RETURNING id),
+                                 request AS (
+                                INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles,
+                                                      deadline)
+                                SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback)
+                            SELECT id FROM context""")
+                    .params(canisterId, origin.ingressCallId(), origin.canister(), origin.callback(),
+                            new java.math.BigDecimal(outbox.refund), canisterId, first.replyFun(), first.replyEnv(),
+                            first.rejectFun(), first.rejectEnv(), first.cleanupFun(), first.cleanupEnv(),
+                            first.deadline(), first.target(), canisterId, first.method(), first.arg(),
+                            new java.math.BigDecimal(first.cycles()), first.deadline())
+                    .query(Long.class).single();
+            targets.add(first.target());
+            requests = requests.subList(1, requests.size());
+        } else if (context == null && !requests.isEmpty()) {
             context = jdbc.sql("""
                             INSERT INTO call_contexts (canister_id, ingress_call_id, origin_canister, origin_callback,
                                                        answered, cycles_refund)
@@ -259,8 +308,7 @@ public final class Mailbox {
                                     : outbox.refund))
                     .query(Long.class).single();
         }
-        List<String> targets = new ArrayList<>();
-        for (Request request : outbox.requests) {
+        for (Request request : requests) {
             jdbc.sql("""
                             WITH callback AS (
                                 INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
@@ -281,9 +329,7 @@ public final class Mailbox {
                     instructions, outbox.context != null);
         }
         if (outbox.context != null) { // a context opened earlier: it closes when no call of it is outstanding
-            if (othersOutstanding + outbox.requests.size() == 0) {
-                jdbc.sql("DELETE FROM call_contexts WHERE canister_id = ? AND id = ?").params(canisterId, context)
-                        .update();
+            if (othersOutstanding + outbox.requests.size() == 0) { // closed by the statement that read it
                 if (!answeredBefore && outbox.answer == null) {
                     ingressAnswer = answer(canisterId, origin, Response.rejected(CANISTER_ERROR, "DID_NOT_REPLY",
                             "canister did not reply to the call").refunding(refund), targets, stateVersion,
