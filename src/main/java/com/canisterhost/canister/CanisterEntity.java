@@ -85,6 +85,10 @@ class CanisterEntity {
         return java.util.List.of(controllers);
     }
 
+    String profile() {
+        return profile;
+    }
+
     String logVisibility() {
         return logVisibility;
     }

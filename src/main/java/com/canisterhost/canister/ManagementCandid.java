@@ -47,11 +47,7 @@ final class ManagementCandid {
             long hash = IDLUtils.idlHash(name);
             for (Map.Entry<?, ?> field : fields.entrySet()) {
                 if (field.getKey() instanceof Label label && label.getId() != null && label.getId() == hash) {
-                    Object value = field.getValue();
-                    while (value instanceof Optional<?> inner) {
-                        value = inner.orElse(null);
-                    }
-                    return Optional.ofNullable(value);
+                    return Optional.ofNullable(unwrapped(field.getValue()));
                 }
             }
             return Optional.empty();
@@ -87,11 +83,7 @@ final class ManagementCandid {
             Long id = only.getKey() instanceof Label label ? label.getId() : null;
             for (String tag : tags) {
                 if (id != null && id == IDLUtils.idlHash(tag)) {
-                    Object value = only.getValue();
-                    while (value instanceof Optional<?> inner) {
-                        value = inner.orElse(null);
-                    }
-                    return new java.util.AbstractMap.SimpleImmutableEntry<>(tag, value);
+                    return new java.util.AbstractMap.SimpleImmutableEntry<>(tag, unwrapped(only.getValue()));
                 }
             }
             throw new InvalidArgument("field '" + name + "' must be one of " + String.join(", ", tags));
@@ -118,6 +110,15 @@ final class ManagementCandid {
                 return principals;
             });
         }
+    }
+
+    /** The value inside an {@code opt} (ic4j decodes one to an {@link Optional}), or null for none. */
+    private static Object unwrapped(Object value) {
+        Object inner = value;
+        while (inner instanceof Optional<?> optional) {
+            inner = optional.orElse(null);
+        }
+        return inner;
     }
 
     private static String principal(Object value, String name) {

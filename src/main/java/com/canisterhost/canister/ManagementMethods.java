@@ -40,16 +40,18 @@ class ManagementMethods implements ManagementCanister {
 
     private final CanisterManagement management;
     private final CanisterSettings settings;
+    private final CanisterRepository canisters;
     private final Mailbox mailbox;
     private final TransactionTemplate transactions;
     private final Executor executor;
     private final JdbcClient jdbc;
     private final SecureRandom entropy = new SecureRandom();
 
-    ManagementMethods(CanisterManagement management, CanisterSettings settings, StateStore stateStore,
-            TransactionTemplate transactions, Executor executor, JdbcClient jdbc) {
+    ManagementMethods(CanisterManagement management, CanisterSettings settings, CanisterRepository canisters,
+            StateStore stateStore, TransactionTemplate transactions, Executor executor, JdbcClient jdbc) {
         this.management = management;
         this.settings = settings;
+        this.canisters = canisters;
         this.mailbox = stateStore.mailbox();
         this.transactions = transactions;
         this.executor = executor;
@@ -119,7 +121,7 @@ class ManagementMethods implements ManagementCanister {
             }
         }
         // a canister's modules are validated under the determinism profile its own module was installed under
-        String profile = management.status(request.caller()).profile();
+        String profile = canister(request.caller()).profile();
         Mailbox.Outbox outbox = request.answer(Mailbox.Response.replied(ManagementCandid.EMPTY), BigInteger.ZERO);
         CanisterManagement.InstallResult installed = management.install(target,
                 InstallMode.valueOf(mode.getKey().toUpperCase(java.util.Locale.ROOT)), persistence,
@@ -172,7 +174,7 @@ class ManagementMethods implements ManagementCanister {
      * answer's transaction (a new state version, so that its live copy reloads the balance).
      */
     private Mailbox.Written depositCycles(ManagementRequest request) {
-        String target = management.canonicalId(ManagementCandid.record(request.arg()).principal("canister_id"));
+        String target = ManagementCandid.record(request.arg()).principal("canister_id"); // in canonical form
         return executor.exclusive(target, true, () -> transactions.execute(tx -> {
             int rows = jdbc.sql("""
                             UPDATE canisters SET cycles = cycles + ?, state_version = state_version + 1,
@@ -188,13 +190,17 @@ class ManagementMethods implements ManagementCanister {
 
     /** The {@code canister_id} of the argument, if the caller controls it. */
     private String controlled(ManagementRequest request, ManagementCandid.Record arg) {
-        String target = arg.principal("canister_id");
-        CanisterStatus status = management.status(target);
-        if (!status.controllers().contains(request.caller())) {
+        CanisterEntity target = canister(arg.principal("canister_id"));
+        if (!target.controllers().contains(request.caller())) {
             throw new NotController("canister " + request.caller() + " is not a controller of canister "
-                    + status.id() + "; its controllers are " + status.controllers());
+                    + target.id() + "; its controllers are " + target.controllers());
         }
-        return status.id();
+        return target.id();
+    }
+
+    /** The registry row of a canister, by its canonical id (what a full status adds is not needed here). */
+    private CanisterEntity canister(String id) {
+        return canisters.findById(id).orElseThrow(() -> new CanisterNotFoundException("no canister " + id));
     }
 
     private Mailbox.Written answer(ManagementRequest request, Mailbox.Response response) {

@@ -43,16 +43,17 @@ final class CallDelivery implements AutoCloseable {
     private final Set<Long> missing = ConcurrentHashMap.newKeySet();
 
     /** Calls awaiting their callback and messages waiting for delivery, over all canisters, as of the last sweep. */
-    private final long[] totals = new long[2];
+    private final java.util.concurrent.atomic.AtomicLongArray totals =
+            new java.util.concurrent.atomic.AtomicLongArray(2);
 
     CallDelivery(Executor executor, WorkerPool workers, Mailbox mailbox, CanisterActivity activity,
             java.util.function.Supplier<ManagementCanister> management, long sweepMillis,
             io.micrometer.core.instrument.MeterRegistry meters) {
         this.management = management;
-        io.micrometer.core.instrument.Gauge.builder("canister.calls.outstanding", totals, t -> t[0])
+        io.micrometer.core.instrument.Gauge.builder("canister.calls.outstanding", totals, t -> t.get(0))
                 .description("Calls between canisters whose callback has not run yet (as of the last message sweep)")
                 .register(meters);
-        io.micrometer.core.instrument.Gauge.builder("canister.messages.queued", totals, t -> t[1])
+        io.micrometer.core.instrument.Gauge.builder("canister.messages.queued", totals, t -> t.get(1))
                 .description("Requests and responses between canisters waiting for delivery (as of the last sweep)")
                 .register(meters);
         this.executor = executor;
@@ -120,8 +121,8 @@ final class CallDelivery implements AutoCloseable {
             mailbox.pendingTargets().forEach(this::schedule);
             settleAbandoned();
             long[] now = mailbox.totals();
-            totals[0] = now[0];
-            totals[1] = now[1];
+            totals.set(0, now[0]); // read by the metrics registry's threads
+            totals.set(1, now[1]);
         } catch (RuntimeException e) {
             log.debug("Message sweep failed: {}", e.toString());
         }

@@ -228,7 +228,8 @@ public final class Mailbox {
                             WITH consumed AS (DELETE FROM messages WHERE target = ? AND id = ? RETURNING 1),
                                  done AS (DELETE FROM callbacks WHERE canister_id = ? AND id = ?),
                                  closed AS (DELETE FROM call_contexts x WHERE x.canister_id = ? AND x.id = ? AND ?
-                                               AND NOT EXISTS (SELECT 1 FROM callbacks b WHERE b.canister_id = x.canister_id
+                                               AND NOT EXISTS (SELECT 1 FROM callbacks b
+                                                                WHERE b.canister_id = x.canister_id
                                                                   AND b.context_id = x.id AND b.id <> ?))
                             SELECT (SELECT count(*) FROM consumed), c.ingress_call_id, c.origin_canister,
                                    c.origin_callback, c.answered,
