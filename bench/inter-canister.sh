@@ -3,7 +3,7 @@
 # ingress updates (inc on a callee), 64 pairs, 16 clients, alternating phases in one run (InterCanisterBenchmark:
 # the service in-process, embedded PostgreSQL in a fresh temp directory, real HTTP). Canisters:
 # src/test/resources/calls (scripts/build-call-canisters.sh).
-# Usage: bench/inter-canister.sh [seconds per phase] [rounds] [clients]   (from anywhere; runs at the repository root)
+# Usage: bench/inter-canister.sh [seconds per phase] [rounds] [clients] [warm-up seconds, run three times per kind]   (from anywhere; runs at the repository root)
 #
 # Like heap-persistence.sh, the class runs on the service's own runtime classpath (see the note there).
 set -euo pipefail

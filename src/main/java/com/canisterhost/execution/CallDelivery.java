@@ -39,6 +39,7 @@ final class CallDelivery implements AutoCloseable {
     private final Map<Long, CompletableFuture<CallOutcome>> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private final java.util.function.Supplier<ManagementCanister> management;
+    private final Inboxes inboxes = new Inboxes();
     /** Contexts of waiting ingress calls that the last sweep did not find. */
     private final Set<Long> missing = ConcurrentHashMap.newKeySet();
 
@@ -76,9 +77,11 @@ final class CallDelivery implements AutoCloseable {
     /** After a commit (or a mailbox write of its own): delivers what it sent and answers a waiting ingress call. */
     void sent(Mailbox.Written written, Long context, long instructions, long stateVersion) {
         if (written == null) { // the commit's outcome was resolved after a lost connection: let the sweep deliver
+            inboxes.distrustAll();
             sweeper.execute(this::sweep);
             return;
         }
+        inboxes.sent(written);
         written.targets().forEach(this::schedule);
         if (written.ingressAnswer() != null && context != null) {
             CompletableFuture<CallOutcome> waiter = waiting.remove(context);
@@ -117,8 +120,14 @@ final class CallDelivery implements AutoCloseable {
 
     private void sweep() {
         try {
-            mailbox.expire(System.currentTimeMillis() * 1_000_000L).forEach(this::schedule);
-            mailbox.pendingTargets().forEach(this::schedule);
+            for (String target : mailbox.expire(System.currentTimeMillis() * 1_000_000L)) {
+                inboxes.unread(target);
+                schedule(target);
+            }
+            for (String target : mailbox.pendingTargets()) {
+                inboxes.unread(target);
+                schedule(target);
+            }
             settleAbandoned();
             long[] now = mailbox.totals();
             totals.set(0, now[0]); // read by the metrics registry's threads
@@ -152,17 +161,20 @@ final class CallDelivery implements AutoCloseable {
 
     /** Handles the oldest message waiting for {@code target}; whether another one waited behind it. */
     private boolean deliverNext(String target) {
-        var next = mailbox.next(target);
+        var next = inboxes.next(target, mailbox::next);
         if (next.isEmpty()) {
             return false;
         }
-        Mailbox.Pending message = next.get();
+        Mailbox.Pending message = next.get().message();
+        if (message == null) { // none now, but one came in meanwhile: the next delivery takes it
+            return true;
+        }
         if (message.request()) {
             request(message);
         } else {
             response(message);
         }
-        return message.more();
+        return next.get().more();
     }
 
     private void request(Mailbox.Pending request) {

@@ -416,8 +416,10 @@ public class Executor implements DisposableBean {
         Message message = new Message(canisterId, entryPoint, arg, caller, time);
         message.canisterVersion = canisterVersion;
         message.canisterStatus = () -> activity.status(canisterId);
-        message.outstandingCalls = () -> stateStore.mailbox().outstandingCalls(canisterId);
         message.maxOutstandingCalls = properties.maxOutstandingCalls();
+        message.outstandingCalls = () -> stateStore.mailbox().estimateOutstandingCalls(canisterId,
+                message.maxOutstandingCalls);
+        message.countOutstandingCalls = () -> stateStore.mailbox().recountOutstandingCalls(canisterId);
         return message;
     }
 

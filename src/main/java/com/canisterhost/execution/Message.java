@@ -74,10 +74,13 @@ final class Message {
     /** What {@code canister_version} answers: the state version, or the next one during an install. */
     long canisterVersion;
     /**
-     * The canister's calls awaiting their response when the execution began (its callbacks, read at the first
-     * {@code call_perform}), and how many may be: a call past that is not performed ({@code call_perform} 2).
+     * The canister's calls awaiting their response when the execution began (its callbacks, estimated at the first
+     * {@code call_perform} and counted exactly before a call is refused), and how many may be: a call past that
+     * is not performed ({@code call_perform} 2).
      */
     java.util.function.LongSupplier outstandingCalls = () -> 0;
+    java.util.function.LongSupplier countOutstandingCalls = () -> 0;
+    boolean outstandingCounted;
     long outstandingBefore = -1;
     long maxOutstandingCalls = Long.MAX_VALUE;
     /** What {@code canister_status} answers, read when called: 1 running, 2 stopping, 3 stopped. */

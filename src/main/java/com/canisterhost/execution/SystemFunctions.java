@@ -240,6 +240,11 @@ final class SystemFunctions {
         if (message.outstandingBefore < 0) {
             message.outstandingBefore = message.outstandingCalls.getAsLong();
         }
+        if (message.outstandingBefore + message.performed.size() >= message.maxOutstandingCalls
+                && !message.outstandingCounted) { // the estimate may be high: count before refusing
+            message.outstandingCounted = true;
+            message.outstandingBefore = message.countOutstandingCalls.getAsLong();
+        }
         if (message.outstandingBefore + message.performed.size() >= message.maxOutstandingCalls) {
             discardCall(message); // too many calls await their response: not performed, as for a full queue
             return i32(2);

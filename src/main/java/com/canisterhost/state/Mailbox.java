@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -22,6 +24,8 @@ public final class Mailbox {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final StateStore stateStore;
+    /** Outstanding calls by canister, as far as the commits since they were counted tell (estimateOutstandingCalls). */
+    private final Map<String, Long> outstanding = new java.util.concurrent.ConcurrentHashMap<>();
 
     Mailbox(JdbcClient jdbc, TransactionTemplate transactions, StateStore stateStore) {
         this.jdbc = jdbc;
@@ -136,8 +140,15 @@ public final class Mailbox {
      * @param context the context the execution's calls belong to, or null
      * @param ingressAnswer the answer an earlier ingress call's context got (now, or as it closed unanswered),
      *     for whoever awaits it in memory; null if none
+     * @param requests the requests it sent, as their targets will read them (each target is in {@code targets}
+     *     too): a target may take them from here instead of reading them back
      */
-    public record Written(List<String> targets, Long context, Response ingressAnswer) {}
+    public record Written(List<String> targets, Long context, Response ingressAnswer, List<Pending> requests) {
+
+        Written(List<String> targets, Long context, Response ingressAnswer) {
+            this(targets, context, ingressAnswer, List.of());
+        }
+    }
 
     /** A message waiting for its target. */
     public record Pending(long id, String target, boolean request, String sender, long callbackId, String method,
@@ -272,6 +283,7 @@ public final class Mailbox {
             throw new MessageConsumedException(canisterId, outbox.consumed);
         }
         List<String> targets = new ArrayList<>();
+        List<Pending> sent = new ArrayList<>();
         List<Request> requests = outbox.requests;
         if (context == null && !requests.isEmpty() && outbox.answer == null) {
             // an execution that opens a context and makes calls (the common caller): the context and its first
@@ -289,14 +301,18 @@ public final class Mailbox {
                                  request AS (
                                 INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles,
                                                       deadline)
-                                SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback)
-                            SELECT id FROM context""")
+                                SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback RETURNING id)
+                            SELECT context.id, callback.id, request.id FROM context, callback, request""")
                     .params(canisterId, origin.ingressCallId(), origin.canister(), origin.callback(),
                             new java.math.BigDecimal(outbox.refund), canisterId, first.replyFun(), first.replyEnv(),
                             first.rejectFun(), first.rejectEnv(), first.cleanupFun(), first.cleanupEnv(),
                             first.deadline(), first.target(), canisterId, first.method(), first.arg(),
                             new java.math.BigDecimal(first.cycles()), first.deadline())
-                    .query(Long.class).single();
+                    .query((rs, n) -> {
+                        sent.add(request(rs.getLong(3), canisterId, rs.getLong(2), first));
+                        return rs.getLong(1);
+                    })
+                    .single();
             targets.add(first.target());
             requests = requests.subList(1, requests.size());
         } else if (context == null && !requests.isEmpty()) {
@@ -314,14 +330,18 @@ public final class Mailbox {
                             WITH callback AS (
                                 INSERT INTO callbacks (canister_id, context_id, reply_fun, reply_env, reject_fun,
                                                        reject_env, cleanup_fun, cleanup_env, deadline)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
-                            INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles, deadline)
-                            SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback""")
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id),
+                                 sent AS (
+                                INSERT INTO messages (target, kind, sender, callback_id, method, payload, cycles,
+                                                      deadline)
+                                SELECT ?, 'request', ?, callback.id, ?, ?, ?, ? FROM callback RETURNING id)
+                            SELECT callback.id, sent.id FROM callback, sent""")
                     .params(canisterId, context, request.replyFun(), request.replyEnv(), request.rejectFun(),
                             request.rejectEnv(), request.cleanupFun(), request.cleanupEnv(), request.deadline(),
                             request.target(), canisterId, request.method(), request.arg(),
                             new java.math.BigDecimal(request.cycles()), request.deadline())
-                    .update();
+                    .query((rs, n) -> sent.add(request(rs.getLong(2), canisterId, rs.getLong(1), request)))
+                    .single();
             targets.add(request.target());
         }
         Response ingressAnswer = null;
@@ -342,7 +362,13 @@ public final class Mailbox {
                         .params(canisterId, context).update();
             }
         }
-        return new Written(targets, context, ingressAnswer);
+        afterCommit(canisterId, outbox.requests.size() - (outbox.callback != null ? 1 : 0));
+        return new Written(targets, context, ingressAnswer, sent);
+    }
+
+    private static Pending request(long id, String sender, long callback, Request request) {
+        return new Pending(id, request.target(), true, sender, callback, request.method(), request.arg(), null, null,
+                request.cycles(), null, request.deadline(), false);
     }
 
     /** Sends an answer to its origin; returns it if an ingress call awaits it in memory. */
@@ -377,6 +403,7 @@ public final class Mailbox {
      * transaction. A caller waiting in memory learns it from {@link #openContexts}.
      */
     void abandon(String canisterId, String why, long stateVersion) {
+        outstanding.remove(canisterId); // its callbacks go with its contexts: counted again when it next calls
         List<Map.Entry<Origin, BigInteger>> unanswered = jdbc.sql("""
                         DELETE FROM call_contexts WHERE canister_id = ?
                         RETURNING answered, ingress_call_id, origin_canister, origin_callback, cycles_refund""")
@@ -390,6 +417,35 @@ public final class Mailbox {
                         + " " + why + " before it answered the call").refunding(open.getValue()), new ArrayList<>(),
                         stateVersion, 0, true);
             }
+        }
+    }
+
+    /**
+     * The calls of a canister that await their response, for {@code call_perform}'s bound: an estimate kept from
+     * the commits since they were last counted, counted again when unknown or at {@code limit}. On the canister's
+     * lane only (its own commits are the only ones that change the count; a reinstall forgets it).
+     */
+    public long estimateOutstandingCalls(String canisterId, long limit) {
+        Long known = outstanding.get(canisterId);
+        return known != null && known < limit ? known : recountOutstandingCalls(canisterId);
+    }
+
+    /** {@link #outstandingCalls}, kept as the estimate from now on; on the canister's lane only. */
+    public long recountOutstandingCalls(String canisterId) {
+        long counted = outstandingCalls(canisterId);
+        outstanding.put(canisterId, counted);
+        return counted;
+    }
+
+    /** Adjusts the estimate of a canister's outstanding calls once the transaction writing them commits. */
+    private void afterCommit(String canisterId, long delta) {
+        if (delta != 0 && outstanding.containsKey(canisterId)) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    outstanding.computeIfPresent(canisterId, (id, calls) -> Math.max(0, calls + delta));
+                }
+            });
         }
     }
 

@@ -25,7 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * a direct update is {@code inc} on a callee (one of each). The two kinds alternate in phases of equal length.
  * The service runs in-process on its embedded PostgreSQL (fresh temp directory), over real HTTP.
  *
- * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds] [clients]} (defaults 10, 2 and 16).
+ * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds] [clients]
+ * [warm-up seconds]} (defaults 10, 2, 16 and 5; the warm-up runs three times per kind).
  */
 public final class InterCanisterBenchmark {
 
@@ -48,13 +49,14 @@ public final class InterCanisterBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         Path data = Files.createTempDirectory("inter-canister-pg");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CanisterHostApplication.class)
                 .properties("canister.embedded-postgres.data-directory=" + data, "logging.level.root=WARN")
                 .run("--server.port=0");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-            new InterCanisterBenchmark(port, clients).run(seconds, rounds);
+            new InterCanisterBenchmark(port, clients).run(seconds, rounds, warmUp);
         } finally {
             context.close();
             try (var paths = Files.walk(data)) {
@@ -65,7 +67,7 @@ public final class InterCanisterBenchmark {
         }
     }
 
-    private void run(int seconds, int rounds) throws Exception {
+    private void run(int seconds, int rounds, int warmUp) throws Exception {
         byte[] caller = Files.readAllBytes(CORPUS.resolve("caller.wasm"));
         byte[] callee = Files.readAllBytes(CORPUS.resolve("callee.wasm"));
         for (int i = 0; i < PAIRS; i++) {
@@ -74,12 +76,18 @@ public final class InterCanisterBenchmark {
             callees.add(id);
             targets.add(target(id, "inc"));
         }
-        phase(true, 3);
-        phase(false, 3); // warm-up
+        // warm-up: long enough for the JIT to settle on both paths (at 3 s each, C2 still took a third of the CPU of
+        // the round-trip phases that followed)
+        for (int i = 0; i < 3; i++) {
+            phase(true, warmUp);
+            phase(false, warmUp);
+        }
         List<Long> chained = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
         long chainedNanos = 0;
         long directNanos = 0;
+        long[] directCpu = new long[2];
+        long[] chainedCpu = new long[2];
         int errors = 0;
         for (int round = 0; round < rounds; round++) {
             Phase d = phase(false, seconds);
@@ -88,6 +96,10 @@ public final class InterCanisterBenchmark {
             chained.addAll(c.latencies);
             directNanos += d.nanos;
             chainedNanos += c.nanos;
+            directCpu[0] += d.jvmCpuNanos;
+            directCpu[1] += d.postgresCpuNanos;
+            chainedCpu[0] += c.jvmCpuNanos;
+            chainedCpu[1] += c.postgresCpuNanos;
             errors += d.errors + c.errors;
         }
         double directRate = direct.size() * 1e9 / directNanos;
@@ -104,15 +116,49 @@ public final class InterCanisterBenchmark {
                 chainedRate, chainedP50, percentile(chained, 99));
         System.out.printf(Locale.ROOT, "%nround trips / direct: throughput %.2f (goal at least 0.33), p50 %.2fx "
                 + "(goal at most 2.5x)%n", chainedRate / directRate, chainedP50 / directP50);
+        System.out.printf(Locale.ROOT, "CPU per call, microseconds (JVM with its clients / PostgreSQL): direct %.0f / "
+                + "%.0f, round trip %.0f / %.0f%n", directCpu[0] / 1e3 / direct.size(), directCpu[1] / 1e3
+                / direct.size(), chainedCpu[0] / 1e3 / chained.size(), chainedCpu[1] / 1e3 / chained.size());
     }
 
-    private record Phase(List<Long> latencies, long nanos, int errors) {}
+    private record Phase(List<Long> latencies, long nanos, int errors, long jvmCpuNanos, long postgresCpuNanos) {}
+
+    /** CPU time of this JVM (service and clients), in nanoseconds. */
+    private static long jvmCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of all PostgreSQL processes on this machine, in nanoseconds (Linux: utime + stime, 100 Hz ticks). */
+    private static long postgresCpu() {
+        long ticks = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = Files.readString(dir.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
 
     private Phase phase(boolean chained, int seconds) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<List<Long>> perClient = new ArrayList<>();
         AtomicInteger errors = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
+        long jvm0 = jvmCpu();
+        long postgres0 = postgresCpu();
         long started = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             List<Long> latencies = new ArrayList<>();
@@ -147,7 +193,7 @@ public final class InterCanisterBenchmark {
         long nanos = System.nanoTime() - started;
         List<Long> all = new ArrayList<>();
         perClient.forEach(all::addAll);
-        return new Phase(all, nanos, errors.get());
+        return new Phase(all, nanos, errors.get(), jvmCpu() - jvm0, postgresCpu() - postgres0);
     }
 
     /** A new canister with {@code wasm} installed (through the JDK's client: the service's classpath has no other). */
