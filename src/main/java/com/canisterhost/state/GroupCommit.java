@@ -72,6 +72,8 @@ final class GroupCommit {
     private final int maxBatch;
     private final Writer writer;
     private int writing;
+    /** Batches being written that carry outboxes: several statements in one transaction, each a round trip. */
+    private int writingOutboxes;
 
     /**
      * @param lanes batches written at once (each on its own connection)
@@ -93,7 +95,7 @@ final class GroupCommit {
             pending.wakeUp = lock.newCondition();
             queue.add(pending);
             while (!pending.done) {
-                if (!pending.taken && writing < lanes) {
+                if (!pending.taken && writing < open()) {
                     lead();
                 } else {
                     pending.wakeUp.awaitUninterruptibly(); // a commit is not abandoned halfway
@@ -106,6 +108,15 @@ final class GroupCommit {
             throw pending.failure;
         }
         return pending.version;
+    }
+
+    /**
+     * Lanes open now: one more while a batch with outboxes is written, since such a batch is a transaction of several
+     * statements whose round trips leave PostgreSQL idle in between (one batch statement for all is what makes
+     * a single lane best for plain commits).
+     */
+    private int open() {
+        return writingOutboxes > 0 ? lanes + 1 : lanes;
     }
 
     /**
@@ -124,7 +135,11 @@ final class GroupCommit {
             }
         }
         writing++;
-        if (!queue.isEmpty() && writing < lanes) {
+        boolean outboxes = batch.stream().anyMatch(p -> p.record != null && p.record.outbox() != null);
+        if (outboxes) {
+            writingOutboxes++;
+        }
+        if (!queue.isEmpty() && writing < open()) {
             queue.peek().wakeUp.signal(); // more than a batch is queued and a lane is still free
         }
         lock.unlock();
@@ -135,6 +150,9 @@ final class GroupCommit {
         } finally {
             lock.lock();
             writing--;
+            if (outboxes) {
+                writingOutboxes--;
+            }
             for (Pending done : batch) {
                 if (done.version == 0 && done.failure == null) { // the writer ended with an Error
                     done.failed(new IllegalStateException("the commit of " + done.canisterId + " was not written"));

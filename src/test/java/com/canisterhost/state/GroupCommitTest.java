@@ -107,6 +107,31 @@ class GroupCommitTest {
     }
 
     @Test
+    void whileABatchWithAnOutboxIsWrittenOneMoreLaneOpens() throws Exception {
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit(1, 32, batch -> {
+            if (batch.get(0).record.outbox() != null) {
+                holding.countDown();
+                await(released);
+            }
+            written.add(batch.get(0).canisterId);
+            complete(batch);
+        });
+        GroupCommit.Pending withOutbox = new GroupCommit.Pending("a", 1, pending("a", 1).change, new CallRecord(
+                "update", "call", new byte[0], null, null, null, 1, 1, List.of(), null, new Mailbox.Outbox(null, null,
+                Mailbox.Origin.ingress(null), null, null, List.of())));
+        Future<Long> a = threads.submit(() -> group.commit(withOutbox));
+        await(holding);
+        assertThat(threads.submit(() -> group.commit(pending("b", 1))).get(10, TimeUnit.SECONDS))
+                .as("written beside the held batch with an outbox").isEqualTo(2);
+        assertThat(written).containsExactly("b");
+        released.countDown();
+        assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    }
+
+    @Test
     void aSecondCommitOfACanisterWaitsForTheNextBatch() throws Exception {
         HeldFirstBatch held = new HeldFirstBatch(GroupCommitTest::complete);
         Future<Long> b1 = held.submit("b", 1);

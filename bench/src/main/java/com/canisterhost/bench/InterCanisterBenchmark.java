@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The service runs in-process on its embedded PostgreSQL (fresh temp directory), over real HTTP.
  *
  * <p>Usage: {@code bench/inter-canister.sh [seconds per phase] [rounds] [clients]
- * [warm-up seconds]} (defaults 10, 2, 16 and 5; the warm-up runs three times per kind).
+ * [warm-up seconds]} (defaults 10, 2, 16 and 15; the warm-up runs three times per kind).
  */
 public final class InterCanisterBenchmark {
 
@@ -49,7 +49,7 @@ public final class InterCanisterBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 15;
         Path data = Files.createTempDirectory("inter-canister-pg");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CanisterHostApplication.class)
                 .properties("canister.embedded-postgres.data-directory=" + data, "logging.level.root=WARN")
@@ -76,8 +76,9 @@ public final class InterCanisterBenchmark {
             callees.add(id);
             targets.add(target(id, "inc"));
         }
-        // warm-up: long enough for the JIT to settle on both paths (at 3 s each, C2 still took a third of the CPU of
-        // the round-trip phases that followed)
+        // warm-up: long enough for the JIT to settle on both paths (after 3 s each, C2 still took a third to half
+        // of the JVM's CPU in the round-trip phases that followed; a JFR recording showed 5-7 s of compilation per
+        // 10 s for the first minute)
         for (int i = 0; i < 3; i++) {
             phase(true, warmUp);
             phase(false, warmUp);
