@@ -89,6 +89,8 @@ public final class InterCanisterBenchmark {
         long directNanos = 0;
         long[] directCpu = new long[2];
         long[] chainedCpu = new long[2];
+        java.util.Map<String, Long> directRoles = new java.util.TreeMap<>();
+        java.util.Map<String, Long> chainedRoles = new java.util.TreeMap<>();
         int errors = 0;
         for (int round = 0; round < rounds; round++) {
             Phase d = phase(false, seconds);
@@ -98,9 +100,11 @@ public final class InterCanisterBenchmark {
             directNanos += d.nanos;
             chainedNanos += c.nanos;
             directCpu[0] += d.jvmCpuNanos;
-            directCpu[1] += d.postgresCpuNanos;
+            directCpu[1] += total(d.postgresCpuNanos);
+            d.postgresCpuNanos.forEach((role, nanos) -> directRoles.merge(role, nanos, Long::sum));
             chainedCpu[0] += c.jvmCpuNanos;
-            chainedCpu[1] += c.postgresCpuNanos;
+            chainedCpu[1] += total(c.postgresCpuNanos);
+            c.postgresCpuNanos.forEach((role, nanos) -> chainedRoles.merge(role, nanos, Long::sum));
             errors += d.errors + c.errors;
         }
         double directRate = direct.size() * 1e9 / directNanos;
@@ -120,9 +124,17 @@ public final class InterCanisterBenchmark {
         System.out.printf(Locale.ROOT, "CPU per call, microseconds (JVM with its clients / PostgreSQL): direct %.0f / "
                 + "%.0f, round trip %.0f / %.0f%n", directCpu[0] / 1e3 / direct.size(), directCpu[1] / 1e3
                 / direct.size(), chainedCpu[0] / 1e3 / chained.size(), chainedCpu[1] / 1e3 / chained.size());
+        System.out.println("PostgreSQL CPU per call by process, microseconds (direct / round trip):");
+        java.util.Set<String> roles = new java.util.TreeSet<>(directRoles.keySet());
+        roles.addAll(chainedRoles.keySet());
+        for (String role : roles) {
+            System.out.printf(Locale.ROOT, "  %s: %.0f / %.0f%n", role, directRoles.getOrDefault(role, 0L) / 1e3
+                    / direct.size(), chainedRoles.getOrDefault(role, 0L) / 1e3 / chained.size());
+        }
     }
 
-    private record Phase(List<Long> latencies, long nanos, int errors, long jvmCpuNanos, long postgresCpuNanos) {}
+    private record Phase(List<Long> latencies, long nanos, int errors, long jvmCpuNanos,
+            java.util.Map<String, Long> postgresCpuNanos) {}
 
     /** CPU time of this JVM (service and clients), in nanoseconds. */
     private static long jvmCpu() {
@@ -130,9 +142,13 @@ public final class InterCanisterBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** CPU time of all PostgreSQL processes on this machine, in nanoseconds (Linux: utime + stime, 100 Hz ticks). */
-    private static long postgresCpu() {
-        long ticks = 0;
+    /**
+     * CPU time of the PostgreSQL processes on this machine by role, in nanoseconds (Linux: utime + stime, 100 Hz
+     * ticks; a role from the process title: "backend" for a client's connection, "walwriter", "autovacuum worker",
+     * and so on; "ended" is what the server's processes that ended took, as their parent's cutime + cstime).
+     */
+    private static java.util.Map<String, Long> postgresCpu() {
+        java.util.Map<String, Long> byRole = new java.util.TreeMap<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
@@ -142,15 +158,38 @@ public final class InterCanisterBenchmark {
                         continue;
                     }
                     String[] fields = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    String title = new String(Files.readAllBytes(dir.resolve("cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+                    String role;
+                    if (!title.startsWith("postgres: ")) {
+                        role = "postmaster";
+                        byRole.merge("ended", (Long.parseLong(fields[13]) + Long.parseLong(fields[14]))
+                                * 10_000_000L, Long::sum);
+                    } else {
+                        title = title.substring("postgres: ".length());
+                        role = title.contains("(") ? "backend" : title.replaceAll("\\s+\\S*\\d.*$", "");
+                    }
+                    byRole.merge(role, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L,
+                            Long::sum);
                 } catch (java.io.IOException | RuntimeException gone) {
                     // the process ended meanwhile
                 }
             }
         } catch (java.io.IOException noProc) {
-            return 0;
+            return byRole;
         }
-        return ticks * 10_000_000L;
+        return byRole;
+    }
+
+    private static long total(java.util.Map<String, Long> byRole) {
+        return byRole.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static java.util.Map<String, Long> minus(java.util.Map<String, Long> after,
+            java.util.Map<String, Long> before) {
+        java.util.Map<String, Long> delta = new java.util.TreeMap<>(after);
+        before.forEach((role, nanos) -> delta.merge(role, -nanos, Long::sum));
+        return delta;
     }
 
     private Phase phase(boolean chained, int seconds) throws InterruptedException {
@@ -159,7 +198,7 @@ public final class InterCanisterBenchmark {
         AtomicInteger errors = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         long jvm0 = jvmCpu();
-        long postgres0 = postgresCpu();
+        java.util.Map<String, Long> postgres0 = postgresCpu();
         long started = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             List<Long> latencies = new ArrayList<>();
@@ -194,7 +233,7 @@ public final class InterCanisterBenchmark {
         long nanos = System.nanoTime() - started;
         List<Long> all = new ArrayList<>();
         perClient.forEach(all::addAll);
-        return new Phase(all, nanos, errors.get(), jvmCpu() - jvm0, postgresCpu() - postgres0);
+        return new Phase(all, nanos, errors.get(), jvmCpu() - jvm0, minus(postgresCpu(), postgres0));
     }
 
     /** A new canister with {@code wasm} installed (through the JDK's client: the service's classpath has no other). */
