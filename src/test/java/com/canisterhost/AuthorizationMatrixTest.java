@@ -98,6 +98,15 @@ class AuthorizationMatrixTest extends EndToEndTest {
                         401, 403, 200, 200),
                 new Endpoint("update settings", this::empty, (t, a) -> http.send("PATCH", canister(t) + "/settings",
                         "application/json", json("{\"logVisibility\":\"public\"}"), a), 401, 403, 200, 200),
+                // a Motoko module's candid:service is icp:private: its controllers' and the admin's to read
+                new Endpoint("read a private interface", this::motoko, (t, a) -> get(canister(t) + "/candid", a),
+                        401, 403, 200, 200),
+                new Endpoint("read an attached interface", this::attached, (t, a) -> get(canister(t) + "/candid", a),
+                        200, 200, 200, 200),
+                new Endpoint("attach an interface", this::installed, (t, a) -> http.send("PUT", canister(t)
+                        + "/candid", "text/plain", json(DID), a), 401, 403, 204, 204),
+                new Endpoint("remove an attached interface", this::attached, (t, a) -> http.send("DELETE",
+                        canister(t) + "/candid", null, null, a), 401, 403, 204, 204),
                 new Endpoint("update call", this::installed, (t, a) -> http.send("POST", canister(t)
                         + "/update/whoami", "application/octet-stream", new byte[0], a), 200, 200, 200, 200),
                 new Endpoint("query call", this::installed, (t, a) -> http.send("POST", canister(t)
@@ -318,6 +327,24 @@ class AuthorizationMatrixTest extends EndToEndTest {
     private Target installed(String name) {
         Target target = empty(name);
         assertThat(install(target, "install", auth(keys.get(Who.CONTROLLER))).status()).isEqualTo(200);
+        return target;
+    }
+
+    private static final String DID = "service : { whoami : () -> (principal) }";
+
+    private Target motoko(String name) {
+        Target target = empty(name);
+        Response installed = http.send("PUT", canister(target) + "/module?profile=canonical-nan&arg=4449444c0000",
+                "application/wasm", com.canisterhost.support.CanisterFixtures.wasm("motoko", "counter"),
+                auth(keys.get(Who.CONTROLLER)));
+        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return target;
+    }
+
+    private Target attached(String name) {
+        Target target = installed(name);
+        assertThat(http.send("PUT", canister(target) + "/candid", "text/plain", json(DID),
+                auth(keys.get(Who.CONTROLLER))).status()).isEqualTo(204);
         return target;
     }
 

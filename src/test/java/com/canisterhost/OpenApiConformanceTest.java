@@ -82,6 +82,12 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("POST", base + "/snapshots/" + snapshot + "/load", null, NO_BODY, 404);
 
         check("GET", base + "/logs", null, NO_BODY, 200);
+        check("GET", base + "/candid", null, NO_BODY, 404);
+        check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64) qurey }", 400);
+        check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64) }", 204);
+        check("GET", base + "/candid", null, NO_BODY, 200);
+        check("DELETE", base + "/candid", null, NO_BODY, 204);
+        check("DELETE", base + "/candid", null, NO_BODY, 404);
         check("POST", base + "/update/inc", "application/json", "{}", 200, "Idempotency-Key", "conformance-1");
         check("POST", base + "/update/add", "application/json", arg, 409, "Idempotency-Key", "conformance-1");
         String call = check("POST", base + "/update/inc", "application/json", "{}", 202, "Prefer", "respond-async")
@@ -122,7 +128,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(56);
+        assertThat(checked).isEqualTo(62);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

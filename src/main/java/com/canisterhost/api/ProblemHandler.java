@@ -1,6 +1,8 @@
 package com.canisterhost.api;
 
 import com.canisterhost.call.CallConflictException;
+import com.canisterhost.candid.InvalidCandidException;
+import com.canisterhost.canister.CandidNotFoundException;
 import com.canisterhost.canister.CanisterNotFoundException;
 import com.canisterhost.canister.CanisterStateException;
 import com.canisterhost.canister.InvalidInstallOptionException;
@@ -50,6 +52,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 e.getMessage()));
     }
 
+    @ExceptionHandler(CandidNotFoundException.class)
+    ResponseEntity<Object> candidNotFound(CandidNotFoundException e) {
+        return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "candid-not-found",
+                "No Candid interface", e.getMessage()));
+    }
+
+    /** Candid text that does not parse or check, with the line and column where it fails. */
+    @ExceptionHandler(InvalidCandidException.class)
+    ResponseEntity<Object> invalidCandid(InvalidCandidException e) {
+        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "invalid-candid", "Invalid Candid",
+                e.getMessage());
+        problem.setProperty("line", e.line());
+        problem.setProperty("column", e.column());
+        return Problems.respond(problem);
+    }
+
     @ExceptionHandler(SnapshotNotFoundException.class)
     ResponseEntity<Object> snapshotNotFound(SnapshotNotFoundException e) {
         return Problems.respond(Problems.problem(HttpStatus.NOT_FOUND, "snapshot-not-found", "Snapshot not found",
@@ -90,6 +108,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case STOP_TIMEOUT -> "stop-timed-out";
             case STOP_CANCELLED -> "stop-cancelled";
             case MEMORY_PERSISTENCE_REQUIRED -> "wasm-memory-persistence-required";
+            case CANDID_IN_MODULE -> "candid-in-module";
         };
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, kind, "Canister is in the wrong state",
                 e.getMessage()));

@@ -15,7 +15,9 @@ public class CanisterStateException extends RuntimeException {
         /** A start came in while the stop waited for the calls in flight. */
         STOP_CANCELLED,
         /** An upgrade of a canister that uses enhanced orthogonal persistence without wasm_memory_persistence. */
-        MEMORY_PERSISTENCE_REQUIRED
+        MEMORY_PERSISTENCE_REQUIRED,
+        /** A Candid interface attached to a canister whose module declares its own. */
+        CANDID_IN_MODULE
     }
 
     private final Conflict conflict;

@@ -1,5 +1,8 @@
 package com.canisterhost.module;
 
+import com.canisterhost.candid.CandidInterface;
+import com.canisterhost.candid.CandidType;
+import com.canisterhost.candid.InvalidCandidException;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
@@ -39,7 +42,31 @@ final class ModuleReports {
         return new ValidationReport(true, module.profile().label(), module.hashHex(), module.bytes().length, null,
                 new ValidationReport.Exports(sorted(module.updateMethods()), sorted(module.queryMethods()),
                         sorted(module.compositeQueryMethods()), sorted(module.systemExports())),
-                imports, module.memory64(), memory, custom);
+                imports, module.memory64(), memory, custom, candid(module));
+    }
+
+    private static ValidationReport.Candid candid(ValidatedModule module) {
+        var metadata = module.candidService().orElse(null);
+        if (metadata == null) {
+            return null;
+        }
+        String visibility = metadata.isPublic() ? "public" : "private";
+        CandidInterface parsed;
+        try {
+            parsed = CandidInterface.parse(metadata.text());
+        } catch (InvalidCandidException e) {
+            return new ValidationReport.Candid(visibility, List.of(), "candid:service does not parse: "
+                    + e.getMessage());
+        }
+        List<ValidationReport.CandidMethod> methods = new ArrayList<>();
+        for (CandidType.Method method : parsed.methods()) {
+            CandidType.Func func = parsed.method(method.name());
+            String kind = func.modes().contains(CandidType.Mode.COMPOSITE_QUERY) ? "composite_query"
+                    : func.modes().contains(CandidType.Mode.QUERY) ? "query"
+                    : func.modes().contains(CandidType.Mode.ONEWAY) ? "oneway" : "update";
+            methods.add(new ValidationReport.CandidMethod(method.name(), kind, CandidInterface.signature(func)));
+        }
+        return new ValidationReport.Candid(visibility, methods, null);
     }
 
     private static List<String> sorted(java.util.Set<String> names) {

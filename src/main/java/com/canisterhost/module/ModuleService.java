@@ -98,7 +98,7 @@ public class ModuleService {
                 return new ValidationReport(false, profile.label(), HexFormat.of().formatHex(hash), wasm.length,
                         new ValidationReport.Problem(e.kind().type(), e.rule(), e.getMessage(), e.location()),
                         new ValidationReport.Exports(java.util.List.of(), java.util.List.of(), java.util.List.of(),
-                                java.util.List.of()), java.util.List.of(), false, null, java.util.List.of());
+                                java.util.List.of()), java.util.List.of(), false, null, java.util.List.of(), null);
             }
         } finally {
             preparations.release();

@@ -45,6 +45,24 @@ public record ValidatedModule(
         return systemExports.contains(systemEntryPoint);
     }
 
+    /**
+     * The Candid interface the module declares, as moc and the Rust CDK embed it: the {@code candid:service}
+     * metadata, in an {@code icp:public} or {@code icp:private} custom section (private: shown to controllers only).
+     */
+    public java.util.Optional<CandidMetadata> candidService() {
+        for (boolean isPublic : new boolean[] {true, false}) {
+            var section = module.customSection((isPublic ? "icp:public " : "icp:private ") + "candid:service");
+            if (section instanceof com.dylibso.chicory.wasm.types.UnknownCustomSection raw) {
+                return java.util.Optional.of(new CandidMetadata(
+                        new String(raw.bytes(), java.nio.charset.StandardCharsets.UTF_8), isPublic));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A module's {@code candid:service} text and whether anyone may read it. */
+    public record CandidMetadata(String text, boolean isPublic) {}
+
     /** The custom section that marks a module built for enhanced orthogonal persistence (as Motoko's are). */
     public static final String ENHANCED_ORTHOGONAL_PERSISTENCE = "icp:private enhanced-orthogonal-persistence";
 

@@ -15,6 +15,7 @@ import java.util.List;
  * @param memory64 whether its memory is 64-bit (a wasm64 module, whose System API pointers and sizes are i64)
  * @param memory its heap, null if it has none or is invalid
  * @param customSections its custom sections
+ * @param candid the Candid interface it declares ({@code candid:service}), null if it declares none
  */
 public record ValidationReport(
         boolean valid,
@@ -26,7 +27,8 @@ public record ValidationReport(
         List<String> imports,
         boolean memory64,
         Memory memory,
-        List<CustomSection> customSections) {
+        List<CustomSection> customSections,
+        Candid candid) {
 
     /** The rule a refused module breaks, and where. */
     public record Problem(String kind, String rule, String detail, ModuleLocation location) {}
@@ -39,6 +41,15 @@ public record ValidationReport(
      * (a 64-bit memory may declare up to 2^48 pages; it runs with at most the heap cap).
      */
     public record Memory(long initialPages, Long maximumPages, boolean imported) {}
+
+    /**
+     * The module's {@code candid:service}: its methods with their Candid types, or why it does not parse (the module
+     * installs either way: the IC does not check metadata).
+     */
+    public record Candid(String visibility, List<CandidMethod> methods, String problem) {}
+
+    /** A method of the interface: {@code kind} is update, query, composite_query or oneway. */
+    public record CandidMethod(String name, String kind, String type) {}
 
     /** A custom section; {@code visibility} is public or private for {@code icp:} sections, else null. */
     public record CustomSection(String name, String visibility, int size) {}

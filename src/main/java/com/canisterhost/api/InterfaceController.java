@@ -1,0 +1,62 @@
+package com.canisterhost.api;
+
+import com.canisterhost.canister.CanisterInterfaces;
+import com.canisterhost.identity.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A canister's Candid interface ({@code .did} text): read it, or attach one where the module declares none. */
+@RestController
+@RequestMapping("/v1/canisters/{id}/candid")
+class InterfaceController {
+
+    /** Where the interface comes from: {@code module} (its candid:service metadata) or {@code attached}. */
+    static final String SOURCE_HEADER = "Candid-Source";
+    private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
+
+    private final CanisterInterfaces interfaces;
+    private final ApiProperties limits;
+
+    InterfaceController(CanisterInterfaces interfaces, ApiProperties limits) {
+        this.interfaces = interfaces;
+        this.limits = limits;
+    }
+
+    @GetMapping(produces = {MediaType.TEXT_PLAIN_VALUE, MediaType.ALL_VALUE})
+    ResponseEntity<String> get(@PathVariable String id, Caller caller) {
+        CanisterInterfaces.Described described = interfaces.describe(id, caller);
+        return ResponseEntity.ok().contentType(TEXT).header(SOURCE_HEADER, described.source())
+                .body(described.text());
+    }
+
+    @PutMapping(consumes = {MediaType.TEXT_PLAIN_VALUE, "text/x-candid", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<Void> attach(@PathVariable String id, HttpServletRequest request, Caller caller)
+            throws IOException {
+        byte[] body = CanisterController.readLimited(request, limits.maxArgSize().toBytes(), "the interface");
+        String did;
+        try {
+            did = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRequestException("the interface must be UTF-8 text");
+        }
+        interfaces.attach(id, did, caller);
+        return ResponseEntity.noContent().header(SOURCE_HEADER, "attached").build();
+    }
+
+    @DeleteMapping
+    ResponseEntity<Void> detach(@PathVariable String id, Caller caller) {
+        interfaces.detach(id, caller);
+        return ResponseEntity.noContent().build();
+    }
+}

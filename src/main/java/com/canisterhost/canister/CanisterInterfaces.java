@@ -1,0 +1,104 @@
+package com.canisterhost.canister;
+
+import com.canisterhost.candid.CandidInterface;
+import com.canisterhost.identity.Caller;
+import com.canisterhost.module.DeterminismProfile;
+import com.canisterhost.module.ModuleService;
+import com.canisterhost.module.ValidatedModule;
+import com.canisterhost.principal.CanisterId;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Each canister's Candid interface: the {@code candid:service} metadata of its module, or a {@code .did} a
+ * controller attached to a canister whose module declares none. A module's {@code icp:private} interface is shown
+ * to controllers only, as the IC shows private metadata.
+ */
+@Service
+public class CanisterInterfaces {
+
+    /** An interface and where it comes from: {@code module} or {@code attached}. */
+    public record Described(String text, String source, boolean isPublic) {}
+
+    private final JdbcClient jdbc;
+    private final ModuleService modules;
+    private final CanisterAccess access;
+
+    CanisterInterfaces(JdbcClient jdbc, ModuleService modules, CanisterAccess access) {
+        this.jdbc = jdbc;
+        this.modules = modules;
+        this.access = access;
+    }
+
+    private record Row(String id, byte[] moduleHash, String profile, String attached) {}
+
+    /** The canister's interface as {@code caller} may see it. */
+    @Transactional(readOnly = true)
+    public Described describe(String id, Caller caller) {
+        Row row = row(id);
+        Optional<ValidatedModule.CandidMetadata> declared = declared(row);
+        if (declared.isPresent()) {
+            if (!declared.get().isPublic()) {
+                access.requireController(row.id(), caller);
+            }
+            return new Described(declared.get().text(), "module", declared.get().isPublic());
+        }
+        if (row.attached() != null) {
+            return new Described(row.attached(), "attached", true);
+        }
+        throw new CandidNotFoundException("canister " + row.id() + " has no Candid interface: "
+                + (row.moduleHash() == null ? "it has no module" : "its module declares no candid:service")
+                + ", and none was attached");
+    }
+
+    /**
+     * Attaches {@code did} (checked first: it must parse) to a canister whose module declares no interface; it
+     * replaces an earlier attached one and stays across installs of modules without their own.
+     */
+    @Transactional
+    public Described attach(String id, String did, Caller caller) {
+        access.requireController(id, caller);
+        Row row = row(id);
+        if (declared(row).isPresent()) {
+            throw new CanisterStateException(CanisterStateException.Conflict.CANDID_IN_MODULE, "the module of canister "
+                    + row.id() + " declares its own Candid interface (candid:service), which cannot be replaced");
+        }
+        CandidInterface.parse(did);
+        jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, row.id()).update();
+        return new Described(did, "attached", true);
+    }
+
+    /** Removes an attached interface. */
+    @Transactional
+    public void detach(String id, Caller caller) {
+        access.requireController(id, caller);
+        String canonical = row(id).id();
+        if (jdbc.sql("UPDATE canisters SET candid_attached = NULL WHERE id = ? AND candid_attached IS NOT NULL")
+                .param(canonical).update() != 1) {
+            throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
+        }
+    }
+
+    private Optional<ValidatedModule.CandidMetadata> declared(Row row) {
+        if (row.moduleHash() == null) {
+            return Optional.empty();
+        }
+        return modules.load(row.moduleHash(), DeterminismProfile.parse(row.profile())).candidService();
+    }
+
+    private Row row(String id) {
+        String canonical;
+        try {
+            canonical = CanisterId.parse(id).toText();
+        } catch (IllegalArgumentException e) {
+            throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
+        }
+        return jdbc.sql("SELECT id, module_hash, profile, candid_attached FROM canisters WHERE id = ?")
+                .param(canonical)
+                .query((rs, n) -> new Row(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4)))
+                .optional()
+                .orElseThrow(() -> new CanisterNotFoundException("no canister " + canonical));
+    }
+}
