@@ -98,4 +98,76 @@ class CandidInterfaceTest extends EndToEndTest {
         assertThat(http.send("DELETE", "/v1/canisters/" + id + "/candid", null, null).status()).isEqualTo(404);
         assertThat(candid("aaaaa-aa-not-a-principal").status()).isEqualTo(404);
     }
+
+    private Response candidCall(String kind, String id, String method, String args) {
+        return http.send("POST", "/v1/canisters/" + id + "/" + kind + "/" + method, "text/x-candid",
+                args.getBytes(StandardCharsets.UTF_8), "Accept", "text/x-candid");
+    }
+
+    private static String text(Response response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMotokoCanisterIsCalledInCandidTextAndAnswersInIt() {
+        String id = motoko("records");
+        Response added = candidCall("update", id, "add", "(record { name = \"Ada\"; age = 36 })");
+        assertThat(added.status()).as("%s", added).isEqualTo(200);
+        assertThat(added.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/x-candid"));
+        assertThat(text(added)).isEqualTo("(1 : nat)");
+        assertThat(text(candidCall("update", id, "add", "record { age = 12; name = \"Bo\" }"))).isEqualTo("(2 : nat)");
+        // the reply's field names come back from the interface (the wire carries their hashes only)
+        assertThat(text(candidCall("query", id, "adults", "()")))
+                .isEqualTo("(vec { record { age = 36 : nat; name = \"Ada\" } })");
+        assertThat(text(candidCall("query", id, "oldest", "()")))
+                .isEqualTo("(opt record { age = 36 : nat; name = \"Ada\" })");
+
+        // a binary call may still ask for its reply as Candid text, and a Candid-text call for JSON
+        Response raw = http.send("POST", "/v1/canisters/" + id + "/query/names", "application/octet-stream",
+                java.util.HexFormat.of().parseHex("4449444c0000"), "Accept", "text/x-candid");
+        assertThat(text(raw)).isEqualTo("(vec { \"Ada\"; \"Bo\" })");
+        Response json = http.send("POST", "/v1/canisters/" + id + "/query/names", "text/x-candid",
+                "()".getBytes(StandardCharsets.UTF_8));
+        assertThat(json.json().get("status").asText()).isEqualTo("replied");
+    }
+
+    @Test
+    void candidTextThatDoesNotFitTheInterfaceIs400WithWhere() {
+        String id = motoko("records");
+        Response wrongType = candidCall("update", id, "add", "(record { name = \"Ada\"; age = -3 })");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().get("type").asText()).isEqualTo("urn:canister-host:problem:candid-type-mismatch");
+        assertThat(wrongType.json().get("path").asText()).isEqualTo("argument 1.age");
+        assertThat(wrongType.json().get("detail").asText()).contains("expected nat");
+
+        Response missing = candidCall("update", id, "add", "(record { age = 3 })");
+        assertThat(missing.json().get("path").asText()).isEqualTo("argument 1.name");
+
+        Response unparsable = candidCall("update", id, "add", "(record { name = \"Ada\" age = 3 })");
+        assertThat(unparsable.status()).isEqualTo(400);
+        assertThat(unparsable.json().get("type").asText()).isEqualTo("urn:canister-host:problem:invalid-candid");
+        assertThat(unparsable.json().get("column").asInt()).isEqualTo(24);
+
+        Response unknown = candidCall("update", id, "remove", "()");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("detail").asText()).contains("no method remove");
+
+        // nothing ran: the state is as before
+        assertThat(text(candidCall("query", id, "names", "()"))).isEqualTo("(vec {})");
+
+        String wat = http.createCanister();
+        assertThat(http.install(wat, wasm("counter"), "").status()).isEqualTo(200);
+        Response untyped = candidCall("update", wat, "inc", "()");
+        assertThat(untyped.status()).isEqualTo(400);
+        assertThat(untyped.json().get("detail").asText()).contains("has no Candid interface");
+        // a reply that is not Candid (the counter answers 8 raw bytes) comes back raw, with a warning
+        Response rawReply = http.send("POST", "/v1/canisters/" + wat + "/update/inc", "application/octet-stream",
+                new byte[0], "Accept", "text/x-candid");
+        assertThat(rawReply.status()).isEqualTo(200);
+        assertThat(rawReply.headers().firstValue("Content-Type")).contains("application/octet-stream");
+        assertThat(rawReply.headers().firstValue("Candid-Warning")).hasValueSatisfying(w -> assertThat(w)
+                .contains("not Candid"));
+        assertThat(rawReply.body()).hasSize(8);
+    }
 }

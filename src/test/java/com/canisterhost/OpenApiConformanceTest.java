@@ -88,6 +88,11 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("GET", base + "/candid", null, NO_BODY, 200);
         check("DELETE", base + "/candid", null, NO_BODY, 204);
         check("DELETE", base + "/candid", null, NO_BODY, 404);
+        check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64); add : (nat64) -> (nat64); "
+                + "get : () -> (nat64) query }", 204);
+        check("POST", base + "/update/inc", "text/x-candid", "()", 200);
+        check("POST", base + "/update/add", "text/x-candid", "(-2)", 400);
+        check("POST", base + "/query/get", "text/x-candid", "()", 200, "Accept", "text/x-candid");
         check("POST", base + "/update/inc", "application/json", "{}", 200, "Idempotency-Key", "conformance-1");
         check("POST", base + "/update/add", "application/json", arg, 409, "Idempotency-Key", "conformance-1");
         String call = check("POST", base + "/update/inc", "application/json", "{}", 202, "Prefer", "respond-async")
@@ -128,7 +133,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(62);
+        assertThat(checked).isEqualTo(66);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

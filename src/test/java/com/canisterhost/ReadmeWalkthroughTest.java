@@ -33,6 +33,11 @@ class ReadmeWalkthroughTest extends EndToEndTest {
                 .containsPattern("(?m)^\\s+2$")
                 .contains("urn:canister-host:problem:canister-trapped")
                 .contains("\"rejectCode\":5")
-                .contains("\"stateVersion\":3");
+                .contains("\"stateVersion\":3")
+                .contains("service : {\n  add: (Person) -> (nat);")
+                .contains("(1 : nat)")
+                .contains("(opt record { age = 36 : nat; name = \"Ada\" })")
+                .contains("urn:canister-host:problem:candid-type-mismatch")
+                .contains("\"path\":\"argument 1.age\"");
     }
 }

@@ -54,9 +54,11 @@ class CanisterController {
     private final CanisterAccess access;
     private final CanisterSettings settings;
     private final ApiProperties limits;
+    private final CandidCalls candid;
 
     CanisterController(CanisterManagement canisters, Calls calls, CanisterAccess access, CanisterSettings settings,
-            ApiProperties limits) {
+            ApiProperties limits, CandidCalls candid) {
+        this.candid = candid;
         this.canisters = canisters;
         this.calls = calls;
         this.access = access;
@@ -143,6 +145,16 @@ class CanisterController {
         return update(target, decodeArg(body), request, response, caller);
     }
 
+    @PostMapping(path = "/{id}/update/{method}", consumes = CandidCalls.CANDID)
+    ResponseEntity<Object> updateCandid(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
+        access.requireCaller(caller);
+        Requests.methodName(target.method());
+        byte[] text = readLimited(request, limits.maxArgSize().toBytes(), "argument");
+        return update(target, candid.arguments(target.canisterId(), target.method(), text), request, response,
+                caller);
+    }
+
     private ResponseEntity<Object> update(CallTarget target, byte[] arg, HttpServletRequest request,
             HttpServletResponse response, Caller caller) throws IOException {
         String idempotencyKey = Requests.idempotencyKey(request.getHeader("Idempotency-Key"));
@@ -154,8 +166,18 @@ class CanisterController {
                     .header("Preference-Applied", "respond-async")
                     .body(CallController.view(call));
         }
-        return respond(calls.update(target.canisterId(), target.method(), arg, caller.bytes(), idempotencyKey),
-                request, response);
+        return respond(target, calls.update(target.canisterId(), target.method(), arg, caller.bytes(),
+                idempotencyKey), request, response);
+    }
+
+    /** As {@link #respond(CallOutcome, HttpServletRequest, HttpServletResponse)}, or Candid text if asked for. */
+    private ResponseEntity<Object> respond(CallTarget target, CallOutcome outcome, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        if (outcome instanceof CallOutcome.Replied replied
+                && ReplyFormat.of(request.getHeader(HttpHeaders.ACCEPT)) == ReplyFormat.CANDID) {
+            return candid.reply(target.canisterId(), target.method(), replied);
+        }
+        return respond(outcome, request, response);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -164,7 +186,18 @@ class CanisterController {
         access.requireCaller(caller);
         Requests.methodName(target.method());
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return respond(canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
+        return respond(target, canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
+                response);
+    }
+
+    @PostMapping(path = "/{id}/query/{method}", consumes = CandidCalls.CANDID)
+    ResponseEntity<Object> queryCandid(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
+        access.requireCaller(caller);
+        Requests.methodName(target.method());
+        byte[] text = readLimited(request, limits.maxArgSize().toBytes(), "argument");
+        byte[] arg = candid.arguments(target.canisterId(), target.method(), text);
+        return respond(target, canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
                 response);
     }
 
@@ -173,8 +206,8 @@ class CanisterController {
             HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         access.requireCaller(caller);
         Requests.methodName(target.method());
-        return respond(canisters.query(target.canisterId(), target.method(), decodeArg(body), caller.bytes()),
-                request, response);
+        return respond(target, canisters.query(target.canisterId(), target.method(), decodeArg(body),
+                caller.bytes()), request, response);
     }
 
     @PostMapping("/{id}/stop")
@@ -322,7 +355,7 @@ class CanisterController {
             return rejection(rejected);
         }
         CallOutcome.Replied replied = (CallOutcome.Replied) outcome;
-        if (wantsRawBytes(request.getHeader(HttpHeaders.ACCEPT))) {
+        if (ReplyFormat.of(request.getHeader(HttpHeaders.ACCEPT)) == ReplyFormat.RAW) {
             response.setStatus(HttpServletResponse.SC_OK);
             response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
             response.setHeader("X-Instructions", Long.toString(replied.instructions()));
@@ -374,28 +407,6 @@ class CanisterController {
     }
 
     /** Raw bytes only when the client asks for them and not for JSON. */
-    private static boolean wantsRawBytes(String accept) {
-        if (accept == null) {
-            return false;
-        }
-        List<MediaType> types;
-        try {
-            types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
-        } catch (org.springframework.http.InvalidMediaTypeException e) {
-            throw new InvalidRequestException("the Accept header is malformed");
-        }
-        types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
-        for (MediaType type : types) {
-            if (type.includes(MediaType.APPLICATION_JSON) && !type.isWildcardType()) {
-                return false;
-            }
-            if (type.equals(MediaType.APPLICATION_OCTET_STREAM)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static byte[] readLimited(HttpServletRequest request, long limit, String what) throws IOException {
         if (request.getContentLengthLong() > limit) {
             throw new PayloadTooLargeException(what + " is " + request.getContentLengthLong()

@@ -1,6 +1,7 @@
 package com.canisterhost.api;
 
 import com.canisterhost.call.CallConflictException;
+import com.canisterhost.candid.CandidTypeException;
 import com.canisterhost.candid.InvalidCandidException;
 import com.canisterhost.canister.CandidNotFoundException;
 import com.canisterhost.canister.CanisterNotFoundException;
@@ -65,6 +66,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 e.getMessage());
         problem.setProperty("line", e.line());
         problem.setProperty("column", e.column());
+        return Problems.respond(problem);
+    }
+
+    /** A Candid value that does not have its type (or binary Candid that does not decode), with where. */
+    @ExceptionHandler(CandidTypeException.class)
+    ResponseEntity<Object> candidTypeMismatch(CandidTypeException e) {
+        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, "candid-type-mismatch",
+                "Candid type mismatch", e.getMessage());
+        if (!e.path().isEmpty()) {
+            problem.setProperty("path", e.path());
+        }
         return Problems.respond(problem);
     }
 

@@ -24,6 +24,31 @@ public record CandidInterface(String source, Map<String, CandidType> types, List
         return new DidParser(source).parse();
     }
 
+    /**
+     * A method's arguments from Candid text, checked against its argument types and encoded.
+     *
+     * @throws InvalidCandidException if the text does not parse
+     * @throws CandidTypeException if the interface has no such method, or a value does not have its type
+     */
+    public byte[] encodeArguments(String method, String text) {
+        CandidType.Func func = method(method);
+        if (func == null) {
+            throw new CandidTypeException("", "the interface has no method " + name(method));
+        }
+        return CandidEncoding.encode(this, func.args(), ValueParser.parseArgs(text, types));
+    }
+
+    /**
+     * A method's reply (binary Candid) as Candid text, names restored from its result types where it has the
+     * method; {@code iface} may be null (names stay numeric).
+     *
+     * @throws CandidTypeException if the reply is not valid Candid
+     */
+    public static String formatReply(CandidInterface iface, String method, byte[] reply) {
+        CandidType.Func func = iface == null ? null : iface.method(method);
+        return CandidText.format(CandidDecoding.decode(reply), iface, func == null ? null : func.results());
+    }
+
     /** The service's methods, in the order the interface lists them. */
     public List<CandidType.Method> methods() {
         return resolve(service) instanceof CandidType.Service s ? s.methods() : List.of();

@@ -17,44 +17,34 @@ import java.util.Set;
  * method names, numeric field labels, {@code reserved} and {@code empty}, func and service types, class-form
  * services. {@code import} is refused: an interface here must stand alone.
  */
-final class DidParser {
+class DidParser extends CandidLexer {
 
     static final Set<String> KEYWORDS = Set.of("type", "import", "service", "func", "query", "composite_query",
             "oneway", "record", "variant", "opt", "vec", "blob", "principal", "null", "bool", "nat", "int", "nat8",
             "nat16", "nat32", "nat64", "int8", "int16", "int32", "int64", "float32", "float64", "text", "reserved",
             "empty");
 
-    private enum Kind { NAME, TEXT, NUMBER, SYMBOL, END }
-
-    private record Token(Kind kind, String text, int line, int column) {}
-
-    private final String source;
-    private int pos;
-    private int line = 1;
-    private int lineStart;
-    private Token token;
     private final Map<String, CandidType> types = new LinkedHashMap<>();
-    private final Map<String, Token> referenced = new LinkedHashMap<>();
+    final Map<String, Token> referenced = new LinkedHashMap<>();
 
     DidParser(String source) {
-        this.source = source;
-        advance();
+        super(source);
     }
 
     CandidInterface parse() {
         CandidType service = null;
         List<CandidType.Param> init = null;
-        while (token.kind != Kind.END) {
+        while (token.kind() != Kind.END) {
             if (isName("type")) {
                 advance();
                 Token name = expectName();
-                if (KEYWORDS.contains(name.text) || types.containsKey(name.text)) {
-                    throw error(name, KEYWORDS.contains(name.text) ? "a keyword cannot name a type"
-                            : "type " + name.text + " is defined twice");
+                if (KEYWORDS.contains(name.text()) || types.containsKey(name.text())) {
+                    throw error(name, KEYWORDS.contains(name.text()) ? "a keyword cannot name a type"
+                            : "type " + name.text() + " is defined twice");
                 }
                 expectSymbol("=");
-                types.put(name.text, null); // declared: later declarations and this one may refer to it
-                types.put(name.text, dataType());
+                types.put(name.text(), null); // declared: later declarations and this one may refer to it
+                types.put(name.text(), dataType());
             } else if (isName("import")) {
                 throw error(token, "imports are not supported: the interface must stand alone");
             } else if (isName("service")) {
@@ -62,10 +52,10 @@ final class DidParser {
                     throw error(token, "a second service");
                 }
                 advance();
-                if (token.kind == Kind.NAME && !isSymbolNext(":")) {
+                if (token.kind() == Kind.NAME && !isSymbolNext(":")) {
                     throw error(token, "expected ':'");
                 }
-                if (token.kind == Kind.NAME) {
+                if (token.kind() == Kind.NAME) {
                     advance(); // the service's own name documents only
                 }
                 expectSymbol(":");
@@ -79,7 +69,7 @@ final class DidParser {
             }
             if (isSymbol(";")) {
                 advance();
-            } else if (token.kind != Kind.END) {
+            } else if (token.kind() != Kind.END) {
                 throw error(token, "expected ';'");
             }
         }
@@ -88,7 +78,7 @@ final class DidParser {
                 throw error(ref.getValue(), "type " + ref.getKey() + " is not defined");
             }
         }
-        CandidInterface parsed = new CandidInterface(source, java.util.Collections.unmodifiableMap(types), init,
+        CandidInterface parsed = new CandidInterface(source(), java.util.Collections.unmodifiableMap(types), init,
                 service == null ? new CandidType.Service(List.of()) : service);
         for (String name : types.keySet()) {
             try {
@@ -108,17 +98,17 @@ final class DidParser {
         return parsed;
     }
 
-    private CandidType dataType() {
+    final CandidType dataType() {
         Token at = token;
-        if (at.kind != Kind.NAME) {
+        if (at.kind() != Kind.NAME) {
             throw error(at, "expected a type");
         }
-        CandidType.Primitive primitive = CandidType.Primitive.named(at.text);
+        CandidType.Primitive primitive = CandidType.Primitive.named(at.text());
         if (primitive != null) {
             advance();
             return primitive;
         }
-        switch (at.text) {
+        switch (at.text()) {
             case "opt" -> {
                 advance();
                 return new CandidType.Opt(dataType());
@@ -148,8 +138,8 @@ final class DidParser {
                 return new CandidType.Service(methods());
             }
             default -> {
-                if (KEYWORDS.contains(at.text)) {
-                    throw error(at, "'" + at.text + "' is not a type");
+                if (KEYWORDS.contains(at.text())) {
+                    throw error(at, "'" + at.text() + "' is not a type");
                 }
                 return reference();
             }
@@ -158,11 +148,11 @@ final class DidParser {
 
     private CandidType.Reference reference() {
         Token name = expectName();
-        if (KEYWORDS.contains(name.text)) {
-            throw error(name, "expected a type name, found '" + name.text + "'");
+        if (KEYWORDS.contains(name.text())) {
+            throw error(name, "expected a type name, found '" + name.text() + "'");
         }
-        referenced.putIfAbsent(name.text, name);
-        return new CandidType.Reference(name.text);
+        referenced.putIfAbsent(name.text(), name);
+        return new CandidType.Reference(name.text());
     }
 
     private CandidType.Func function() {
@@ -170,8 +160,8 @@ final class DidParser {
         expectSymbol("->");
         List<CandidType.Param> results = tuple();
         Set<CandidType.Mode> modes = EnumSet.noneOf(CandidType.Mode.class);
-        while (token.kind == Kind.NAME && (isName("query") || isName("oneway") || isName("composite_query"))) {
-            modes.add(CandidType.Mode.valueOf(token.text.toUpperCase(java.util.Locale.ROOT)));
+        while (token.kind() == Kind.NAME && (isName("query") || isName("oneway") || isName("composite_query"))) {
+            modes.add(CandidType.Mode.valueOf(token.text().toUpperCase(java.util.Locale.ROOT)));
             advance();
         }
         return new CandidType.Func(List.copyOf(args), List.copyOf(results), java.util.Collections.unmodifiableSet(modes));
@@ -183,8 +173,11 @@ final class DidParser {
         List<CandidType.Param> params = new ArrayList<>();
         while (!isSymbol(")")) {
             String name = null;
-            if ((token.kind == Kind.NAME || token.kind == Kind.TEXT) && isSymbolNext(":")) {
-                name = token.text;
+            if ((token.kind() == Kind.NAME || token.kind() == Kind.TEXT) && isSymbolNext(":")) {
+                if (token.text() == null) {
+                    throw error(token, "an argument name must be UTF-8");
+                }
+                name = token.text();
                 advance();
                 advance();
             }
@@ -204,16 +197,16 @@ final class DidParser {
         Set<String> names = new HashSet<>();
         while (!isSymbol("}")) {
             Token name = token;
-            if (name.kind != Kind.NAME && name.kind != Kind.TEXT) {
-                throw error(name, "expected a method name");
+            if (name.kind() != Kind.NAME && name.kind() != Kind.TEXT || name.text() == null) {
+                throw error(name, "expected a method name (UTF-8)");
             }
             advance();
-            if (!names.add(name.text)) {
-                throw error(name, "method " + name.text + " is declared twice");
+            if (!names.add(name.text())) {
+                throw error(name, "method " + name.text() + " is declared twice");
             }
             expectSymbol(":");
             CandidType type = isSymbol("(") ? function() : reference();
-            methods.add(new CandidType.Method(name.text, type));
+            methods.add(new CandidType.Method(name.text(), type));
             if (!isSymbol(";")) {
                 break;
             }
@@ -234,13 +227,16 @@ final class DidParser {
             long id;
             String name = null;
             CandidType type;
-            boolean labelled = (at.kind == Kind.NAME && !isKeywordType(at) || at.kind == Kind.TEXT
-                    || at.kind == Kind.NUMBER) && (isSymbolNext(":") || variant);
+            boolean labelled = (at.kind() == Kind.NAME && !isKeywordType(at) || at.kind() == Kind.TEXT
+                    || at.kind() == Kind.NUMBER) && (isSymbolNext(":") || variant);
             if (labelled) {
-                if (at.kind == Kind.NUMBER) {
+                if (at.kind() == Kind.NUMBER) {
                     id = number(at);
                 } else {
-                    name = at.text;
+                    if (at.text() == null) {
+                        throw error(at, "a field name must be UTF-8");
+                    }
+                    name = at.text();
                     id = CandidType.labelId(name);
                 }
                 advance();
@@ -273,198 +269,15 @@ final class DidParser {
     }
 
     private static boolean isKeywordType(Token at) {
-        return KEYWORDS.contains(at.text);
+        return KEYWORDS.contains(at.text());
     }
 
     private long number(Token at) {
-        String digits = at.text.replace("_", "");
+        String digits = at.text().replace("_", "");
         BigInteger value = digits.startsWith("0x") ? new BigInteger(digits.substring(2), 16) : new BigInteger(digits);
         if (value.bitLength() > 32) {
             throw error(at, "a field id must fit in 32 bits");
         }
         return value.longValueExact();
-    }
-
-    // ---- tokens
-
-    private boolean isName(String word) {
-        return token.kind == Kind.NAME && token.text.equals(word);
-    }
-
-    private boolean isSymbol(String symbol) {
-        return token.kind == Kind.SYMBOL && token.text.equals(symbol);
-    }
-
-    /** Whether the token after the current one is {@code symbol}, without consuming anything. */
-    private boolean isSymbolNext(String symbol) {
-        int savedPos = pos;
-        int savedLine = line;
-        int savedLineStart = lineStart;
-        Token saved = token;
-        advance();
-        boolean is = isSymbol(symbol);
-        pos = savedPos;
-        line = savedLine;
-        lineStart = savedLineStart;
-        token = saved;
-        return is;
-    }
-
-    private Token expectName() {
-        Token at = token;
-        if (at.kind != Kind.NAME) {
-            throw error(at, "expected a name");
-        }
-        advance();
-        return at;
-    }
-
-    private void expectSymbol(String symbol) {
-        if (!isSymbol(symbol)) {
-            throw error(token, "expected '" + symbol + "'");
-        }
-        advance();
-    }
-
-    private InvalidCandidException error(Token at, String message) {
-        String found = switch (at.kind) {
-            case END -> "the end";
-            case TEXT -> "\"" + at.text + "\"";
-            default -> "'" + at.text + "'";
-        };
-        return new InvalidCandidException(message + ", found " + found, at.line, at.column);
-    }
-
-    private void advance() {
-        skipSpaceAndComments();
-        int startLine = line;
-        int startColumn = pos - lineStart + 1;
-        if (pos >= source.length()) {
-            token = new Token(Kind.END, "", startLine, startColumn);
-            return;
-        }
-        char c = source.charAt(pos);
-        if (Character.isLetter(c) || c == '_') {
-            int start = pos;
-            while (pos < source.length() && (Character.isLetterOrDigit(source.charAt(pos)) || source.charAt(pos) == '_')) {
-                pos++;
-            }
-            token = new Token(Kind.NAME, source.substring(start, pos), startLine, startColumn);
-        } else if (Character.isDigit(c)) {
-            int start = pos;
-            while (pos < source.length() && (Character.isLetterOrDigit(source.charAt(pos)) || source.charAt(pos) == '_')) {
-                pos++;
-            }
-            String digits = source.substring(start, pos);
-            if (!digits.matches("[0-9][0-9_]*|0x[0-9a-fA-F][0-9a-fA-F_]*")) {
-                throw new InvalidCandidException("malformed number '" + digits + "'", startLine, startColumn);
-            }
-            token = new Token(Kind.NUMBER, digits, startLine, startColumn);
-        } else if (c == '"') {
-            token = new Token(Kind.TEXT, text(startLine, startColumn), startLine, startColumn);
-        } else if (source.startsWith("->", pos)) {
-            pos += 2;
-            token = new Token(Kind.SYMBOL, "->", startLine, startColumn);
-        } else if ("{}();:,=".indexOf(c) >= 0) {
-            pos++;
-            token = new Token(Kind.SYMBOL, String.valueOf(c), startLine, startColumn);
-        } else {
-            throw new InvalidCandidException("unexpected character '" + c + "'", startLine, startColumn);
-        }
-    }
-
-    /** A text literal with Candid's escapes: \n \r \t \\ \" \' , two hex digits (a byte), and \\u{hex}. */
-    private String text(int startLine, int startColumn) {
-        pos++; // the opening quote
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        while (true) {
-            if (pos >= source.length() || source.charAt(pos) == '\n') {
-                throw new InvalidCandidException("unterminated text", startLine, startColumn);
-            }
-            char c = source.charAt(pos++);
-            if (c == '"') {
-                break;
-            }
-            if (c != '\\') {
-                int cp = Character.isHighSurrogate(c) && pos < source.length()
-                        ? Character.toCodePoint(c, source.charAt(pos++)) : c;
-                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                continue;
-            }
-            if (pos >= source.length()) {
-                throw new InvalidCandidException("unterminated text", startLine, startColumn);
-            }
-            char e = source.charAt(pos++);
-            switch (e) {
-                case 'n' -> bytes.write('\n');
-                case 'r' -> bytes.write('\r');
-                case 't' -> bytes.write('\t');
-                case '\\', '"', '\'' -> bytes.write(e);
-                case 'u' -> {
-                    int close = source.indexOf('}', pos);
-                    if (pos >= source.length() || source.charAt(pos) != '{' || close < 0) {
-                        throw new InvalidCandidException("malformed \\u{…} escape", line, pos - lineStart);
-                    }
-                    int cp = Integer.parseInt(source.substring(pos + 1, close).replace("_", ""), 16);
-                    bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    pos = close + 1;
-                }
-                default -> {
-                    if (pos < source.length() && Character.digit(e, 16) >= 0
-                            && Character.digit(source.charAt(pos), 16) >= 0) {
-                        bytes.write(Character.digit(e, 16) * 16 + Character.digit(source.charAt(pos++), 16));
-                    } else {
-                        throw new InvalidCandidException("unknown escape '\\" + e + "'", line, pos - lineStart - 1);
-                    }
-                }
-            }
-        }
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
-                    bytes.toByteArray())).toString();
-        } catch (java.nio.charset.CharacterCodingException notUtf8) {
-            throw new InvalidCandidException("text is not UTF-8", startLine, startColumn);
-        }
-    }
-
-    private void skipSpaceAndComments() {
-        while (pos < source.length()) {
-            char c = source.charAt(pos);
-            if (c == '\n') {
-                pos++;
-                line++;
-                lineStart = pos;
-            } else if (Character.isWhitespace(c)) {
-                pos++;
-            } else if (source.startsWith("//", pos)) {
-                while (pos < source.length() && source.charAt(pos) != '\n') {
-                    pos++;
-                }
-            } else if (source.startsWith("/*", pos)) {
-                int depth = 0; // block comments nest
-                int startLine = line;
-                int startColumn = pos - lineStart + 1;
-                do {
-                    if (pos >= source.length()) {
-                        throw new InvalidCandidException("unterminated comment", startLine, startColumn);
-                    }
-                    if (source.startsWith("/*", pos)) {
-                        depth++;
-                        pos += 2;
-                    } else if (source.startsWith("*/", pos)) {
-                        depth--;
-                        pos += 2;
-                    } else {
-                        if (source.charAt(pos) == '\n') {
-                            line++;
-                            lineStart = pos + 1;
-                        }
-                        pos++;
-                    }
-                } while (depth > 0);
-            } else {
-                return;
-            }
-        }
     }
 }

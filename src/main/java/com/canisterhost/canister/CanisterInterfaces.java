@@ -25,6 +25,8 @@ public class CanisterInterfaces {
     private final JdbcClient jdbc;
     private final ModuleService modules;
     private final CanisterAccess access;
+    /** Parsed interfaces by their text: modules and attached ones repeat across canisters and calls. */
+    private final java.util.Map<String, CandidInterface> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     CanisterInterfaces(JdbcClient jdbc, ModuleService modules, CanisterAccess access) {
         this.jdbc = jdbc;
@@ -79,6 +81,33 @@ public class CanisterInterfaces {
                 .param(canonical).update() != 1) {
             throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
         }
+    }
+
+    /**
+     * The parsed interface calls are typed by (whatever its visibility: it types the arguments, it is not shown),
+     * or null if the canister has none or its text does not parse.
+     */
+    @Transactional(readOnly = true)
+    public CandidInterface interfaceOf(String id) {
+        Row row = row(id);
+        String text = declared(row).map(ValidatedModule.CandidMetadata::text).orElse(row.attached());
+        if (text == null) {
+            return null;
+        }
+        CandidInterface cached = parsed.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            cached = CandidInterface.parse(text);
+        } catch (com.canisterhost.candid.InvalidCandidException e) {
+            return null; // a module's own metadata is not checked at install (the IC does not either)
+        }
+        if (parsed.size() >= 256) {
+            parsed.clear();
+        }
+        parsed.put(text, cached);
+        return cached;
     }
 
     private Optional<ValidatedModule.CandidMetadata> declared(Row row) {

@@ -1,0 +1,45 @@
+package com.canisterhost.candid;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+
+/** LEB128, unsigned and signed (Candid's {@code nat}, {@code int}, lengths, ids and type references). */
+final class Leb128 {
+
+    private static final BigInteger MASK = BigInteger.valueOf(0x7f);
+
+    private Leb128() {}
+
+    static void unsigned(ByteArrayOutputStream out, long value) {
+        do {
+            int b = (int) (value & 0x7f);
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
+    }
+
+    static void unsigned(ByteArrayOutputStream out, BigInteger value) {
+        do {
+            int b = value.and(MASK).intValue();
+            value = value.shiftRight(7);
+            out.write(value.signum() != 0 ? b | 0x80 : b);
+        } while (value.signum() != 0);
+    }
+
+    static void signed(ByteArrayOutputStream out, long value) {
+        signed(out, BigInteger.valueOf(value));
+    }
+
+    static void signed(ByteArrayOutputStream out, BigInteger value) {
+        while (true) {
+            int b = value.and(MASK).intValue();
+            value = value.shiftRight(7); // arithmetic: keeps the sign
+            boolean done = value.signum() == 0 && (b & 0x40) == 0 || value.equals(BigInteger.ONE.negate())
+                    && (b & 0x40) != 0;
+            out.write(done ? b : b | 0x80);
+            if (done) {
+                return;
+            }
+        }
+    }
+}
