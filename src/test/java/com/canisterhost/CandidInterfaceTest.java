@@ -170,4 +170,27 @@ class CandidInterfaceTest extends EndToEndTest {
                 .contains("not Candid"));
         assertThat(rawReply.body()).hasSize(8);
     }
+
+    @Test
+    void aMotokoCanisterIsCalledWithJsonArgumentsAndItsReplyCarriesValues() {
+        String id = motoko("records");
+        Response added = http.send("POST", "/v1/canisters/" + id + "/update/add", "application/json",
+                "{\"args\": [{\"name\": \"Ada\", \"age\": \"36\"}]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(added.status()).as("%s", added).isEqualTo(200);
+        assertThat(added.json().get("values").toString()).isEqualTo("[\"1\"]");
+        assertThat(added.json().get("reply").asText()).isEqualTo("RElETAABfQE="); // the raw reply stays
+        Response oldest = http.send("POST", "/v1/canisters/" + id + "/query/oldest", "application/json",
+                "{\"args\": []}".getBytes(StandardCharsets.UTF_8));
+        assertThat(oldest.json().get("values").toString()).isEqualTo("[[{\"age\":\"36\",\"name\":\"Ada\"}]]");
+
+        Response wrong = http.send("POST", "/v1/canisters/" + id + "/update/add", "application/json",
+                "{\"args\": [{\"name\": \"Ada\", \"age\": true}]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().get("path").asText()).isEqualTo("argument 1.age");
+        // {"arg": base64} works as before, without values
+        Response untyped = http.send("POST", "/v1/canisters/" + id + "/query/names", "application/json",
+                "{\"arg\": \"RElETAAA\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(untyped.json().has("values")).isFalse();
+        assertThat(untyped.json().get("reply").asText()).isNotEmpty();
+    }
 }

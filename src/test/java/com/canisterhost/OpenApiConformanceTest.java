@@ -91,6 +91,9 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64); add : (nat64) -> (nat64); "
                 + "get : () -> (nat64) query }", 204);
         check("POST", base + "/update/inc", "text/x-candid", "()", 200);
+        assertThat(check("POST", base + "/update/inc", "application/json", "{\"args\": []}", 200).json()
+                .get("warning").asText()).contains("not Candid"); // the counter replies 8 raw bytes
+        check("POST", base + "/update/add", "application/json", "{\"args\": [\"x\"]}", 400);
         check("POST", base + "/update/add", "text/x-candid", "(-2)", 400);
         check("POST", base + "/query/get", "text/x-candid", "()", 200, "Accept", "text/x-candid");
         check("POST", base + "/update/inc", "application/json", "{}", 200, "Idempotency-Key", "conformance-1");
@@ -133,7 +136,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(66);
+        assertThat(checked).isEqualTo(68);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

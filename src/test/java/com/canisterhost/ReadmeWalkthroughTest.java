@@ -37,6 +37,7 @@ class ReadmeWalkthroughTest extends EndToEndTest {
                 .contains("service : {\n  add: (Person) -> (nat);")
                 .contains("(1 : nat)")
                 .contains("(opt record { age = 36 : nat; name = \"Ada\" })")
+                .contains("\"values\":[\"2\"]")
                 .contains("urn:canister-host:problem:candid-type-mismatch")
                 .contains("\"path\":\"argument 1.age\"");
     }

@@ -1,6 +1,8 @@
 package com.canisterhost.api;
 
 import com.canisterhost.candid.CandidInterface;
+import com.canisterhost.candid.CandidJson;
+import tools.jackson.databind.JsonNode;
 import com.canisterhost.candid.CandidTypeException;
 import com.canisterhost.canister.CanisterInterfaces;
 import com.canisterhost.execution.CallOutcome;
@@ -42,6 +44,47 @@ class CandidCalls {
         }
         return iface.encodeArguments(method, text);
     }
+
+    /**
+     * The binary argument from a JSON call's {@code args}, or null if the call is not typed: without {@code args},
+     * or with an empty {@code args} beside an {@code arg} or for a canister without an interface (generated
+     * clients send {@code "args": []} by default, which must not change what their calls meant before).
+     */
+    byte[] jsonArguments(String canisterId, String method, CanisterController.CallRequest body) {
+        JsonNode args = body == null ? null : body.args();
+        if (args == null || args.isNull() || args.isArray() && args.isEmpty() && body.arg() != null) {
+            return null;
+        }
+        if (body.arg() != null) {
+            throw new InvalidRequestException("send either arg (binary, base64) or args (JSON values), not both");
+        }
+        CandidInterface iface = interfaces.interfaceOf(canisterId);
+        if (iface == null) {
+            if (args.isArray() && args.isEmpty()) {
+                return null;
+            }
+            throw new CandidTypeException("", "canister " + canisterId + " has no Candid interface to type the "
+                    + "arguments by; attach one (PUT /v1/canisters/" + canisterId + "/candid) or send arg");
+        }
+        return CandidJson.encodeArguments(iface, method, args);
+    }
+
+    /** A typed JSON call's reply: its values by the interface, or a warning where the reply is not Candid. */
+    TypedReply withValues(String canisterId, String method, CanisterController.CallReply reply) {
+        byte[] raw = java.util.Base64.getDecoder().decode(reply.reply());
+        try {
+            return new TypedReply(reply.status(), reply.reply(), reply.instructions(), reply.stateVersion(),
+                    CandidJson.formatReply(interfaces.interfaceOf(canisterId), method, raw), null);
+        } catch (CandidTypeException e) {
+            return new TypedReply(reply.status(), reply.reply(), reply.instructions(), reply.stateVersion(), null,
+                    "the reply is not Candid: " + e.getMessage());
+        }
+    }
+
+    /** {@link CanisterController.CallReply} with the reply's {@code values} as JSON, or a {@code warning}. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record TypedReply(String status, String reply, long instructions, long stateVersion,
+            tools.jackson.databind.JsonNode values, String warning) {}
 
     /**
      * A reply as Candid text; one that is not valid Candid is answered raw ({@code application/octet-stream}) with

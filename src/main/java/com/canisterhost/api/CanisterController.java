@@ -68,7 +68,8 @@ class CanisterController {
 
     record CanisterList(List<CanisterStatus> canisters) {}
 
-    record CallRequest(String arg) {}
+    /** {@code arg}: the binary argument in base64; or {@code args}: the arguments as JSON, typed by the interface. */
+    record CallRequest(String arg, tools.jackson.databind.JsonNode args) {}
 
     record CallReply(String status, String reply, long instructions, long stateVersion) {}
 
@@ -142,6 +143,10 @@ class CanisterController {
             HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         access.requireCaller(caller);
         Requests.methodName(target.method());
+        byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
+        if (typed != null) {
+            return typed(target, update(target, typed, request, response, caller));
+        }
         return update(target, decodeArg(body), request, response, caller);
     }
 
@@ -206,6 +211,11 @@ class CanisterController {
             HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         access.requireCaller(caller);
         Requests.methodName(target.method());
+        byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
+        if (typed != null) {
+            return typed(target, respond(target, canisters.query(target.canisterId(), target.method(), typed,
+                    caller.bytes()), request, response));
+        }
         return respond(target, canisters.query(target.canisterId(), target.method(), decodeArg(body),
                 caller.bytes()), request, response);
     }
@@ -326,6 +336,15 @@ class CanisterController {
             return rejection(rejected);
         }
         return ResponseEntity.ok(result.status());
+    }
+
+    /** A typed JSON call's JSON reply with its values decoded beside the raw reply. */
+    private ResponseEntity<Object> typed(CallTarget target, ResponseEntity<Object> answer) {
+        if (answer != null && answer.getBody() instanceof CallReply reply) {
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .body(candid.withValues(target.canisterId(), target.method(), reply));
+        }
+        return answer;
     }
 
     private byte[] decodeArg(CallRequest body) {
