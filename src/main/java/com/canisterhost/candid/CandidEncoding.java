@@ -19,6 +19,8 @@ public final class CandidEncoding {
     private final Map<String, CandidType> types;
     private final List<byte[]> table = new ArrayList<>();
     private final Map<Object, Integer> indexes = new HashMap<>();
+    /** Named types whose entries are being built (a use inside one is a recursion). */
+    private final java.util.Set<String> building = new java.util.HashSet<>();
     private final ByteArrayOutputStream values = new ByteArrayOutputStream();
 
     private CandidEncoding(Map<String, CandidType> types) {
@@ -58,7 +60,11 @@ public final class CandidEncoding {
         return type;
     }
 
-    /** The type table reference of {@code type}: its opcode for a primitive, else its table index. */
+    /**
+     * The type table reference of {@code type}: its opcode for a primitive, else its table index. Entries are
+     * laid out as {@code @dfinity/candid} lays them out, so the bytes are the same: inner types before the type
+     * that holds them, except that a recursive type takes its index when its own definition first refers to it.
+     */
     private long reference(CandidType type) {
         if (type instanceof CandidType.Primitive p) {
             return Opcodes.of(p);
@@ -68,21 +74,31 @@ public final class CandidEncoding {
         if (known != null) {
             return known;
         }
+        CandidType target = type;
         if (type instanceof CandidType.Reference ref) {
-            CandidType target = resolve(ref);
+            target = resolve(ref);
             if (target instanceof CandidType.Primitive p) {
                 return Opcodes.of(p);
             }
-            int index = table.size();
-            indexes.put(key, index);
-            table.add(null); // its slot, before its body: the body may refer back to it
-            table.set(index, entry(target));
-            return index;
+            if (!building.add(ref.name())) { // a recursive use: the type needs its index now
+                int index = table.size();
+                table.add(null);
+                indexes.put(key, index);
+                return index;
+            }
+        }
+        byte[] entry = entry(target);
+        if (type instanceof CandidType.Reference ref) {
+            building.remove(ref.name());
+        }
+        Integer reserved = indexes.get(key);
+        if (reserved != null) {
+            table.set(reserved, entry);
+            return reserved;
         }
         int index = table.size();
+        table.add(entry);
         indexes.put(key, index);
-        table.add(null);
-        table.set(index, entry(type));
         return index;
     }
 

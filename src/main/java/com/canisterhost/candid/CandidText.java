@@ -47,8 +47,12 @@ public final class CandidText {
             return primitive(value, p);
         } else if (type instanceof CandidType.Opt o) {
             CandidValue inner = ((CandidValue.Opt) value).value();
-            return inner == null ? "null" : "opt " + value(inner, o.inner(),
-                    names instanceof CandidType.Opt n ? n.inner() : null);
+            if (inner == null) {
+                return "null";
+            }
+            String text = value(inner, o.inner(), names instanceof CandidType.Opt n ? n.inner() : null);
+            // opt takes a bare value: an annotation would apply to the opt, as in dfx's opt (5 : nat)
+            return "opt " + (annotated(text) ? "(" + text + ")" : text);
         } else if (type instanceof CandidType.Vec v) {
             if (value instanceof CandidValue.Blob blob) {
                 return "blob " + quoted(blob.bytes());
@@ -90,6 +94,31 @@ public final class CandidText {
         }
         return "service " + quoted(principal(((CandidValue.Service) value).principal())
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether printed text ends in a type annotation at its top level. */
+    private static boolean annotated(String text) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '{' || c == '(') {
+                depth++;
+            } else if (c == '}' || c == ')') {
+                depth--;
+            } else if (c == ':' && depth == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static CandidType.Field find(List<CandidType.Field> fields, long id) {
