@@ -83,6 +83,7 @@ class OpenApiConformanceTest extends EndToEndTest {
 
         check("GET", base + "/logs", null, NO_BODY, 200);
         check("GET", base + "/candid", null, NO_BODY, 404);
+        check("GET", base + "/openapi.json", null, NO_BODY, 404);
         check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64) qurey }", 400);
         check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64) }", 204);
         check("GET", base + "/candid", null, NO_BODY, 200);
@@ -91,6 +92,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("PUT", base + "/candid", "text/plain", "service : { inc : () -> (nat64); add : (nat64) -> (nat64); "
                 + "get : () -> (nat64) query }", 204);
         check("POST", base + "/update/inc", "text/x-candid", "()", 200);
+        check("GET", base + "/openapi.json", null, NO_BODY, 200);
         assertThat(check("POST", base + "/update/inc", "application/json", "{\"args\": []}", 200).json()
                 .get("warning").asText()).contains("not Candid"); // the counter replies 8 raw bytes
         check("POST", base + "/update/add", "application/json", "{\"args\": [\"x\"]}", 400);
@@ -136,7 +138,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(68);
+        assertThat(checked).isEqualTo(70);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

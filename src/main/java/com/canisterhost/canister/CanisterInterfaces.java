@@ -83,6 +83,30 @@ public class CanisterInterfaces {
         }
     }
 
+    /** The canister's interface parsed, as {@code caller} may see it (see {@link #describe}). */
+    @Transactional(readOnly = true)
+    public CandidInterface readable(String id, Caller caller) {
+        Described described = describe(id, caller);
+        try {
+            return parsed(described.text());
+        } catch (com.canisterhost.candid.InvalidCandidException e) {
+            throw new CandidNotFoundException("the Candid interface of canister " + id + " does not parse: "
+                    + e.getMessage());
+        }
+    }
+
+    private CandidInterface parsed(String text) {
+        CandidInterface cached = parsed.get(text);
+        if (cached == null) {
+            cached = CandidInterface.parse(text);
+            if (parsed.size() >= 256) {
+                parsed.clear();
+            }
+            parsed.put(text, cached);
+        }
+        return cached;
+    }
+
     /**
      * The parsed interface calls are typed by (whatever its visibility: it types the arguments, it is not shown),
      * or null if the canister has none or its text does not parse.
@@ -94,20 +118,11 @@ public class CanisterInterfaces {
         if (text == null) {
             return null;
         }
-        CandidInterface cached = parsed.get(text);
-        if (cached != null) {
-            return cached;
-        }
         try {
-            cached = CandidInterface.parse(text);
+            return parsed(text);
         } catch (com.canisterhost.candid.InvalidCandidException e) {
             return null; // a module's own metadata is not checked at install (the IC does not either)
         }
-        if (parsed.size() >= 256) {
-            parsed.clear();
-        }
-        parsed.put(text, cached);
-        return cached;
     }
 
     private Optional<ValidatedModule.CandidMetadata> declared(Row row) {
