@@ -193,4 +193,22 @@ class CandidInterfaceTest extends EndToEndTest {
         assertThat(untyped.json().has("values")).isFalse();
         assertThat(untyped.json().get("reply").asText()).isNotEmpty();
     }
+
+    /** Typed calls use the interface of the module installed now, not one remembered from before. */
+    @Test
+    void aNewModuleBringsItsInterfaceToTypedCalls() {
+        String id = http.createCanister();
+        assertThat(http.install(id, wasm("counter"), "").status()).isEqualTo(200);
+        assertThat(attach(id, "service : { add : (text) -> () }").status()).isEqualTo(204);
+        assertThat(candidCall("update", id, "add", "(record { name = \"Ada\"; age = 1 })").json().get("detail")
+                .asText()).contains("expected text");
+
+        Response reinstalled = http.install(id, wasm("motoko", "records"),
+                "mode=reinstall&profile=canonical-nan&arg=4449444c0000");
+        assertThat(reinstalled.status()).as("%s", reinstalled).isEqualTo(200);
+        assertThat(text(candidCall("update", id, "add", "(record { name = \"Ada\"; age = 1 })"))).isEqualTo("(1 : nat)");
+
+        assertThat(http.install(id, wasm("counter"), "mode=reinstall").status()).isEqualTo(200);
+        assertThat(candidCall("update", id, "add", "(\"x\")").status()).as("the attached one again").isNotEqualTo(400);
+    }
 }

@@ -87,23 +87,29 @@ class CandidCalls {
             tools.jackson.databind.JsonNode values, String warning) {}
 
     /**
-     * A reply as Candid text; one that is not valid Candid is answered raw ({@code application/octet-stream}) with
-     * a {@code Candid-Warning} header saying why.
+     * A reply as Candid text, written straight to the response as raw replies are (null tells Spring MVC it is
+     * complete); one that is not valid Candid is answered raw ({@code application/octet-stream}) with a
+     * {@code Candid-Warning} header saying why.
      */
-    ResponseEntity<Object> reply(String canisterId, String method, CallOutcome.Replied replied) {
-        String text;
+    ResponseEntity<Object> reply(String canisterId, String method, CallOutcome.Replied replied,
+            jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        byte[] body;
+        String type;
         try {
-            text = CandidInterface.formatReply(interfaces.interfaceOf(canisterId), method, replied.reply());
+            body = CandidInterface.formatReply(interfaces.interfaceOf(canisterId), method, replied.reply())
+                    .getBytes(StandardCharsets.UTF_8);
+            type = CANDID_TYPE.toString();
         } catch (CandidTypeException e) {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                    .header("Candid-Warning", "the reply is not Candid: " + e.getMessage())
-                    .header("X-Instructions", Long.toString(replied.instructions()))
-                    .header("X-State-Version", Long.toString(replied.stateVersion()))
-                    .body(replied.reply());
+            body = replied.reply();
+            type = MediaType.APPLICATION_OCTET_STREAM_VALUE;
+            response.setHeader("Candid-Warning", "the reply is not Candid: " + e.getMessage());
         }
-        return ResponseEntity.ok().contentType(CANDID_TYPE)
-                .header("X-Instructions", Long.toString(replied.instructions()))
-                .header("X-State-Version", Long.toString(replied.stateVersion()))
-                .body(text);
+        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_OK);
+        response.setContentType(type);
+        response.setHeader("X-Instructions", Long.toString(replied.instructions()));
+        response.setHeader("X-State-Version", Long.toString(replied.stateVersion()));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        return null;
     }
 }

@@ -180,7 +180,7 @@ class CanisterController {
             HttpServletResponse response) throws IOException {
         if (outcome instanceof CallOutcome.Replied replied
                 && ReplyFormat.of(request.getHeader(HttpHeaders.ACCEPT)) == ReplyFormat.CANDID) {
-            return candid.reply(target.canisterId(), target.method(), replied);
+            return candid.reply(target.canisterId(), target.method(), replied, response);
         }
         return respond(outcome, request, response);
     }

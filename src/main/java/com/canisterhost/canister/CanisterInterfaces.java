@@ -28,10 +28,16 @@ public class CanisterInterfaces {
     /** Parsed interfaces by their text: modules and attached ones repeat across canisters and calls. */
     private final java.util.Map<String, CandidInterface> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
-    CanisterInterfaces(JdbcClient jdbc, ModuleService modules, CanisterAccess access) {
+    /** Each canister's interface as calls are typed by (empty: none), until its module or attachment changes. */
+    private final java.util.Map<String, Optional<CandidInterface>> byCanister =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    CanisterInterfaces(JdbcClient jdbc, ModuleService modules, CanisterAccess access,
+            com.canisterhost.state.ModuleChanges moduleChanges) {
         this.jdbc = jdbc;
         this.modules = modules;
         this.access = access;
+        moduleChanges.listen(byCanister::remove);
     }
 
     private record Row(String id, byte[] moduleHash, String profile, String attached) {}
@@ -69,6 +75,7 @@ public class CanisterInterfaces {
         }
         CandidInterface.parse(did);
         jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, row.id()).update();
+        forget(row.id());
         return new Described(did, "attached", true);
     }
 
@@ -81,6 +88,7 @@ public class CanisterInterfaces {
                 .param(canonical).update() != 1) {
             throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
         }
+        forget(canonical);
     }
 
     /** The canister's interface parsed, as {@code caller} may see it (see {@link #describe}). */
@@ -111,17 +119,45 @@ public class CanisterInterfaces {
      * The parsed interface calls are typed by (whatever its visibility: it types the arguments, it is not shown),
      * or null if the canister has none or its text does not parse.
      */
-    @Transactional(readOnly = true)
     public CandidInterface interfaceOf(String id) {
-        Row row = row(id);
-        String text = declared(row).map(ValidatedModule.CandidMetadata::text).orElse(row.attached());
-        if (text == null) {
-            return null;
-        }
+        String canonical;
         try {
-            return parsed(text);
-        } catch (com.canisterhost.candid.InvalidCandidException e) {
-            return null; // a module's own metadata is not checked at install (the IC does not either)
+            canonical = CanisterId.parse(id).toText();
+        } catch (IllegalArgumentException e) {
+            throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
+        }
+        Optional<CandidInterface> known = byCanister.get(canonical);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        Row row = row(canonical);
+        String text = declared(row).map(ValidatedModule.CandidMetadata::text).orElse(row.attached());
+        CandidInterface found = null;
+        if (text != null) {
+            try {
+                found = parsed(text);
+            } catch (com.canisterhost.candid.InvalidCandidException e) {
+                found = null; // a module's own metadata is not checked at install (the IC does not either)
+            }
+        }
+        if (byCanister.size() >= 10_000) {
+            byCanister.clear();
+        }
+        byCanister.put(canonical, Optional.ofNullable(found));
+        return found;
+    }
+
+    /** Drops what is known of a canister's interface (after the commit that changed it, and before). */
+    private void forget(String canonical) {
+        byCanister.remove(canonical);
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            byCanister.remove(canonical);
+                        }
+                    });
         }
     }
 

@@ -15,9 +15,11 @@ import org.springframework.transaction.annotation.Transactional;
 public class SnapshotStore {
 
     private final JdbcClient jdbc;
+    private final ModuleChanges moduleChanges;
 
-    SnapshotStore(JdbcClient jdbc) {
+    SnapshotStore(JdbcClient jdbc, ModuleChanges moduleChanges) {
         this.jdbc = jdbc;
+        this.moduleChanges = moduleChanges;
     }
 
     /** Copies the canister's committed state into a new snapshot (the caller holds the canister's lock). */
@@ -77,6 +79,7 @@ public class SnapshotStore {
      */
     @Transactional
     public long load(String canisterId, long snapshotId, byte[] caller) {
+        moduleChanges.changed(canisterId);
         long expectedVersion = jdbc.sql("SELECT state_version FROM canisters WHERE id = ? FOR UPDATE")
                 .param(canisterId).query(Long.class).single();
         int fenced = jdbc.sql("""

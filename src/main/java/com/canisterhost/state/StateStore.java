@@ -47,9 +47,11 @@ public class StateStore {
     private final GroupCommit groupCommit;
     private final DistributionSummary batchSizes;
     private final Mailbox mailbox;
+    private final ModuleChanges moduleChanges;
 
     StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
-            StateProperties properties, MeterRegistry meters) {
+            StateProperties properties, MeterRegistry meters, ModuleChanges moduleChanges) {
+        this.moduleChanges = moduleChanges;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.logs = logs;
@@ -105,6 +107,17 @@ public class StateStore {
      * @throws StateVersionConflictException if the canister is no longer at {@code expectedVersion}
      */
     public long commit(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+        if (change.moduleHash() != null) {
+            try {
+                return commitAny(canisterId, expectedVersion, change, record);
+            } finally {
+                moduleChanges.changed(canisterId);
+            }
+        }
+        return commitAny(canisterId, expectedVersion, change, record);
+    }
+
+    private long commitAny(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
         // an update's commit goes with other canisters' commits that are ready at the same time, unless it replaces
         // state, completes a tracked call, writes many pages, or must join the caller's transaction; one that sent
         // or consumed inter-canister messages goes too, its outbox written in the batch's transaction
@@ -336,6 +349,7 @@ public class StateStore {
      */
     @Transactional
     public long uninstall(String canisterId) {
+        moduleChanges.changed(canisterId);
         mailbox.abandon(canisterId, "was uninstalled", 0);
         jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ?").param(canisterId).update();
         jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();

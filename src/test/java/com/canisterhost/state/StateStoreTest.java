@@ -316,7 +316,8 @@ class StateStoreTest extends EndToEndTest {
         return new StateStore(client, new org.springframework.jdbc.core.JdbcTemplate(losing), new LogStore(client,
                 1_000), new org.springframework.transaction.support.TransactionTemplate(
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(losing)),
-                new StateProperties(1, 32), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new StateProperties(1, 32), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                new ModuleChanges());
     }
 
     /**
