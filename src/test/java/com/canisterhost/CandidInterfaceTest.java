@@ -206,7 +206,8 @@ class CandidInterfaceTest extends EndToEndTest {
         Response reinstalled = http.install(id, wasm("motoko", "records"),
                 "mode=reinstall&profile=canonical-nan&arg=4449444c0000");
         assertThat(reinstalled.status()).as("%s", reinstalled).isEqualTo(200);
-        assertThat(text(candidCall("update", id, "add", "(record { name = \"Ada\"; age = 1 })"))).isEqualTo("(1 : nat)");
+        assertThat(text(candidCall("update", id, "add", "(record { name = \"Ada\"; age = 1 })")))
+                .isEqualTo("(1 : nat)");
 
         assertThat(http.install(id, wasm("counter"), "mode=reinstall").status()).isEqualTo(200);
         assertThat(candidCall("update", id, "add", "(\"x\")").status()).as("the attached one again").isNotEqualTo(400);

@@ -41,7 +41,8 @@ class CanisterOpenApiTest extends EndToEndTest {
         JsonNode schemas = doc.at("/components/schemas");
         // Result_2 = variant { err : Error; ok : Note }: alternatives by $ref to the named types
         assertThat(schemas.at("/Result_2/oneOf/0/properties/ok/$ref").asText()).isEqualTo("#/components/schemas/Note");
-        assertThat(schemas.at("/Result_2/oneOf/1/properties/err/$ref").asText()).isEqualTo("#/components/schemas/Error");
+        assertThat(schemas.at("/Result_2/oneOf/1/properties/err/$ref").asText())
+                .isEqualTo("#/components/schemas/Error");
         assertThat(schemas.at("/Note/required").toString()).contains("\"tags\"");
         assertThat(schemas.at("/Note/properties/tags/items/type").asText()).isEqualTo("string");
 

@@ -21,12 +21,14 @@ import org.springframework.stereotype.Component;
 class CandidCalls {
 
     static final String CANDID = "text/x-candid";
-    private static final MediaType CANDID_TYPE = new MediaType("text", "x-candid", StandardCharsets.UTF_8);
+    private static final String CANDID_CONTENT_TYPE = "text/x-candid;charset=UTF-8";
 
     private final CanisterInterfaces interfaces;
+    private final tools.jackson.databind.json.JsonMapper json;
 
-    CandidCalls(CanisterInterfaces interfaces) {
+    CandidCalls(CanisterInterfaces interfaces, tools.jackson.databind.json.JsonMapper json) {
         this.interfaces = interfaces;
+        this.json = json;
     }
 
     /** The binary argument of {@code method} from the Candid text of its arguments. */
@@ -69,16 +71,27 @@ class CandidCalls {
         return CandidJson.encodeArguments(iface, method, args);
     }
 
-    /** A typed JSON call's reply: its values by the interface, or a warning where the reply is not Candid. */
-    TypedReply withValues(String canisterId, String method, CanisterController.CallReply reply) {
-        byte[] raw = java.util.Base64.getDecoder().decode(reply.reply());
+    /**
+     * A typed JSON call's reply: the raw reply and its values by the interface (or a warning where the reply is not
+     * Candid), written straight to the response.
+     */
+    ResponseEntity<Object> jsonReply(String canisterId, String method, CallOutcome.Replied replied,
+            jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        JsonNode values = null;
+        String warning = null;
         try {
-            return new TypedReply(reply.status(), reply.reply(), reply.instructions(), reply.stateVersion(),
-                    CandidJson.formatReply(interfaces.interfaceOf(canisterId), method, raw), null);
+            values = CandidJson.formatReply(interfaces.interfaceOf(canisterId), method, replied.reply());
         } catch (CandidTypeException e) {
-            return new TypedReply(reply.status(), reply.reply(), reply.instructions(), reply.stateVersion(), null,
-                    "the reply is not Candid: " + e.getMessage());
+            warning = "the reply is not Candid: " + e.getMessage();
         }
+        byte[] body = json.writeValueAsBytes(new TypedReply("replied",
+                java.util.Base64.getEncoder().encodeToString(replied.reply()), replied.instructions(),
+                replied.stateVersion(), values, warning));
+        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        return null;
     }
 
     /** {@link CanisterController.CallReply} with the reply's {@code values} as JSON, or a {@code warning}. */
@@ -98,7 +111,7 @@ class CandidCalls {
         try {
             body = CandidInterface.formatReply(interfaces.interfaceOf(canisterId), method, replied.reply())
                     .getBytes(StandardCharsets.UTF_8);
-            type = CANDID_TYPE.toString();
+            type = CANDID_CONTENT_TYPE;
         } catch (CandidTypeException e) {
             body = replied.reply();
             type = MediaType.APPLICATION_OCTET_STREAM_VALUE;

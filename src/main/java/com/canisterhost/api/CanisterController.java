@@ -135,7 +135,7 @@ class CanisterController {
         access.requireCaller(caller);
         Requests.methodName(target.method());
         byte[] arg = readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return update(target, arg, request, response, caller);
+        return update(target, arg, request, response, caller, false);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -145,9 +145,9 @@ class CanisterController {
         Requests.methodName(target.method());
         byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
         if (typed != null) {
-            return typed(target, update(target, typed, request, response, caller));
+            return update(target, typed, request, response, caller, true);
         }
-        return update(target, decodeArg(body), request, response, caller);
+        return update(target, decodeArg(body), request, response, caller, false);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = CandidCalls.CANDID)
@@ -157,11 +157,12 @@ class CanisterController {
         Requests.methodName(target.method());
         byte[] text = readLimited(request, limits.maxArgSize().toBytes(), "argument");
         return update(target, candid.arguments(target.canisterId(), target.method(), text), request, response,
-                caller);
+                caller, false);
     }
 
+    /** @param typedJson whether the call came with JSON {@code args}: its JSON reply then carries the values */
     private ResponseEntity<Object> update(CallTarget target, byte[] arg, HttpServletRequest request,
-            HttpServletResponse response, Caller caller) throws IOException {
+            HttpServletResponse response, Caller caller, boolean typedJson) throws IOException {
         String idempotencyKey = Requests.idempotencyKey(request.getHeader("Idempotency-Key"));
         if (Requests.prefersAsync(request.getHeader("Prefer"))) {
             TrackedCall call = calls.submit(target.canisterId(), target.method(), arg, caller.bytes(),
@@ -172,17 +173,30 @@ class CanisterController {
                     .body(CallController.view(call));
         }
         return respond(target, calls.update(target.canisterId(), target.method(), arg, caller.bytes(),
-                idempotencyKey), request, response);
+                idempotencyKey), request, response, typedJson);
     }
 
-    /** As {@link #respond(CallOutcome, HttpServletRequest, HttpServletResponse)}, or Candid text if asked for. */
+    /**
+     * As {@link #respond(CallOutcome, HttpServletRequest, HttpServletResponse)}, or Candid text if asked for, or
+     * for a typed JSON call JSON with the reply's values.
+     */
     private ResponseEntity<Object> respond(CallTarget target, CallOutcome outcome, HttpServletRequest request,
-            HttpServletResponse response) throws IOException {
-        if (outcome instanceof CallOutcome.Replied replied
-                && ReplyFormat.of(request.getHeader(HttpHeaders.ACCEPT)) == ReplyFormat.CANDID) {
-            return candid.reply(target.canisterId(), target.method(), replied, response);
+            HttpServletResponse response, boolean typedJson) throws IOException {
+        if (outcome instanceof CallOutcome.Replied replied) {
+            ReplyFormat format = ReplyFormat.of(request.getHeader(HttpHeaders.ACCEPT));
+            if (format == ReplyFormat.CANDID) {
+                return candid.reply(target.canisterId(), target.method(), replied, response);
+            }
+            if (typedJson && format == ReplyFormat.JSON) {
+                return candid.jsonReply(target.canisterId(), target.method(), replied, response);
+            }
         }
         return respond(outcome, request, response);
+    }
+
+    private ResponseEntity<Object> respond(CallTarget target, CallOutcome outcome, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        return respond(target, outcome, request, response, false);
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -213,8 +227,8 @@ class CanisterController {
         Requests.methodName(target.method());
         byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
         if (typed != null) {
-            return typed(target, respond(target, canisters.query(target.canisterId(), target.method(), typed,
-                    caller.bytes()), request, response));
+            return respond(target, canisters.query(target.canisterId(), target.method(), typed, caller.bytes()),
+                    request, response, true);
         }
         return respond(target, canisters.query(target.canisterId(), target.method(), decodeArg(body),
                 caller.bytes()), request, response);
@@ -336,15 +350,6 @@ class CanisterController {
             return rejection(rejected);
         }
         return ResponseEntity.ok(result.status());
-    }
-
-    /** A typed JSON call's JSON reply with its values decoded beside the raw reply. */
-    private ResponseEntity<Object> typed(CallTarget target, ResponseEntity<Object> answer) {
-        if (answer != null && answer.getBody() instanceof CallReply reply) {
-            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
-                    .body(candid.withValues(target.canisterId(), target.method(), reply));
-        }
-        return answer;
     }
 
     private byte[] decodeArg(CallRequest body) {

@@ -345,11 +345,15 @@ public final class CandidDecoding {
     }
 
     private long unsigned() {
-        BigInteger n = unsignedBig();
-        if (n.bitLength() > 63) {
-            throw fail("a number too large for a length or id");
+        long result = 0;
+        for (int shift = 0; shift < 63; shift += 7) { // the common case, without BigInteger
+            int b = bytes[at(1)] & 0xff;
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
         }
-        return n.longValue();
+        throw fail("a number too large for a length or id");
     }
 
     private long signed() {

@@ -54,10 +54,7 @@ public final class CandidEncoding {
     }
 
     private CandidType resolve(CandidType type) {
-        while (type instanceof CandidType.Reference ref) {
-            type = types.get(ref.name());
-        }
-        return type;
+        return CandidType.resolve(type, types);
     }
 
     /**

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
 public record CandidInterface(String source, Map<String, CandidType> types, List<CandidType.Param> initArgs,
         CandidType service) {
 
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     /** Parses {@code .did} text. */
     public static CandidInterface parse(String source) {
         return new DidParser(source).parse();
@@ -134,7 +137,7 @@ public record CandidInterface(String source, Map<String, CandidType> types, List
 
     /** A name as Candid writes it: bare if it is an identifier that is no keyword, else quoted. */
     static String name(String name) {
-        if (name.matches("[A-Za-z_][A-Za-z0-9_]*") && !DidParser.KEYWORDS.contains(name)) {
+        if (IDENTIFIER.matcher(name).matches() && !DidParser.KEYWORDS.contains(name)) {
             return name;
         }
         StringBuilder out = new StringBuilder("\"");

@@ -66,10 +66,7 @@ public final class CandidJson {
     }
 
     private CandidType resolve(CandidType type) {
-        for (int hops = 0; type instanceof CandidType.Reference ref && hops < 100; hops++) {
-            type = types.get(ref.name());
-        }
-        return type;
+        return CandidType.resolve(type, types);
     }
 
     private CandidValue value(JsonNode json, CandidType declared, String path) {
@@ -228,14 +225,8 @@ public final class CandidJson {
 
     private static JsonNode toJson(CandidValue value, CandidType wireType, Map<String, CandidType> wire,
             CandidType namesType, Map<String, CandidType> declared) {
-        CandidType type = wireType;
-        while (type instanceof CandidType.Reference ref) {
-            type = wire.get(ref.name());
-        }
-        CandidType names = namesType;
-        for (int hops = 0; names instanceof CandidType.Reference ref && hops < 100; hops++) {
-            names = declared.get(ref.name());
-        }
+        CandidType type = CandidType.resolve(wireType, wire);
+        CandidType names = CandidType.resolve(namesType, declared);
         if (type instanceof CandidType.Primitive p) {
             return primitiveJson(value, p);
         } else if (type instanceof CandidType.Opt o) {
@@ -261,7 +252,7 @@ public final class CandidJson {
             ObjectNode out = NODES.objectNode();
             List<CandidValue.FieldValue> fields = ((CandidValue.Record) value).fields();
             for (int i = 0; i < fields.size(); i++) {
-                CandidType.Field field = find(named, fields.get(i).id());
+                CandidType.Field field = CandidType.field(named, fields.get(i).id());
                 out.set(field != null && field.name() != null ? field.name() : Long.toString(fields.get(i).id()),
                         toJson(fields.get(i).value(), r.fields().get(i).type(), wire,
                                 field == null ? null : field.type(), declared));
@@ -269,8 +260,9 @@ public final class CandidJson {
             return out;
         } else if (type instanceof CandidType.Variant v) {
             CandidValue.FieldValue chosen = ((CandidValue.Variant) value).field();
-            CandidType.Field field = find(names instanceof CandidType.Variant n ? n.fields() : List.of(), chosen.id());
-            CandidType.Field wireField = find(v.fields(), chosen.id());
+            CandidType.Field field = CandidType.field(names instanceof CandidType.Variant n ? n.fields() : List.of(),
+                    chosen.id());
+            CandidType.Field wireField = CandidType.field(v.fields(), chosen.id());
             ObjectNode out = NODES.objectNode();
             out.set(field != null && field.name() != null ? field.name() : Long.toString(chosen.id()),
                     toJson(chosen.value(), wireField.type(), wire, field == null ? null : field.type(), declared));
@@ -285,14 +277,6 @@ public final class CandidJson {
         return NODES.stringNode(new CanisterId(((CandidValue.Service) value).principal().bytes()).toText());
     }
 
-    private static CandidType.Field find(List<CandidType.Field> fields, long id) {
-        for (CandidType.Field f : fields) {
-            if (f.id() == id) {
-                return f;
-            }
-        }
-        return null;
-    }
 
     private static JsonNode primitiveJson(CandidValue value, CandidType.Primitive type) {
         switch (type) {

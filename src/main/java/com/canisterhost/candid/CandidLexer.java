@@ -86,7 +86,8 @@ abstract class CandidLexer {
         char c = source.charAt(pos);
         if (Character.isLetter(c) || c == '_') {
             int start = pos;
-            while (pos < source.length() && (Character.isLetterOrDigit(source.charAt(pos)) || source.charAt(pos) == '_')) {
+            while (pos < source.length()
+                    && (Character.isLetterOrDigit(source.charAt(pos)) || source.charAt(pos) == '_')) {
                 pos++;
             }
             token = new Token(Kind.NAME, source.substring(start, pos), null, startLine, startColumn);
@@ -152,7 +153,8 @@ abstract class CandidLexer {
                         throw new InvalidCandidException("malformed \\u{…} escape", line, pos - lineStart);
                     }
                     int cp = Integer.parseInt(source.substring(pos + 1, close).replace("_", ""), 16);
-                    bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    bytes.writeBytes(new String(Character.toChars(cp))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     pos = close + 1;
                 }
                 default -> {

@@ -33,16 +33,9 @@ public final class CandidText {
         return "(" + String.join(", ", parts) + ")";
     }
 
-    private static CandidType resolve(CandidType type, Map<String, CandidType> env) {
-        for (int hops = 0; type instanceof CandidType.Reference ref && hops < 100; hops++) {
-            type = env.get(ref.name());
-        }
-        return type;
-    }
-
     private String value(CandidValue value, CandidType wireType, CandidType namesType) {
-        CandidType type = resolve(wireType, wire);
-        CandidType names = namesType == null ? null : resolve(namesType, declared);
+        CandidType type = CandidType.resolve(wireType, wire);
+        CandidType names = namesType == null ? null : CandidType.resolve(namesType, declared);
         if (type instanceof CandidType.Primitive p) {
             return primitive(value, p);
         } else if (type instanceof CandidType.Opt o) {
@@ -70,7 +63,7 @@ public final class CandidText {
                     && named.stream().allMatch(f -> f.name() == null);
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < fields.size(); i++) {
-                CandidType.Field field = find(named, fields.get(i).id());
+                CandidType.Field field = CandidType.field(named, fields.get(i).id());
                 String text = value(fields.get(i).value(), r.fields().get(i).type(),
                         field == null ? null : field.type());
                 parts.add(tuple ? text : label(fields.get(i).id(), field) + " = " + text);
@@ -78,11 +71,13 @@ public final class CandidText {
             return parts.isEmpty() ? "record {}" : "record { " + String.join("; ", parts) + " }";
         } else if (type instanceof CandidType.Variant v) {
             CandidValue.FieldValue chosen = ((CandidValue.Variant) value).field();
-            CandidType.Field field = find(names instanceof CandidType.Variant n ? n.fields() : List.of(), chosen.id());
+            CandidType.Field field = CandidType.field(names instanceof CandidType.Variant n ? n.fields() : List.of(),
+                    chosen.id());
             CandidType.Field wireField = v.fields().stream().filter(f -> f.id() == chosen.id()).findFirst()
                     .orElseThrow();
             String label = label(chosen.id(), field);
-            if (chosen.value() == CandidValue.Null.NULL && resolve(wireField.type(), wire) == CandidType.Primitive.NULL) {
+            if (chosen.value() == CandidValue.Null.NULL
+                    && CandidType.resolve(wireField.type(), wire) == CandidType.Primitive.NULL) {
                 return "variant { " + label + " }";
             }
             return "variant { " + label + " = " + value(chosen.value(), wireField.type(),
@@ -121,14 +116,6 @@ public final class CandidText {
         return false;
     }
 
-    private static CandidType.Field find(List<CandidType.Field> fields, long id) {
-        for (CandidType.Field f : fields) {
-            if (f.id() == id) {
-                return f;
-            }
-        }
-        return null;
-    }
 
     private static String label(long id, CandidType.Field named) {
         return named != null && named.name() != null ? CandidInterface.name(named.name()) : Long.toString(id);

@@ -75,6 +75,24 @@ public sealed interface CandidType {
         }
     }
 
+    /** The field or alternative with this id, or null. */
+    static Field field(List<Field> fields, long id) {
+        for (Field f : fields) {
+            if (f.id() == id) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Follows references through {@code types} to a type that is not one (bounded, in case of a cycle). */
+    static CandidType resolve(CandidType type, java.util.Map<String, CandidType> types) {
+        for (int hops = 0; type instanceof Reference ref && hops < 100; hops++) {
+            type = types.get(ref.name());
+        }
+        return type;
+    }
+
     /**
      * The id of a field name on the wire: its UTF-8 bytes {@code b0 … bk} as {@code sum(b_i * 223^(k-i))} mod 2^32.
      */

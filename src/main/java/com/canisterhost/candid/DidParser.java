@@ -164,7 +164,8 @@ class DidParser extends CandidLexer {
             modes.add(CandidType.Mode.valueOf(token.text().toUpperCase(java.util.Locale.ROOT)));
             advance();
         }
-        return new CandidType.Func(List.copyOf(args), List.copyOf(results), java.util.Collections.unmodifiableSet(modes));
+        return new CandidType.Func(List.copyOf(args), List.copyOf(results),
+                java.util.Collections.unmodifiableSet(modes));
     }
 
     /** {@code ( <argtype>,* )}, an argument optionally named: {@code name : type}. */
@@ -227,18 +228,9 @@ class DidParser extends CandidLexer {
             long id;
             String name = null;
             CandidType type;
-            boolean labelled = (at.kind() == Kind.NAME && !isKeywordType(at) || at.kind() == Kind.TEXT
-                    || at.kind() == Kind.NUMBER) && (isSymbolNext(":") || variant);
-            if (labelled) {
-                if (at.kind() == Kind.NUMBER) {
-                    id = number(at);
-                } else {
-                    if (at.text() == null) {
-                        throw error(at, "a field name must be UTF-8");
-                    }
-                    name = at.text();
-                    id = CandidType.labelId(name);
-                }
+            if (atLabel(":", variant)) {
+                name = labelName(at);
+                id = labelId(at);
                 advance();
                 if (isSymbol(":")) {
                     advance();
@@ -268,8 +260,27 @@ class DidParser extends CandidLexer {
         return List.copyOf(fields);
     }
 
-    private static boolean isKeywordType(Token at) {
-        return KEYWORDS.contains(at.text());
+    /** Whether a field label starts here: followed by {@code separator}, or bare in a variant. */
+    final boolean atLabel(String separator, boolean variant) {
+        Token at = token;
+        return (at.kind() == Kind.NAME && !KEYWORDS.contains(at.text()) || at.kind() == Kind.TEXT
+                || at.kind() == Kind.NUMBER) && (variant || isSymbolNext(separator));
+    }
+
+    /** A label's name, null for a numeric label. */
+    final String labelName(Token at) {
+        if (at.kind() == Kind.NUMBER) {
+            return null;
+        }
+        if (at.text() == null) {
+            throw error(at, "a field name must be UTF-8");
+        }
+        return at.text();
+    }
+
+    /** A label's id: the number, or the name's hash. */
+    final long labelId(Token at) {
+        return at.kind() == Kind.NUMBER ? number(at) : CandidType.labelId(labelName(at));
     }
 
     private long number(Token at) {

@@ -181,21 +181,12 @@ final class ValueParser extends DidParser {
         long next = 0;
         while (!isSymbol("}")) {
             Token at = token;
-            boolean labelled = (at.kind() == Kind.NAME && !KEYWORDS.contains(at.text()) || at.kind() == Kind.TEXT
-                    || at.kind() == Kind.NUMBER) && (isSymbolNext("=") || variant);
             long id;
             String name = null;
             CandidValue value;
-            if (labelled) {
-                if (at.kind() == Kind.NUMBER) {
-                    id = new BigInteger(at.text().replace("_", "")).longValueExact();
-                } else {
-                    if (at.text() == null) {
-                        throw error(at, "a field name must be UTF-8");
-                    }
-                    name = at.text();
-                    id = CandidType.labelId(name);
-                }
+            if (atLabel("=", variant)) {
+                name = labelName(at);
+                id = labelId(at);
                 advance();
                 if (isSymbol("=")) {
                     advance();

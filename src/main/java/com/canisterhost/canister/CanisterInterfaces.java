@@ -120,13 +120,12 @@ public class CanisterInterfaces {
      * or null if the canister has none or its text does not parse.
      */
     public CandidInterface interfaceOf(String id) {
-        String canonical;
-        try {
-            canonical = CanisterId.parse(id).toText();
-        } catch (IllegalArgumentException e) {
-            throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
+        Optional<CandidInterface> known = byCanister.get(id); // ids come canonical, as a rule: no parse needed
+        if (known != null) {
+            return known.orElse(null);
         }
-        Optional<CandidInterface> known = byCanister.get(canonical);
+        String canonical = canonical(id);
+        known = byCanister.get(canonical);
         if (known != null) {
             return known.orElse(null);
         }
@@ -168,13 +167,16 @@ public class CanisterInterfaces {
         return modules.load(row.moduleHash(), DeterminismProfile.parse(row.profile())).candidService();
     }
 
-    private Row row(String id) {
-        String canonical;
+    private static String canonical(String id) {
         try {
-            canonical = CanisterId.parse(id).toText();
+            return CanisterId.parse(id).toText();
         } catch (IllegalArgumentException e) {
             throw new CanisterNotFoundException("no canister " + id + ": " + e.getMessage());
         }
+    }
+
+    private Row row(String id) {
+        String canonical = canonical(id);
         return jdbc.sql("SELECT id, module_hash, profile, candid_attached FROM canisters WHERE id = ?")
                 .param(canonical)
                 .query((rs, n) -> new Row(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4)))

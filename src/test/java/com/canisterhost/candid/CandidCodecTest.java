@@ -157,6 +157,7 @@ class CandidCodecTest {
         assertThat(decoded.values().get(0)).isEqualTo(new CandidValue.Vec(List.of(
                 new CandidValue.Int(java.math.BigInteger.valueOf(-32768)),
                 new CandidValue.Int(java.math.BigInteger.valueOf(32767)))));
-        assertThat(decoded.values().get(5)).isEqualTo(new CandidValue.Int(java.math.BigInteger.valueOf(Long.MAX_VALUE)));
+        assertThat(decoded.values().get(5))
+                .isEqualTo(new CandidValue.Int(java.math.BigInteger.valueOf(Long.MAX_VALUE)));
     }
 }
