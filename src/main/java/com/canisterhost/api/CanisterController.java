@@ -42,7 +42,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 
-/** The REST contract of ARCHITECTURE.md and openapi.yaml. */
+/** The REST contract of openapi.yaml: canisters, their modules, calls, logs, snapshots and settings. */
 @RestController
 @RequestMapping("/v1/canisters")
 class CanisterController {

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Test vectors of ic0-reference.md §5.4. */
+/** Test vectors of the IC interface specification's textual encoding of principals. */
 class CanisterIdTest {
 
     @ParameterizedTest
