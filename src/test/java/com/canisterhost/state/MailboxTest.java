@@ -10,11 +10,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The outbox's bookkeeping against PostgreSQL, with no canister code running: consumption is exactly once, and a
- * best-effort call whose deadline passed gets one SYS_UNKNOWN reject, unless its response is there already.
+ * best-effort call whose deadline passed gets one SYS_UNKNOWN reject, unless its response is there already. The
+ * message sweep is off: it would deliver the requests written here, and the responses would consume the callbacks
+ * the test expires (that made the test fail now and then).
  */
+@TestPropertySource(properties = "canister.execution.message-sweep=1h")
 class MailboxTest extends EndToEndTest {
 
     @Autowired
