@@ -2,16 +2,14 @@ package com.canisterhost.api;
 
 import com.canisterhost.candid.CandidInterface;
 import com.canisterhost.candid.CandidJson;
-import tools.jackson.databind.JsonNode;
 import com.canisterhost.candid.CandidTypeException;
 import com.canisterhost.canister.CanisterInterfaces;
 import com.canisterhost.execution.CallOutcome;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Calls in Candid text ({@code text/x-candid}): arguments typed by the canister's interface, replies printed with
@@ -33,18 +31,17 @@ class CandidCalls {
 
     /** The binary argument of {@code method} from the Candid text of its arguments. */
     byte[] arguments(String canisterId, String method, byte[] body) {
-        CandidInterface iface = interfaces.interfaceOf(canisterId);
+        return typing(interfaces.interfaceOf(canisterId), canisterId, "binary Candid")
+                .encodeArguments(method, Requests.utf8(body, "Candid text"));
+    }
+
+    /** The interface that types a call's arguments, which must exist; {@code otherwise}: what to send instead. */
+    private static CandidInterface typing(CandidInterface iface, String canisterId, String otherwise) {
         if (iface == null) {
             throw new CandidTypeException("", "canister " + canisterId + " has no Candid interface to type the "
-                    + "arguments by; attach one (PUT /v1/canisters/" + canisterId + "/candid) or send binary Candid");
+                    + "arguments by; attach one (PUT /v1/canisters/" + canisterId + "/candid) or send " + otherwise);
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidRequestException("Candid text must be UTF-8");
-        }
-        return iface.encodeArguments(method, text);
+        return iface;
     }
 
     /**
@@ -61,14 +58,10 @@ class CandidCalls {
             throw new InvalidRequestException("send either arg (binary, base64) or args (JSON values), not both");
         }
         CandidInterface iface = interfaces.interfaceOf(canisterId);
-        if (iface == null) {
-            if (args.isArray() && args.isEmpty()) {
-                return null;
-            }
-            throw new CandidTypeException("", "canister " + canisterId + " has no Candid interface to type the "
-                    + "arguments by; attach one (PUT /v1/canisters/" + canisterId + "/candid) or send arg");
+        if (iface == null && args.isArray() && args.isEmpty()) {
+            return null;
         }
-        return CandidJson.encodeArguments(iface, method, args);
+        return CandidJson.encodeArguments(typing(iface, canisterId, "arg"), method, args);
     }
 
     /**
@@ -84,13 +77,9 @@ class CandidCalls {
         } catch (CandidTypeException e) {
             warning = "the reply is not Candid: " + e.getMessage();
         }
-        byte[] body = json.writeValueAsBytes(new TypedReply("replied",
-                java.util.Base64.getEncoder().encodeToString(replied.reply()), replied.instructions(),
-                replied.stateVersion(), values, warning));
-        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_OK);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        CanisterController.writeBody(response, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsBytes(
+                new TypedReply("replied", java.util.Base64.getEncoder().encodeToString(replied.reply()),
+                        replied.instructions(), replied.stateVersion(), values, warning)));
         return null;
     }
 
@@ -117,12 +106,7 @@ class CandidCalls {
             type = MediaType.APPLICATION_OCTET_STREAM_VALUE;
             response.setHeader("Candid-Warning", "the reply is not Candid: " + e.getMessage());
         }
-        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_OK);
-        response.setContentType(type);
-        response.setHeader("X-Instructions", Long.toString(replied.instructions()));
-        response.setHeader("X-State-Version", Long.toString(replied.stateVersion()));
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        CanisterController.writeReply(response, type, body, replied);
         return null;
     }
 }

@@ -6,8 +6,6 @@ import com.canisterhost.canister.CanisterInterfaces;
 import com.canisterhost.identity.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -60,13 +58,7 @@ class InterfaceController {
     ResponseEntity<Void> attach(@PathVariable String id, HttpServletRequest request, Caller caller)
             throws IOException {
         byte[] body = CanisterController.readLimited(request, limits.maxArgSize().toBytes(), "the interface");
-        String did;
-        try {
-            did = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidRequestException("the interface must be UTF-8 text");
-        }
-        interfaces.attach(id, did, caller);
+        interfaces.attach(id, Requests.utf8(body, "the interface"), caller);
         return ResponseEntity.noContent().header(SOURCE_HEADER, "attached").build();
     }
 

@@ -11,6 +11,16 @@ final class Requests {
     static final int MAX_METHOD_NAME_BYTES = 255;
 
     /** A method name is 1 to 255 bytes of well-formed UTF-8 without control characters. */
+    /** A body as UTF-8 text, strictly: malformed bytes are a 400, not replaced. */
+    static String utf8(byte[] body, String what) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidRequestException(what + " must be UTF-8");
+        }
+    }
+
     static void methodName(String method) {
         int bytes = method.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (bytes == 0 || bytes > MAX_METHOD_NAME_BYTES) {
