@@ -25,6 +25,7 @@ public class CanisterInterfaces {
     private final JdbcClient jdbc;
     private final ModuleService modules;
     private final CanisterAccess access;
+    private final com.canisterhost.state.ModuleChanges moduleChanges;
     /** Parsed interfaces by their text: modules and attached ones repeat across canisters and calls. */
     private final java.util.Map<String, CandidInterface> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -37,6 +38,7 @@ public class CanisterInterfaces {
         this.jdbc = jdbc;
         this.modules = modules;
         this.access = access;
+        this.moduleChanges = moduleChanges;
         moduleChanges.listen(byCanister::remove);
     }
 
@@ -75,7 +77,7 @@ public class CanisterInterfaces {
         }
         CandidInterface.parse(did);
         jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, row.id()).update();
-        forget(row.id());
+        moduleChanges.changed(row.id()); // the attached interface stands in for the module's
         return new Described(did, "attached", true);
     }
 
@@ -88,7 +90,7 @@ public class CanisterInterfaces {
                 .param(canonical).update() != 1) {
             throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
         }
-        forget(canonical);
+        moduleChanges.changed(canonical);
     }
 
     /** The canister's interface parsed, as {@code caller} may see it (see {@link #describe}). */
@@ -144,20 +146,6 @@ public class CanisterInterfaces {
         }
         byCanister.put(canonical, Optional.ofNullable(found));
         return found;
-    }
-
-    /** Drops what is known of a canister's interface (after the commit that changed it, and before). */
-    private void forget(String canonical) {
-        byCanister.remove(canonical);
-        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
-            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                    new org.springframework.transaction.support.TransactionSynchronization() {
-                        @Override
-                        public void afterCompletion(int status) {
-                            byCanister.remove(canonical);
-                        }
-                    });
-        }
     }
 
     private Optional<ValidatedModule.CandidMetadata> declared(Row row) {

@@ -9,8 +9,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Tells whoever keeps something derived from a canister's module (its parsed Candid interface, say) that the
- * module changed: an install, reinstall, upgrade, uninstall or snapshot load committed on this node. Listeners hear
- * it at once and again after the commit, so that nothing read from the old row in between stays.
+ * module changed: an install, reinstall, upgrade, uninstall or snapshot load committed on this node, or a Candid
+ * interface was attached or removed (it stands in for the module's). Listeners hear it at once and again after the
+ * commit, so that nothing read from the old row in between stays.
  */
 @Component
 public class ModuleChanges {
@@ -21,7 +22,7 @@ public class ModuleChanges {
         listeners.add(listener);
     }
 
-    void changed(String canisterId) {
+    public void changed(String canisterId) {
         listeners.forEach(l -> l.accept(canisterId));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
