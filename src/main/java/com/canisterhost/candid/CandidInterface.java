@@ -140,23 +140,6 @@ public record CandidInterface(String source, Map<String, CandidType> types, List
         if (IDENTIFIER.matcher(name).matches() && !DidParser.KEYWORDS.contains(name)) {
             return name;
         }
-        StringBuilder out = new StringBuilder("\"");
-        name.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u{%x}", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return out.append('"').toString();
+        return CandidText.quoted(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

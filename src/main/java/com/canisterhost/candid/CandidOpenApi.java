@@ -41,8 +41,7 @@ public final class CandidOpenApi {
         ObjectNode paths = doc.putObject("paths");
         for (CandidType.Method method : iface.methods()) {
             CandidType.Func func = iface.method(method.name());
-            boolean query = func.modes().contains(CandidType.Mode.QUERY)
-                    || func.modes().contains(CandidType.Mode.COMPOSITE_QUERY);
+            boolean query = func.isQuery();
             String path = "/v1/canisters/" + canisterId + "/" + (query ? "query" : "update") + "/" + method.name();
             ObjectNode operation = paths.putObject(path).putObject("post");
             operation.put("operationId", operationId(method.name()));

@@ -51,7 +51,18 @@ public sealed interface CandidType {
     record Variant(List<Field> fields) implements CandidType {}
 
     /** A function reference's type, and a method's. */
-    record Func(List<Param> args, List<Param> results, Set<Mode> modes) implements CandidType {}
+    record Func(List<Param> args, List<Param> results, Set<Mode> modes) implements CandidType {
+        /** Whether it is called as a query (a composite query is one too). */
+        public boolean isQuery() {
+            return modes.contains(Mode.QUERY) || modes.contains(Mode.COMPOSITE_QUERY);
+        }
+
+        /** {@code update}, {@code query}, {@code composite_query} or {@code oneway}. */
+        public String kind() {
+            return modes.contains(Mode.COMPOSITE_QUERY) ? "composite_query" : modes.contains(Mode.QUERY) ? "query"
+                    : modes.contains(Mode.ONEWAY) ? "oneway" : "update";
+        }
+    }
 
     record Service(List<Method> methods) implements CandidType {}
 

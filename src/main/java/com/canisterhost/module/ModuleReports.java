@@ -61,10 +61,7 @@ final class ModuleReports {
         List<ValidationReport.CandidMethod> methods = new ArrayList<>();
         for (CandidType.Method method : parsed.methods()) {
             CandidType.Func func = parsed.method(method.name());
-            String kind = func.modes().contains(CandidType.Mode.COMPOSITE_QUERY) ? "composite_query"
-                    : func.modes().contains(CandidType.Mode.QUERY) ? "query"
-                    : func.modes().contains(CandidType.Mode.ONEWAY) ? "oneway" : "update";
-            methods.add(new ValidationReport.CandidMethod(method.name(), kind, CandidInterface.signature(func)));
+            methods.add(new ValidationReport.CandidMethod(method.name(), func.kind(), CandidInterface.signature(func)));
         }
         return new ValidationReport.Candid(visibility, methods, null);
     }
