@@ -18,10 +18,7 @@ import org.junit.jupiter.api.Test;
 class CandidInterfaceTest extends EndToEndTest {
 
     private String motoko(String name) {
-        String id = http.createCanister();
-        Response installed = http.install(id, wasm("motoko", name), "profile=canonical-nan&arg=4449444c0000");
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
-        return id;
+        return installMotoko("motoko", name);
     }
 
     private Response candid(String id) {

@@ -1,10 +1,8 @@
 package com.canisterhost;
 
-import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.EndToEndTest;
-import com.canisterhost.support.Http.Response;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -30,9 +28,7 @@ class CanisterClientGenerationTest extends EndToEndTest {
 
     @Test
     void aClientGeneratedFromACanistersDocumentCallsIt() throws Exception {
-        String id = http.createCanister();
-        Response installed = http.install(id, wasm("motoko", "records"), "profile=canonical-nan&arg=4449444c0000");
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        String id = installMotoko("motoko", "records");
         Path spec = work.resolve("records.json");
         Files.write(spec, http.send("GET", "/v1/canisters/" + id + "/openapi.json", null, null).body());
 

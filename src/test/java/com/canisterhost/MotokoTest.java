@@ -22,10 +22,7 @@ class MotokoTest extends EndToEndTest {
     }
 
     private String install(String name) {
-        String id = http.createCanister();
-        Response installed = http.install(id, motoko(name), "profile=canonical-nan&arg=" + NO_ARGS);
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
-        return id;
+        return installMotoko("motoko", name);
     }
 
     private String call(String kind, String id, String method, String candidHex) {

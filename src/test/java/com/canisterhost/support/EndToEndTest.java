@@ -35,4 +35,16 @@ public abstract class EndToEndTest {
     protected int port() {
         return port;
     }
+
+    /**
+     * A new canister with a Motoko test canister installed: {@code src/test/resources/<directory>/<name>.wasm}, no
+     * init arguments, under the canonical-nan profile (Motoko's runtime has floats).
+     */
+    protected String installMotoko(String directory, String name) {
+        String id = http.createCanister();
+        Http.Response installed = http.install(id, CanisterFixtures.wasm(directory, name),
+                "profile=canonical-nan&arg=4449444c0000");
+        org.assertj.core.api.Assertions.assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return id;
+    }
 }
