@@ -5,8 +5,8 @@
 #   - query throughput (query/get) vs a trivial endpoint of the same application (GET /actuator/info), goal >= 60 %;
 #   - p50/p99 latencies; isolation: one client's p99 update latency while two other canisters spin at their
 #     instruction limit vs its idle p99, goal <= 10x.
-# The markdown table goes to target/load-results.md and into README.md between <!-- load:start --> and
-# <!-- load:end --> (LOAD_README=0 to leave README.md alone).
+# The markdown table goes to target/load-results.md and into bench/RESULTS.md between <!-- load:start --> and
+# <!-- load:end --> (LOAD_README=0 to leave it alone).
 #
 # Usage: bash bench/load.sh   (from anywhere; runs at the repository root). Needs a PostgreSQL server (default
 # 127.0.0.1:5432, user postgres, trust auth) with createdb, dropdb, psql and pgbench on the PATH. It creates the
@@ -76,16 +76,16 @@ export LOAD_BASE_URL="http://127.0.0.1:$port" LOAD_SERVICE_PID=$service_pid LOAD
 java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" com.canisterhost.bench.LoadBenchmark
 
 if [[ "${LOAD_README:-1}" == 1 ]]; then
-    python3 - "$LOAD_OUT" README.md <<'PY'
+    python3 - "$LOAD_OUT" bench/RESULTS.md <<'PY'
 import re, sys
 table = open(sys.argv[1]).read().strip()
 readme = open(sys.argv[2]).read()
 start, end = "<!-- load:start -->", "<!-- load:end -->"
 if start not in readme or end not in readme:
-    sys.exit("README.md has no " + start + " ... " + end + " markers")
+    sys.exit("bench/RESULTS.md has no " + start + " ... " + end + " markers")
 head, rest = readme.split(start, 1)
 _, tail = rest.split(end, 1)
 open(sys.argv[2], "w").write(head + start + "\n" + table + "\n" + end + tail)
-print("README.md updated")
+print("bench/RESULTS.md updated")
 PY
 fi

@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Deterministic instruction weights, after the IC's {@code instruction_to_cost} (see the README's Metering section).
+ * Deterministic instruction weights, after the IC's {@code instruction_to_cost} (see docs/design.md, Metering).
  * Every instrumented module records the {@link #VERSION} it was metered with; bump it whenever a weight changes, or
  * where the instrumentation charges and checks, so stored instrumented modules are rebuilt rather than silently billed
  * or stopped differently.

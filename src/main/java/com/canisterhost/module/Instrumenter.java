@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Install-time metering, as the IC does it (the README's Metering section), written by hand because no Java library
+ * Install-time metering, as the IC does it (docs/design.md, Metering), written by hand because no Java library
  * rewrites Wasm this way. It splices code into the original function bodies at byte level, so everything else in
  * the module keeps its bytes and indices:
  *

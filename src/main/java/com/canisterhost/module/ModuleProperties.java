@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * How modules are accepted. Defaults follow the IC's limits (README, Module validation).
+ * How modules are accepted. Defaults follow the IC's limits (docs/design.md, Module validation).
  *
  * @param maxSize cap on a module, uncompressed (and on a gzip upload before inflating)
  * @param profile the determinism profile of installs that do not name one

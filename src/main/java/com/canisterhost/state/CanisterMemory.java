@@ -20,7 +20,7 @@ import java.util.Map;
  * A canister's heap as one execution sees it: a copy-on-write view of a {@link CommittedHeap}. Reads go to the
  * committed pages; the first write to a 4 KiB page copies it, so an execution costs memory and time in proportion to
  * the pages it dirties, rolling back is dropping the view, and committing hands the view's page array over as the
- * next committed heap. 4 KiB is the IC's dirty-tracking granularity; the README records the measurement behind it.
+ * next committed heap. 4 KiB is the IC's dirty-tracking granularity; bench/RESULTS.md records the measurement behind it.
  */
 public final class CanisterMemory implements Memory {
 

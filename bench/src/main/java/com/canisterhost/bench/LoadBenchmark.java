@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * Load test of a running canister-host against the PostgreSQL it runs on, in one run (started by
  * {@code bench/load.sh}, which builds the service, creates a fresh database, starts the service on it and writes the
- * table this prints into README.md).
+ * table this prints into bench/RESULTS.md).
  *
  * <ol>
  *   <li>Ceiling: {@code pgbench -n -c CLIENTS -j 2}, one transaction = one upsert of a 4 KiB {@code bytea} row into a
