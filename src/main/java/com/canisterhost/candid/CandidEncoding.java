@@ -247,10 +247,7 @@ public final class CandidEncoding {
             CandidValue.FieldValue found = given.remove(field.id());
             value(found != null ? found.value() : absent(field.type(), fieldPath), field.type(), fieldPath);
         }
-        if (!given.isEmpty()) {
-            throw new CandidTypeException(path, "no field " + label(given.values().iterator().next()) + " in "
-                    + CandidInterface.format(declared));
-        }
+        // Fields the type does not have are left out, as record subtyping allows (record {a; b} <: record {a}).
     }
 
     private void variant(CandidValue value, CandidType.Variant v, CandidType declared, String path) {

@@ -139,9 +139,10 @@ public final class CandidJson {
         }
         for (Iterator<String> names = json.propertyNames().iterator(); names.hasNext(); ) {
             String name = names.next();
-            CandidType.Field field = r.fields().stream().filter(f -> matches(f, name)).findFirst()
-                    .orElseThrow(() -> new CandidTypeException(path, "no field " + name + " in "
-                            + CandidInterface.format(declared)));
+            CandidType.Field field = r.fields().stream().filter(f -> matches(f, name)).findFirst().orElse(null);
+            if (field == null) {
+                continue; // a field the type does not have: left out, as record subtyping allows
+            }
             fields.add(new CandidValue.FieldValue(field.id(), field.name(), value(json.get(name), field.type(),
                     path + "." + name)));
         }
