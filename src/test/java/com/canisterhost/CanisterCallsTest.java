@@ -160,6 +160,20 @@ class CanisterCallsTest extends EndToEndTest {
                 "{\"arg\":\"***\"}".getBytes());
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("type").asText()).isEqualTo("urn:canister-host:problem:invalid-request");
+
+        Response empty = http.send("POST", "/v1/canisters/" + id + "/query/get", "application/json", new byte[0]);
+        assertThat(u64(Base64.getDecoder().decode(empty.json().get("reply").asText()))).isEqualTo(41);
+        for (String unreadable : new String[] {"{\"arg\":", "[1]", "nonsense"}) {
+            Response refused = http.send("POST", "/v1/canisters/" + id + "/update/add", "application/json",
+                    unreadable.getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.status()).as(unreadable).isEqualTo(400);
+            assertThat(refused.json().get("detail").asText()).isEqualTo("the body is not the JSON this endpoint takes");
+        }
+        Response deep = http.send("POST", "/v1/canisters/" + id + "/update/add", "application/json",
+                ("{\"args\": " + "[".repeat(40) + "]".repeat(40) + "}").getBytes(StandardCharsets.UTF_8));
+        assertThat(deep.status()).isEqualTo(400);
+        assertThat(deep.json().get("detail").asText()).contains("nests deeper than 32 levels");
+        assertThat(get()).as("nothing refused ran").isEqualTo(41);
     }
 
     @Test

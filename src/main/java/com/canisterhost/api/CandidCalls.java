@@ -6,9 +6,13 @@ import com.canisterhost.candid.CandidTypeException;
 import com.canisterhost.canister.CanisterInterfaces;
 import com.canisterhost.execution.CallOutcome;
 import java.nio.charset.StandardCharsets;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,10 +27,29 @@ class CandidCalls {
 
     private final CanisterInterfaces interfaces;
     private final tools.jackson.databind.json.JsonMapper json;
+    private final ApiProperties limits;
 
-    CandidCalls(CanisterInterfaces interfaces, tools.jackson.databind.json.JsonMapper json) {
+    CandidCalls(CanisterInterfaces interfaces, tools.jackson.databind.json.JsonMapper json, ApiProperties limits) {
         this.interfaces = interfaces;
         this.json = json;
+        this.limits = limits;
+    }
+
+    /**
+     * A JSON call's body, or null if it is empty. Read here rather than bound through {@code @RequestBody}: Spring's
+     * message-converter path (header copies, media type parsing, validation hints) cost more CPU than the JSON
+     * itself. Refusals are the converter's: {@link HttpMessageNotReadableException}, or 413 over the JSON limit.
+     */
+    CanisterController.CallRequest callRequest(HttpServletRequest request) throws java.io.IOException {
+        byte[] body = CanisterController.readLimited(request, limits.maxJsonSize().toBytes(), "the JSON body");
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return json.readValue(body, CanisterController.CallRequest.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new HttpMessageNotReadableException(e.getOriginalMessage(), e, new ServletServerHttpRequest(request));
+        }
     }
 
     /** The binary argument of {@code method} from the Candid text of its arguments. */
@@ -77,16 +100,25 @@ class CandidCalls {
         } catch (CandidTypeException e) {
             warning = "the reply is not Candid: " + e.getMessage();
         }
-        CanisterController.writeBody(response, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsBytes(
-                new TypedReply("replied", java.util.Base64.getEncoder().encodeToString(replied.reply()),
-                        replied.instructions(), replied.stateVersion(), values, warning)));
+        // written field by field: the same shape as CanisterController.CallReply, plus values or warning
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + 2 * replied.reply().length);
+        try (JsonGenerator generator = json.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeStringProperty("status", "replied");
+            generator.writeStringProperty("reply", java.util.Base64.getEncoder().encodeToString(replied.reply()));
+            generator.writeNumberProperty("instructions", replied.instructions());
+            generator.writeNumberProperty("stateVersion", replied.stateVersion());
+            if (values != null) {
+                generator.writeName("values");
+                generator.writeTree(values);
+            } else {
+                generator.writeStringProperty("warning", warning);
+            }
+            generator.writeEndObject();
+        }
+        CanisterController.writeBody(response, MediaType.APPLICATION_JSON_VALUE, out.toByteArray());
         return null;
     }
-
-    /** {@link CanisterController.CallReply} with the reply's {@code values} as JSON, or a {@code warning}. */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record TypedReply(String status, String reply, long instructions, long stateVersion,
-            tools.jackson.databind.JsonNode values, String warning) {}
 
     /**
      * A reply as Candid text, written straight to the response as raw replies are (null tells Spring MVC it is

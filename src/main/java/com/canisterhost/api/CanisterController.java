@@ -139,10 +139,11 @@ class CanisterController {
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> updateJson(CallTarget target, @RequestBody(required = false) CallRequest body,
-            HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
+    ResponseEntity<Object> updateJson(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
         access.requireCaller(caller);
         Requests.methodName(target.method());
+        CallRequest body = candid.callRequest(request);
         byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
         if (typed != null) {
             return update(target, typed, request, response, caller, true);
@@ -253,10 +254,11 @@ class CanisterController {
     }
 
     @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> queryJson(CallTarget target, @RequestBody(required = false) CallRequest body,
-            HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
+    ResponseEntity<Object> queryJson(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
         access.requireCaller(caller);
         Requests.methodName(target.method());
+        CallRequest body = candid.callRequest(request);
         byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
         if (typed != null) {
             return respond(target, canisters.query(target.canisterId(), target.method(), typed, caller.bytes()),

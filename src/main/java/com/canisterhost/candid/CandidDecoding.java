@@ -32,6 +32,7 @@ public final class CandidDecoding {
     private long budget;
     private final Map<String, CandidType> table = new LinkedHashMap<>();
     private final List<Integer> opcodes = new ArrayList<>();
+    private CandidType.Reference[] references; // one per table entry, made on first use
 
     private CandidDecoding(byte[] bytes) {
         this.bytes = bytes;
@@ -191,7 +192,11 @@ public final class CandidDecoding {
             if (ref >= entries) {
                 throw fail("type reference " + ref + " outside the table of " + entries);
             }
-            return new CandidType.Reference("t" + ref);
+            if (references == null) {
+                references = new CandidType.Reference[entries];
+            }
+            CandidType.Reference reference = references[(int) ref];
+            return reference != null ? reference : (references[(int) ref] = new CandidType.Reference("t" + ref));
         }
         CandidType.Primitive p = Opcodes.primitive(ref);
         if (p == null) {
@@ -356,15 +361,30 @@ public final class CandidDecoding {
         throw fail("a number too large for a length or id");
     }
 
+    /** A signed LEB128 that must fit in 63 bits (opcodes and type references). */
     private long signed() {
-        BigInteger n = signedBig();
-        if (n.bitLength() > 63) {
-            throw fail("a type reference out of range");
+        long result = 0;
+        for (int shift = 0; shift < 63; shift += 7) {
+            int b = bytes[at(1)] & 0xff;
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return shift + 7 < 64 && (b & 0x40) != 0 ? result | -1L << (shift + 7) : result;
+            }
         }
-        return n.longValue();
+        throw fail("a type reference out of range");
     }
 
     private BigInteger unsignedBig() {
+        int start = pos;
+        long small = 0;
+        for (int shift = 0; shift < 63 && pos < bytes.length; shift += 7) { // up to 9 bytes: fits in a long
+            int b = bytes[pos++] & 0xff;
+            small |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return BigInteger.valueOf(small);
+            }
+        }
+        pos = start;
         BigInteger result = BigInteger.ZERO;
         int shift = 0;
         while (true) {
@@ -378,6 +398,16 @@ public final class CandidDecoding {
     }
 
     private BigInteger signedBig() {
+        int start = pos;
+        long small = 0;
+        for (int shift = 0; shift < 63 && pos < bytes.length; shift += 7) { // up to 9 bytes: fits in a long
+            int b = bytes[pos++] & 0xff;
+            small |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return BigInteger.valueOf((b & 0x40) != 0 ? small | -1L << (shift + 7) : small);
+            }
+        }
+        pos = start;
         BigInteger result = BigInteger.ZERO;
         int shift = 0;
         int b;

@@ -140,6 +140,6 @@ public record CandidInterface(String source, Map<String, CandidType> types, List
         if (IDENTIFIER.matcher(name).matches() && !DidParser.KEYWORDS.contains(name)) {
             return name;
         }
-        return CandidText.quoted(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return CandidText.quoted(name);
     }
 }

@@ -25,77 +25,100 @@ public final class CandidText {
     public static String format(CandidDecoding.Decoded decoded, CandidInterface iface,
             List<CandidType.Param> expected) {
         CandidText text = new CandidText(decoded.table(), iface == null ? Map.of() : iface.types());
-        List<String> parts = new ArrayList<>();
+        StringBuilder out = new StringBuilder("(");
         for (int i = 0; i < decoded.values().size(); i++) {
             CandidType names = expected != null && i < expected.size() ? expected.get(i).type() : null;
-            parts.add(text.value(decoded.values().get(i), decoded.types().get(i), names));
+            if (i > 0) {
+                out.append(", ");
+            }
+            text.value(out, decoded.values().get(i), decoded.types().get(i), names);
         }
-        return "(" + String.join(", ", parts) + ")";
+        return out.append(')').toString();
     }
 
-    private String value(CandidValue value, CandidType wireType, CandidType namesType) {
+    private void value(StringBuilder out, CandidValue value, CandidType wireType, CandidType namesType) {
         CandidType type = CandidType.resolve(wireType, wire);
         CandidType names = namesType == null ? null : CandidType.resolve(namesType, declared);
         if (type instanceof CandidType.Primitive p) {
-            return primitive(value, p);
+            primitive(out, value, p);
         } else if (type instanceof CandidType.Opt o) {
             CandidValue inner = ((CandidValue.Opt) value).value();
             if (inner == null) {
-                return "null";
+                out.append("null");
+                return;
             }
-            String text = value(inner, o.inner(), names instanceof CandidType.Opt n ? n.inner() : null);
+            out.append("opt ");
+            int start = out.length();
+            value(out, inner, o.inner(), names instanceof CandidType.Opt n ? n.inner() : null);
             // opt takes a bare value: an annotation would apply to the opt, as in dfx's opt (5 : nat)
-            return "opt " + (annotated(text) ? "(" + text + ")" : text);
+            if (annotated(out, start)) {
+                out.insert(start, '(').append(')');
+            }
         } else if (type instanceof CandidType.Vec v) {
             if (value instanceof CandidValue.Blob blob) {
-                return "blob " + quoted(blob.bytes());
+                out.append("blob ").append(quoted(blob.bytes()));
+                return;
             }
             CandidType inner = names instanceof CandidType.Vec n ? n.inner() : null;
-            List<String> items = new ArrayList<>();
-            for (CandidValue item : ((CandidValue.Vec) value).values()) {
-                items.add(value(item, v.inner(), inner));
+            List<CandidValue> items = ((CandidValue.Vec) value).values();
+            if (items.isEmpty()) {
+                out.append("vec {}");
+                return;
             }
-            return items.isEmpty() ? "vec {}" : "vec { " + String.join("; ", items) + " }";
+            out.append("vec { ");
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.append("; ");
+                }
+                value(out, items.get(i), v.inner(), inner);
+            }
+            out.append(" }");
         } else if (type instanceof CandidType.Record r) {
             List<CandidType.Field> named = names instanceof CandidType.Record n ? n.fields() : List.of();
             List<CandidValue.FieldValue> fields = ((CandidValue.Record) value).fields();
-            boolean tuple = new CandidType.Record(r.fields()).isTuple()
-                    && named.stream().allMatch(f -> f.name() == null);
-            List<String> parts = new ArrayList<>();
+            if (fields.isEmpty()) {
+                out.append("record {}");
+                return;
+            }
+            boolean tuple = r.isTuple() && named.stream().allMatch(f -> f.name() == null);
+            out.append("record { ");
             for (int i = 0; i < fields.size(); i++) {
                 CandidType.Field field = CandidType.field(named, fields.get(i).id());
-                String text = value(fields.get(i).value(), r.fields().get(i).type(),
-                        field == null ? null : field.type());
-                parts.add(tuple ? text : label(fields.get(i).id(), field) + " = " + text);
+                if (i > 0) {
+                    out.append("; ");
+                }
+                if (!tuple) {
+                    out.append(label(fields.get(i).id(), field)).append(" = ");
+                }
+                value(out, fields.get(i).value(), r.fields().get(i).type(), field == null ? null : field.type());
             }
-            return parts.isEmpty() ? "record {}" : "record { " + String.join("; ", parts) + " }";
+            out.append(" }");
         } else if (type instanceof CandidType.Variant v) {
             CandidValue.FieldValue chosen = ((CandidValue.Variant) value).field();
             CandidType.Field field = CandidType.field(names instanceof CandidType.Variant n ? n.fields() : List.of(),
                     chosen.id());
-            CandidType.Field wireField = v.fields().stream().filter(f -> f.id() == chosen.id()).findFirst()
-                    .orElseThrow();
-            String label = label(chosen.id(), field);
-            if (chosen.value() == CandidValue.Null.NULL
-                    && CandidType.resolve(wireField.type(), wire) == CandidType.Primitive.NULL) {
-                return "variant { " + label + " }";
+            CandidType.Field wireField = CandidType.field(v.fields(), chosen.id());
+            out.append("variant { ").append(label(chosen.id(), field));
+            if (chosen.value() != CandidValue.Null.NULL
+                    || CandidType.resolve(wireField.type(), wire) != CandidType.Primitive.NULL) {
+                out.append(" = ");
+                value(out, chosen.value(), wireField.type(), field == null ? null : field.type());
             }
-            return "variant { " + label + " = " + value(chosen.value(), wireField.type(),
-                    field == null ? null : field.type()) + " }";
+            out.append(" }");
         } else if (type instanceof CandidType.Func) {
             CandidValue.Func f = (CandidValue.Func) value;
-            return "func " + quoted(principal(f.service()).getBytes(StandardCharsets.UTF_8)) + "."
-                    + CandidInterface.name(f.method());
+            out.append("func ").append(quoted(principal(f.service()))).append('.')
+                    .append(CandidInterface.name(f.method()));
+        } else {
+            out.append("service ").append(quoted(principal(((CandidValue.Service) value).principal())));
         }
-        return "service " + quoted(principal(((CandidValue.Service) value).principal())
-                .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether printed text ends in a type annotation at its top level. */
-    private static boolean annotated(String text) {
+    /** Whether the text printed from {@code from} on holds a type annotation at its top level. */
+    private static boolean annotated(CharSequence text, int from) {
         int depth = 0;
         boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
             if (quoted) {
                 if (c == '\\') {
@@ -121,34 +144,20 @@ public final class CandidText {
         return named != null && named.name() != null ? CandidInterface.name(named.name()) : Long.toString(id);
     }
 
-    private static String primitive(CandidValue value, CandidType.Primitive type) {
+    private static void primitive(StringBuilder out, CandidValue value, CandidType.Primitive type) {
         switch (type) {
-            case NULL -> {
-                return "null";
-            }
-            case RESERVED -> {
-                return "null : reserved";
-            }
-            case BOOL -> {
-                return Boolean.toString(((CandidValue.Bool) value).value());
-            }
-            case TEXT -> {
-                return quoted(((CandidValue.Text) value).value().getBytes(StandardCharsets.UTF_8));
-            }
-            case PRINCIPAL -> {
-                return "principal " + quoted(principal((CandidValue.Principal) value)
-                        .getBytes(StandardCharsets.UTF_8));
-            }
+            case NULL -> out.append("null");
+            case RESERVED -> out.append("null : reserved");
+            case BOOL -> out.append(((CandidValue.Bool) value).value());
+            case TEXT -> out.append(quoted(((CandidValue.Text) value).value()));
+            case PRINCIPAL -> out.append("principal ").append(quoted(principal((CandidValue.Principal) value)));
             case FLOAT32, FLOAT64 -> {
                 double d = ((CandidValue.Float) value).value();
                 String text = type == CandidType.Primitive.FLOAT32 ? Float.toString((float) d) : Double.toString(d);
-                return (Double.isFinite(d) ? text : d != d ? "nan" : d > 0 ? "inf" : "-inf") + " : "
-                        + type.candidName();
+                out.append(Double.isFinite(d) ? text : d != d ? "nan" : d > 0 ? "inf" : "-inf").append(" : ")
+                        .append(type.candidName());
             }
-            default -> {
-                java.math.BigInteger n = ((CandidValue.Int) value).value();
-                return n + " : " + type.candidName();
-            }
+            default -> out.append(((CandidValue.Int) value).value()).append(" : ").append(type.candidName());
         }
     }
 
@@ -156,36 +165,46 @@ public final class CandidText {
         return new CanisterId(p.bytes()).toText();
     }
 
-    /** A text literal: printable UTF-8 as is, quotes and backslashes escaped, other bytes as {@code \xx}. */
-    static String quoted(byte[] bytes) {
-        StringBuilder out = new StringBuilder("\"");
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        boolean utf8 = java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes);
-        if (utf8) {
-            text.codePoints().forEach(c -> {
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20 || c == 0x7f) {
-                            out.append(String.format("\\%02x", c));
-                        } else {
-                            out.appendCodePoint(c);
-                        }
+    /** A text literal of a string (always UTF-8): printable characters as is, the rest escaped. */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        escape(out, text);
+        return out.append('"').toString();
+    }
+
+    private static void escape(StringBuilder out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\%02x", (int) c));
+                    } else {
+                        out.append(c); // surrogate pairs pass through as their two chars
                     }
                 }
-            });
-        } else {
-            for (byte b : bytes) {
-                int c = b & 0xff;
-                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                    out.append((char) c);
-                } else {
-                    out.append(String.format("\\%02x", c));
-                }
+            }
+        }
+    }
+
+    /** A text literal: printable UTF-8 as is, quotes and backslashes escaped, other bytes as {@code \xx}. */
+    static String quoted(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+            return quoted(text);
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                out.append((char) c);
+            } else {
+                out.append(String.format("\\%02x", c));
             }
         }
         return out.append('"').toString();

@@ -19,6 +19,10 @@ final class Leb128 {
     }
 
     static void unsigned(ByteArrayOutputStream out, BigInteger value) {
+        if (value.bitLength() < 64 && value.signum() >= 0) { // the common case, without BigInteger arithmetic
+            unsigned(out, value.longValue());
+            return;
+        }
         do {
             int b = value.and(MASK).intValue();
             value = value.shiftRight(7);
@@ -27,10 +31,22 @@ final class Leb128 {
     }
 
     static void signed(ByteArrayOutputStream out, long value) {
-        signed(out, BigInteger.valueOf(value));
+        while (true) {
+            int b = (int) (value & 0x7f);
+            value >>= 7; // arithmetic: keeps the sign
+            boolean done = value == 0 && (b & 0x40) == 0 || value == -1 && (b & 0x40) != 0;
+            out.write(done ? b : b | 0x80);
+            if (done) {
+                return;
+            }
+        }
     }
 
     static void signed(ByteArrayOutputStream out, BigInteger value) {
+        if (value.bitLength() < 64) {
+            signed(out, value.longValue());
+            return;
+        }
         while (true) {
             int b = value.and(MASK).intValue();
             value = value.shiftRight(7); // arithmetic: keeps the sign
