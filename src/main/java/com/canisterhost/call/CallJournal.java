@@ -2,6 +2,7 @@ package com.canisterhost.call;
 
 import com.canisterhost.execution.CallOutcome;
 import com.canisterhost.execution.RejectKind;
+import com.canisterhost.state.CallCompletion;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,9 +13,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Tracked calls in PostgreSQL. The execution of a call completes its row (see StateStore#completeCall). */
+/**
+ * Tracked calls in PostgreSQL, the one writer of the {@code calls} table. The commit of a call's execution completes
+ * its row through {@link CallCompletion}, in the commit's own transaction.
+ */
 @Repository
-class CallJournal {
+class CallJournal implements CallCompletion {
 
     /**
      * A pending call whose first execution committed while calls it made were outstanding is applied: its answer
@@ -35,6 +39,19 @@ class CallJournal {
 
     CallJournal(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    @Override
+    @Transactional
+    public void complete(UUID callId, byte[] reply, String rejectKind, String rejectMessage, long instructions,
+            long stateVersion) {
+        jdbc.sql("""
+                        UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?, instructions = ?,
+                               state_version = ?, completed_at = now()
+                         WHERE call_id = ? AND status = 'pending'""")
+                .params(reply != null ? "replied" : "rejected", reply, rejectKind, rejectMessage, instructions,
+                        stateVersion, callId)
+                .update();
     }
 
     /**

@@ -10,9 +10,9 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * The registry row of a canister, as read. JPA only ever inserts it: every change (status, settings, Wasm state) is
- * a SQL statement on the canister's lane or fenced on its state, so a row read earlier can never be written back
- * over a newer one.
+ * The registry row of a canister, as read. JPA never writes it: the row is created and changed by
+ * {@code state.CanisterRows} and the commits, on the canister's lane or fenced on its state, so a row read earlier
+ * can never be written back over a newer one.
  */
 @Entity
 @Immutable
@@ -22,6 +22,7 @@ class CanisterEntity {
     @Id
     private String id;
 
+    @Column(name = "status", insertable = false, updatable = false)
     private String status;
 
     @Column(name = "module_hash", insertable = false, updatable = false)
@@ -42,36 +43,23 @@ class CanisterEntity {
     @Column(name = "stable_pages", insertable = false, updatable = false)
     private long stablePages;
 
-    @Column(name = "cycles", updatable = false)
+    @Column(name = "cycles", insertable = false, updatable = false)
     private java.math.BigDecimal cycles;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "controllers", insertable = false, updatable = false)
     private String[] controllers;
 
-    @Column(name = "log_visibility")
+    @Column(name = "log_visibility", insertable = false, updatable = false)
     private String logVisibility;
 
-    @Column(name = "created_at")
+    @Column(name = "created_at", insertable = false, updatable = false)
     private Instant createdAt;
 
-    @Column(name = "updated_at", insertable = false)
+    @Column(name = "updated_at", insertable = false, updatable = false)
     private Instant updatedAt;
 
     protected CanisterEntity() {}
-
-    CanisterEntity(String id, String controller, java.math.BigInteger cycles, Instant now) {
-        this(id, java.util.List.of(controller), cycles, now);
-    }
-
-    CanisterEntity(String id, java.util.List<String> controllers, java.math.BigInteger cycles, Instant now) {
-        this.id = id;
-        this.cycles = new java.math.BigDecimal(cycles);
-        this.status = "running";
-        this.controllers = controllers.toArray(String[]::new);
-        this.logVisibility = "controllers";
-        this.createdAt = now;
-        this.updatedAt = now;
-    }
 
     String id() {
         return id;

@@ -23,6 +23,7 @@ public class CanisterInterfaces {
     public record Described(String text, String source, boolean isPublic) {}
 
     private final JdbcClient jdbc;
+    private final com.canisterhost.state.CanisterRows rows;
     private final ModuleService modules;
     private final CanisterAccess access;
     private final com.canisterhost.state.ModuleChanges moduleChanges;
@@ -33,9 +34,10 @@ public class CanisterInterfaces {
     private final java.util.Map<String, Optional<CandidInterface>> byCanister =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    CanisterInterfaces(JdbcClient jdbc, ModuleService modules, CanisterAccess access,
-            com.canisterhost.state.ModuleChanges moduleChanges) {
+    CanisterInterfaces(JdbcClient jdbc, com.canisterhost.state.CanisterRows rows, ModuleService modules,
+            CanisterAccess access, com.canisterhost.state.ModuleChanges moduleChanges) {
         this.jdbc = jdbc;
+        this.rows = rows;
         this.modules = modules;
         this.access = access;
         this.moduleChanges = moduleChanges;
@@ -76,7 +78,7 @@ public class CanisterInterfaces {
                     + row.id() + " declares its own Candid interface (candid:service), which cannot be replaced");
         }
         CandidInterface.parse(did);
-        jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, row.id()).update();
+        rows.attachCandid(row.id(), did);
         moduleChanges.changed(row.id()); // the attached interface stands in for the module's
         return new Described(did, "attached", true);
     }
@@ -86,8 +88,7 @@ public class CanisterInterfaces {
     public void detach(String id, Caller caller) {
         access.requireController(id, caller);
         String canonical = row(id).id();
-        if (jdbc.sql("UPDATE canisters SET candid_attached = NULL WHERE id = ? AND candid_attached IS NOT NULL")
-                .param(canonical).update() != 1) {
+        if (rows.attachCandid(canonical, null) != 1) {
             throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
         }
         moduleChanges.changed(canonical);

@@ -9,6 +9,7 @@ import com.canisterhost.module.DeterminismProfile;
 import com.canisterhost.module.ModuleService;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.CanisterRows;
 import com.canisterhost.state.LogEntry;
 import com.canisterhost.state.LogStore;
 import com.canisterhost.state.Snapshot;
@@ -35,6 +36,7 @@ public class CanisterManagement {
 
 
     private final CanisterRepository canisters;
+    private final CanisterRows rows;
     private final ModuleService modules;
     private final Executor executor;
     private final SnapshotStore snapshots;
@@ -57,7 +59,7 @@ public class CanisterManagement {
     private final Duration stopTimeout;
     private final EnvironmentVariables environment;
 
-    CanisterManagement(CanisterRepository canisters, ModuleService modules, Executor executor,
+    CanisterManagement(CanisterRepository canisters, CanisterRows rows, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
             CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore,
@@ -66,6 +68,7 @@ public class CanisterManagement {
         this.environment = environment;
         this.stateStore = stateStore;
         this.canisters = canisters;
+        this.rows = rows;
         this.modules = modules;
         this.executor = executor;
         this.snapshots = snapshots;
@@ -81,17 +84,16 @@ public class CanisterManagement {
     @EventListener(ApplicationStartedEvent.class)
     void recoverStatuses() {
         transactions.executeWithoutResult(status -> {
-            canisters.finishStopping();
+            rows.finishStopping();
             canisters.stoppedIds().forEach(id -> activity.status(id, CanisterActivity.STOPPED));
         });
     }
 
     @Transactional
     public CanisterStatus create(byte[] caller) {
-        CanisterId id = CanisterId.fromIndex(canisters.nextIndex());
-        CanisterEntity canister = new CanisterEntity(id.toText(), new CanisterId(caller).toText(), initialCycles,
-                clock.instant());
-        return status(canisters.saveAndFlush(canister));
+        String id = CanisterId.fromIndex(canisters.nextIndex()).toText();
+        rows.insert(id, List.of(new CanisterId(caller).toText()), initialCycles, clock.instant());
+        return status(find(id));
     }
 
     /**
@@ -103,7 +105,7 @@ public class CanisterManagement {
             java.util.function.Function<String, T> alongside) {
         return transactions.execute(tx -> {
             String id = CanisterId.fromIndex(canisters.nextIndex()).toText();
-            canisters.saveAndFlush(new CanisterEntity(id, controllers, cycles, clock.instant()));
+            rows.insert(id, controllers, cycles, clock.instant());
             return alongside.apply(id);
         });
     }
@@ -228,7 +230,7 @@ public class CanisterManagement {
     public CanisterStatus stop(String id) {
         String canisterId = find(id).id();
         boolean marked = activity.changeStatus(canisterId, () ->
-                transactions.execute(tx -> canisters.markStopping(canisterId)) == 1 ? CanisterActivity.STOPPING : 0);
+                transactions.execute(tx -> rows.markStopping(canisterId)) == 1 ? CanisterActivity.STOPPING : 0);
         if (marked) {
             readmit(canisterId);
         } else if ("stopped".equals(find(id).status())) {
@@ -283,8 +285,8 @@ public class CanisterManagement {
      */
     private boolean changeStatus(String canisterId, String from, String to, int activityStatus) {
         return executor.exclusive(canisterId, true, () -> activity.changeStatus(canisterId, () -> {
-            int changed = transactions.execute(tx -> from == null ? canisters.start(canisterId)
-                    : canisters.changeStatus(canisterId, from, to));
+            int changed = transactions.execute(tx -> from == null ? rows.start(canisterId)
+                    : rows.changeStatus(canisterId, from, to));
             if (changed == 0) {
                 return 0;
             }
@@ -311,11 +313,11 @@ public class CanisterManagement {
         String canisterId = find(id).id();
         java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
         int deleted = executor.exclusive(canisterId, true, () -> transactions.execute(tx -> {
-            int rows = canisters.deleteStopped(canisterId);
-            if (rows == 1) {
+            int gone = rows.deleteStopped(canisterId);
+            if (gone == 1) {
                 result.set(alongside.get());
             }
-            return rows;
+            return gone;
         }));
         if (deleted == 0) {
             throw new CanisterStateException(CanisterStateException.Conflict.NOT_STOPPED,

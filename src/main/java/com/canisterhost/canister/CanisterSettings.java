@@ -1,11 +1,11 @@
 package com.canisterhost.canister;
 
+import com.canisterhost.execution.Executor;
 import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.CanisterRows;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import com.canisterhost.execution.Executor;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,15 +18,15 @@ public class CanisterSettings {
 
     private final CanisterManagement management;
     private final Executor executor;
-    private final JdbcClient jdbc;
+    private final CanisterRows canisterRows;
     private final TransactionTemplate transactions;
     private final EnvironmentVariables environment;
 
-    CanisterSettings(CanisterManagement management, Executor executor, JdbcClient jdbc,
+    CanisterSettings(CanisterManagement management, Executor executor, CanisterRows canisterRows,
             TransactionTemplate transactions, EnvironmentVariables environment) {
         this.management = management;
         this.executor = executor;
-        this.jdbc = jdbc;
+        this.canisterRows = canisterRows;
         this.transactions = transactions;
         this.environment = environment;
     }
@@ -54,14 +54,7 @@ public class CanisterSettings {
         LogVisibility visibility = logVisibility == null ? null : LogVisibility.parse(logVisibility);
         String canisterId = canonicalId(id);
         int changed = executor.exclusive(canisterId, true, () -> transactions.execute(tx -> {
-            int rows = jdbc.sql("""
-                            UPDATE canisters SET controllers = COALESCE(?::text[], controllers),
-                                   log_visibility = COALESCE(?, log_visibility),
-                                   state_version = state_version + 1, updated_at = now()
-                             WHERE id = ?""")
-                    .params(canonical == null ? null : canonical.toArray(String[]::new),
-                            visibility == null ? null : visibility.text(), canisterId)
-                    .update();
+            int rows = canisterRows.updateSettings(canisterId, canonical, visibility == null ? null : visibility.text());
             if (rows == 1 && environmentVariables != null) {
                 environment.replace(canisterId, environmentVariables);
             }

@@ -11,13 +11,13 @@ import com.canisterhost.module.InvalidModuleException;
 import com.canisterhost.module.ModuleTooLargeException;
 import com.canisterhost.module.PreparationsBusyException;
 import com.canisterhost.principal.CanisterId;
+import com.canisterhost.state.CanisterRows;
 import com.canisterhost.state.Mailbox;
 import com.canisterhost.state.StateStore;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,18 +44,18 @@ class ManagementMethods implements ManagementCanister {
     private final Mailbox mailbox;
     private final TransactionTemplate transactions;
     private final Executor executor;
-    private final JdbcClient jdbc;
+    private final CanisterRows canisterRows;
     private final SecureRandom entropy = new SecureRandom();
 
     ManagementMethods(CanisterManagement management, CanisterSettings settings, CanisterRepository canisters,
-            StateStore stateStore, TransactionTemplate transactions, Executor executor, JdbcClient jdbc) {
+            StateStore stateStore, TransactionTemplate transactions, Executor executor, CanisterRows canisterRows) {
         this.management = management;
         this.settings = settings;
         this.canisters = canisters;
         this.mailbox = stateStore.mailbox();
         this.transactions = transactions;
         this.executor = executor;
-        this.jdbc = jdbc;
+        this.canisterRows = canisterRows;
     }
 
     @Override
@@ -176,10 +176,7 @@ class ManagementMethods implements ManagementCanister {
     private Mailbox.Written depositCycles(ManagementRequest request) {
         String target = ManagementCandid.record(request.arg()).principal("canister_id"); // in canonical form
         return executor.exclusive(target, true, () -> transactions.execute(tx -> {
-            int rows = jdbc.sql("""
-                            UPDATE canisters SET cycles = cycles + ?, state_version = state_version + 1,
-                                   updated_at = now() WHERE id = ?""")
-                    .params(new java.math.BigDecimal(request.cycles()), target).update();
+            int rows = canisterRows.depositCycles(target, request.cycles());
             if (rows == 0) {
                 throw new CanisterNotFoundException("no canister " + target);
             }

@@ -34,6 +34,7 @@ public class StateStore {
     /** How long a commit whose outcome is unknown is tried again before it is reported unknown. */
     static final long RESOLVE_NANOS = 1_000_000_000L;
 
+    private final CallCompletion callCompletion;
     private final JdbcClient jdbc;
     /** For the commit statement: bound directly, without JdbcClient's per-parameter type lookups. */
     private final JdbcTemplate jdbcTemplate;
@@ -50,8 +51,10 @@ public class StateStore {
     private final ModuleChanges moduleChanges;
 
     StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
-            StateProperties properties, MeterRegistry meters, ModuleChanges moduleChanges) {
+            StateProperties properties, MeterRegistry meters, ModuleChanges moduleChanges,
+            CallCompletion callCompletion) {
         this.moduleChanges = moduleChanges;
+        this.callCompletion = callCompletion;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.logs = logs;
@@ -334,13 +337,7 @@ public class StateStore {
     @Transactional
     public void completeCall(java.util.UUID callId, byte[] reply, String rejectKind, String rejectMessage,
             long instructions, long stateVersion) {
-        jdbc.sql("""
-                        UPDATE calls SET status = ?, reply = ?, reject_kind = ?, reject_message = ?, instructions = ?,
-                               state_version = ?, completed_at = now()
-                         WHERE call_id = ? AND status = 'pending'""")
-                .params(reply != null ? "replied" : "rejected", reply, rejectKind, rejectMessage, instructions,
-                        stateVersion, callId)
-                .update();
+        callCompletion.complete(callId, reply, rejectKind, rejectMessage, instructions, stateVersion);
     }
 
     /**

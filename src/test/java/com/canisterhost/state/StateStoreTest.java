@@ -317,8 +317,12 @@ class StateStoreTest extends EndToEndTest {
                 1_000), new org.springframework.transaction.support.TransactionTemplate(
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(losing)),
                 new StateProperties(1, 32), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                new ModuleChanges());
+                new ModuleChanges(), (callId, reply, kind, message, instructions, version) ->
+                        completedCalls.add(callId));
     }
+
+    /** The tracked calls the stores of {@link #storeOver} completed (the calls table is the call package's). */
+    private final List<java.util.UUID> completedCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * A batch that PostgreSQL applied although its answer was lost: writing each commit again finds its fence moved
@@ -383,6 +387,7 @@ class StateStoreTest extends EndToEndTest {
         assertThat(committed).isEqualTo(before + 1);
         assertThat(version(id)).isEqualTo(before + 1);
         assertThat(logLines(id)).containsOnlyOnce("exactly once");
+        assertThat(completedCalls).as("the call completed with its commit").containsExactly(tracked.callId());
     }
 
     /** If PostgreSQL cannot be asked afterwards, the outcome is unknown, never "not applied". */
