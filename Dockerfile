@@ -1,9 +1,13 @@
 # Multi-stage build for canister-host (Java 17, Spring Boot).
 #   docker build -t canister-host .
 #   docker run -p 8080:8080 -e SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/canisters ... canister-host
+# The base images are build arguments so that scripts/compose-smoke.sh can stand local images in for them
+# where no image registry is reachable; the defaults are the official images.
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
 
 # ---- build stage ------------------------------------------------------------
-FROM eclipse-temurin:17-jdk AS build
+FROM ${JDK_IMAGE} AS build
 WORKDIR /workspace
 
 # Maven wrapper and build descriptor first, so the dependency cache layer survives source edits.
@@ -21,7 +25,7 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q -DskipTests package
 
 # ---- runtime stage ----------------------------------------------------------
-FROM eclipse-temurin:17-jre
+FROM ${JRE_IMAGE}
 
 # Run as an unprivileged user (also required if the embedded PostgreSQL fallback is used).
 RUN groupadd --system app \
