@@ -355,7 +355,7 @@ public class CanisterManagement {
     public CanisterStatus loadSnapshot(String id, long snapshotId, byte[] caller) {
         CanisterEntity canister = find(id);
         snapshot(canister, snapshotId);
-        executor.exclusive(canister.id(), true, () -> snapshots.load(canister.id(), snapshotId, caller));
+        executor.exclusive(canister.id(), true, () -> snapshots.load(canister.id(), snapshotId));
         readmit(canister.id());
         return status(id);
     }

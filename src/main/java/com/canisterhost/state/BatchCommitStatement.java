@@ -26,11 +26,9 @@ final class BatchCommitStatement {
             WITH v AS (
                 SELECT * FROM unnest(?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bytea[], ?::bigint[],
                                      ?::bigint[], ?::numeric[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
-                                     ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::integer[], ?::text[],
-                                     ?::integer[])
+                                     ?::text[], ?::integer[])
                     AS v(id, expected, heap_pages, stable_pages, certified_data, global_timer, time, cycles,
-                         module_hash, profile, instructions, kind, method, caller, outcome, reply, reject_code,
-                         reject_message, log_count)),
+                         module_hash, profile, instructions, kind, method, log_count)),
             bumped AS (
                 UPDATE canisters c SET state_version = c.state_version + 1, heap_pages = v.heap_pages,
                        stable_pages = v.stable_pages, certified_data = COALESCE(v.certified_data, c.certified_data),
@@ -39,9 +37,7 @@ final class BatchCommitStatement {
                        module_hash = COALESCE(v.module_hash, c.module_hash), profile = COALESCE(v.profile, c.profile),
                        instructions_total = c.instructions_total + v.instructions, updated_at = now(),
                        last_call_version = c.state_version + 1, last_call_kind = v.kind,
-                       last_call_method = v.method, last_call_caller = v.caller, last_call_outcome = v.outcome,
-                       last_call_reply = v.reply, last_call_reject_code = v.reject_code,
-                       last_call_reject_message = v.reject_message, log_next_idx = c.log_next_idx + v.log_count
+                       last_call_method = v.method, log_next_idx = c.log_next_idx + v.log_count
                   FROM v
                  WHERE c.id = v.id AND c.state_version = v.expected
                 RETURNING c.id, c.log_next_idx AS log_end, v.log_count)""";
@@ -49,8 +45,7 @@ final class BatchCommitStatement {
     /** The element types of a canister row's columns, in {@code v}'s order. */
     private static final Class<?>[] CANISTER_TYPES = {
         String.class, Long.class, Integer.class, Long.class, byte[].class, Long.class, Long.class, String.class,
-        byte[].class, String.class, Long.class, String.class, String.class, byte[].class, String.class, byte[].class,
-        Integer.class, String.class, Integer.class};
+        byte[].class, String.class, Long.class, String.class, String.class, Integer.class};
 
     private final List<Object[]> canisterRows = new ArrayList<>();
     private final List<Object[]> written = new ArrayList<>();
@@ -69,9 +64,7 @@ final class BatchCommitStatement {
         canisterRows.add(new Object[] {canisterId, expectedVersion, change.heapPages(), (long) change.stablePages(),
                 change.certifiedData(), change.globalTimer(), record.timeNanos(),
                 change.cycles() == null ? null : change.cycles().toString(), change.moduleHash(), change.profile(),
-                record.instructions(), record.kind(), record.method(), record.caller(),
-                record.reply() != null ? "replied" : "rejected", record.reply(), record.rejectCode(),
-                record.rejectMessage(), record.logs().size()});
+                record.instructions(), record.kind(), record.method(), record.logs().size()});
         pages(canisterId, StateStore.HEAP, change.dirtyPages().entrySet());
         pages(canisterId, StateStore.STABLE, change.stableDirty().entrySet());
         change.globals().forEach((index, value) -> globals.add(new Object[] {canisterId, index, value[0], value[1]}));

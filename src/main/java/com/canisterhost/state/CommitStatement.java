@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SQL of one commit: the fenced version bump, which also records the call's outcome on the canister row, then
- * only the parts the change needs. Every part reads from {@code bumped}, so a canister that is no longer at the
+ * The SQL of one commit: the fenced version bump, which also records which call committed (its version, kind and
+ * method: what a commit whose answer was lost is recognised by), then only the parts the change needs. Every part reads from {@code bumped}, so a canister that is no longer at the
  * expected version gets none of them.
  *
  * <p>The common update dirties a page or two and no global. Up to {@link #MAX_ROWS} rows go in as scalar
@@ -42,9 +42,7 @@ final class CommitStatement {
                        cycles = COALESCE(?, cycles),
                        module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
                        instructions_total = instructions_total + ?, updated_at = now(),
-                       last_call_version = state_version + 1, last_call_kind = ?, last_call_method = ?,
-                       last_call_caller = ?, last_call_outcome = ?, last_call_reply = ?,
-                       last_call_reject_code = ?, last_call_reject_message = ?
+                       last_call_version = state_version + 1, last_call_kind = ?, last_call_method = ?
                  WHERE id = ? AND state_version = ?
                 RETURNING id, state_version)""";
 
@@ -59,9 +57,7 @@ final class CommitStatement {
         add(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
                 record.timeNanos(), change.cycles() == null ? null : new BigDecimal(change.cycles()),
                 change.moduleHash(), change.profile(), record.instructions(),
-                record.kind(), record.method(), record.caller(), record.reply() != null ? "replied" : "rejected",
-                record.reply(), record.rejectCode(), record.rejectMessage(),
-                canisterId, expectedVersion);
+                record.kind(), record.method(), canisterId, expectedVersion);
         List<Object[]> written = new ArrayList<>();
         List<Object[]> zeroed = new ArrayList<>();
         pages(StateStore.HEAP, change.dirtyPages(), written, zeroed);

@@ -78,7 +78,7 @@ public class SnapshotStore {
      * @return the new state version
      */
     @Transactional
-    public long load(String canisterId, long snapshotId, byte[] caller) {
+    public long load(String canisterId, long snapshotId) {
         moduleChanges.changed(canisterId);
         long expectedVersion = jdbc.sql("SELECT state_version FROM canisters WHERE id = ? FOR UPDATE")
                 .param(canisterId).query(Long.class).single();
@@ -86,12 +86,10 @@ public class SnapshotStore {
                         UPDATE canisters c SET state_version = c.state_version + 1, module_hash = s.module_hash,
                                profile = s.profile, heap_pages = s.heap_pages, stable_pages = s.stable_pages,
                                updated_at = now(), last_call_version = c.state_version + 1,
-                               last_call_kind = 'load-snapshot', last_call_method = ?, last_call_caller = ?,
-                               last_call_outcome = 'replied', last_call_reply = ''::bytea,
-                               last_call_reject_code = NULL, last_call_reject_message = NULL
+                               last_call_kind = 'load-snapshot', last_call_method = ?
                           FROM snapshots s
                          WHERE c.id = ? AND c.state_version = ? AND s.canister_id = c.id AND s.id = ?""")
-                .params(Long.toString(snapshotId), caller, canisterId, expectedVersion, snapshotId)
+                .params(Long.toString(snapshotId), canisterId, expectedVersion, snapshotId)
                 .update();
         if (fenced != 1) {
             throw new StateVersionConflictException(canisterId, expectedVersion);
