@@ -22,26 +22,26 @@ final class CompositeQuery {
      * Runs the calls {@code first} made and their callbacks until none is outstanding; answers what answered the
      * query (the instructions are those of all its executions).
      */
-    static CallOutcome resume(Executor executor, LiveCanister canister, Execution execution, Message first,
-            long version, int depth) {
+    static CallOutcome resume(QueryExecution queries, ExecutionSteps steps, LiveCanister canister,
+            Execution execution, Message first, long version, int depth) {
         Deque<Mailbox.Request> outstanding = new ArrayDeque<>(first.performed);
         byte[] self = CanisterId.parse(canister.id).bytes();
         long instructions = first.instructions;
         Message answered = null;
         while (!outstanding.isEmpty()) {
             Mailbox.Request call = outstanding.poll();
-            CallOutcome outcome = executor.subQuery(call.target(), call.method(), call.arg(), self, depth + 1);
+            CallOutcome outcome = queries.subQuery(call.target(), call.method(), call.arg(), self, depth + 1);
             Message callback = outcome instanceof CallOutcome.Replied replied
-                    ? executor.callback(canister.id, null, null, replied.reply(), call.replyFun(), call.replyEnv(),
+                    ? steps.callback(canister.id, null, null, replied.reply(), call.replyFun(), call.replyEnv(),
                             answered != null, first.caller, first.timeNanos, version)
-                    : executor.callback(canister.id, ((CallOutcome.Rejected) outcome).kind().rejectCode(),
+                    : steps.callback(canister.id, ((CallOutcome.Rejected) outcome).kind().rejectCode(),
                             ((CallOutcome.Rejected) outcome).message(), null, call.rejectFun(), call.rejectEnv(),
                             answered != null, first.caller, first.timeNanos, version);
             callback.composite = true;
-            executor.runWatched(execution, callback, null);
+            steps.runWatched(execution, callback, null);
             instructions += callback.instructions;
             if (callback.failure != null) {
-                CallOutcome.Rejected trapped = Executor.trapped(callback, version);
+                CallOutcome.Rejected trapped = MessageOutcomes.trapped(callback, version);
                 return new CallOutcome.Rejected(trapped.kind(), trapped.message(), instructions, version);
             }
             if (callback.response != Message.Response.NONE) {

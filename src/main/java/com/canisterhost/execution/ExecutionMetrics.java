@@ -1,5 +1,7 @@
 package com.canisterhost.execution;
 
+import com.canisterhost.state.CanisterMemory;
+import com.canisterhost.state.StateChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What the executor reports to Micrometer (served at {@code /actuator/prometheus}): executions by kind and outcome
@@ -36,6 +39,24 @@ final class ExecutionMetrics {
                 .register(registry);
     }
 
+    /**
+     * Runs {@code call} and reports how it ended and how long it took (an update is reported by
+     * {@link Executor#submitUpdate} itself: it is answered asynchronously).
+     */
+    CallOutcome measured(String kind, Supplier<CallOutcome> call) {
+        long started = System.nanoTime();
+        CallOutcome outcome = null;
+        try {
+            outcome = call.get();
+            return outcome;
+        } finally {
+            // null from a timer or heartbeat: nothing was due; a query that failed outside the canister: an error
+            if (outcome != null || kind.equals("query")) {
+                executed(kind, outcome, System.nanoTime() - started);
+            }
+        }
+    }
+
     /** One execution that ended with {@code outcome} (null: it failed outside the canister) after {@code nanos}. */
     void executed(String kind, CallOutcome outcome, long nanos) {
         String result = outcome == null ? "error" : outcome instanceof CallOutcome.Replied ? "replied"
@@ -52,7 +73,9 @@ final class ExecutionMetrics {
         }
     }
 
-    void persisted(long bytes) {
-        persistedBytes.increment(bytes);
+    /** The heap and stable memory pages a commit wrote. */
+    void persisted(StateChange change) {
+        persistedBytes.increment((long) (change.dirtyPages().size() + change.stableDirty().size())
+                * CanisterMemory.PAGE_SIZE);
     }
 }

@@ -20,16 +20,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class Installer {
 
-    private final Executor executor;
+    private final ExecutionSteps steps;
     private final StateStore stateStore;
     private final ModuleService modules;
     private final TransactionTemplate transactions;
     private final LiveCanisters live;
     private final ExecutionMetrics metrics;
 
-    Installer(Executor executor, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
+    Installer(ExecutionSteps steps, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
             LiveCanisters live, ExecutionMetrics metrics) {
-        this.executor = executor;
+        this.steps = steps;
         this.stateStore = stateStore;
         this.modules = modules;
         this.transactions = transactions;
@@ -45,7 +45,7 @@ final class Installer {
         CommittedState current = null;
         if (mode == InstallMode.UPGRADE) {
             try {
-                old = executor.liveCanister(canisterId); // its code runs pre_upgrade
+                old = steps.liveCanister(canisterId); // its code runs pre_upgrade
             } catch (CanisterEmptyException empty) {
                 precondition.accept(new CurrentModule(false, false));
                 throw empty;
@@ -83,7 +83,7 @@ final class Installer {
             afterPreUpgrade = preUpgrade.cycles(); // cycles it burned stay burned
         }
         // an upgrade keeps stable memory (and the heap, if asked to); install and reinstall start without
-        LiveCanister fresh = LiveCanister.fresh(canisterId, module, executor.runtime(module), version, stable, time,
+        LiveCanister fresh = LiveCanister.fresh(canisterId, module, steps.runtime(module), version, stable, time,
                 cycles, keptHeap);
         Execution execution = fresh.beginInstall();
         execution.cycles(afterPreUpgrade);
@@ -106,7 +106,7 @@ final class Installer {
         // the commit then runs alone, which lets the state store find out the outcome of a commit it lost
         transactions.executeWithoutResult(status -> modules.store(module));
         long newVersion = stateStore.commit(canisterId, version, change, record);
-        metrics.persisted(Executor.persistedBytes(change));
+        metrics.persisted(change);
         fresh.publish(execution.result(change, newVersion));
         live.put(fresh);
         return new CallOutcome.Replied(new byte[0], run.instructions, newVersion);
@@ -130,15 +130,15 @@ final class Installer {
 
         /** Runs one entry point of the install; returns the failure outcome (logged), or null. */
         CallOutcome step(Execution execution, EntryPoint entryPoint, byte[] arg, long canisterVersion) {
-            Message message = executor.message(canisterId, entryPoint, arg, caller, time, canisterVersion);
-            executor.runWatched(execution, message, null);
+            Message message = steps.message(canisterId, entryPoint, arg, caller, time, canisterVersion);
+            steps.runWatched(execution, message, null);
             instructions += message.instructions;
             logs.addAll(message.prints);
             if (message.failure == null) {
                 return null;
             }
-            CallOutcome.Rejected failed = Executor.trapped(message, version);
-            executor.logFailure(canisterId, logs, failed, time);
+            CallOutcome.Rejected failed = MessageOutcomes.trapped(message, version);
+            steps.logFailure(canisterId, logs, failed, time);
             return failed;
         }
     }

@@ -83,7 +83,7 @@ class WorkerPoolTest {
         CountDownLatch durable = new CountDownLatch(1);
         AtomicInteger nextUpdateStarted = new AtomicInteger();
         CompletableFuture<Boolean> first = pool.submit("a", true, () -> {
-            pool.releaseSlot(); // as Executor.commit does before waiting for PostgreSQL
+            pool.releaseSlot(); // as ExecutionSteps.commit does before waiting for PostgreSQL
             committing.countDown();
             return durable.await(10, TimeUnit.SECONDS);
         });
