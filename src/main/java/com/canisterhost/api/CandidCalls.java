@@ -40,13 +40,13 @@ class CandidCalls {
      * message-converter path (header copies, media type parsing, validation hints) cost more CPU than the JSON
      * itself. Refusals are the converter's: {@link HttpMessageNotReadableException}, or 413 over the JSON limit.
      */
-    CanisterController.CallRequest callRequest(HttpServletRequest request) throws java.io.IOException {
-        byte[] body = CanisterController.readLimited(request, limits.maxJsonSize().toBytes(), "the JSON body");
+    CanisterCallController.CallRequest callRequest(HttpServletRequest request) throws java.io.IOException {
+        byte[] body = Requests.readLimited(request, limits.maxJsonSize().toBytes(), "the JSON body");
         if (body.length == 0) {
             return null;
         }
         try {
-            return json.readValue(body, CanisterController.CallRequest.class);
+            return json.readValue(body, CanisterCallController.CallRequest.class);
         } catch (tools.jackson.core.JacksonException e) {
             throw new HttpMessageNotReadableException(e.getOriginalMessage(), e, new ServletServerHttpRequest(request));
         }
@@ -72,7 +72,7 @@ class CandidCalls {
      * or with an empty {@code args} beside an {@code arg} or for a canister without an interface (generated
      * clients send {@code "args": []} by default, which must not change what their calls meant before).
      */
-    byte[] jsonArguments(String canisterId, String method, CanisterController.CallRequest body) {
+    byte[] jsonArguments(String canisterId, String method, CanisterCallController.CallRequest body) {
         JsonNode args = body == null ? null : body.args();
         if (args == null || args.isNull() || args.isArray() && args.isEmpty() && body.arg() != null) {
             return null;
@@ -100,7 +100,7 @@ class CandidCalls {
         } catch (CandidTypeException e) {
             warning = "the reply is not Candid: " + e.getMessage();
         }
-        // written field by field: the same shape as CanisterController.CallReply, plus values or warning
+        // written field by field: the same shape as CanisterCallController.CallReply, plus values or warning
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + 2 * replied.reply().length);
         try (JsonGenerator generator = json.createGenerator(out)) {
             generator.writeStartObject();
@@ -116,7 +116,7 @@ class CandidCalls {
             }
             generator.writeEndObject();
         }
-        CanisterController.writeBody(response, MediaType.APPLICATION_JSON_VALUE, out.toByteArray());
+        CanisterCallController.writeBody(response, MediaType.APPLICATION_JSON_VALUE, out.toByteArray());
         return null;
     }
 
@@ -138,7 +138,7 @@ class CandidCalls {
             type = MediaType.APPLICATION_OCTET_STREAM_VALUE;
             response.setHeader("Candid-Warning", "the reply is not Candid: " + e.getMessage());
         }
-        CanisterController.writeReply(response, type, body, replied);
+        CanisterCallController.writeReply(response, type, body, replied);
         return null;
     }
 }

@@ -57,7 +57,7 @@ class InterfaceController {
             consumes = {MediaType.TEXT_PLAIN_VALUE, "text/x-candid", MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<Void> attach(@PathVariable String id, HttpServletRequest request, Caller caller)
             throws IOException {
-        byte[] body = CanisterController.readLimited(request, limits.maxArgSize().toBytes(), "the interface");
+        byte[] body = Requests.readLimited(request, limits.maxArgSize().toBytes(), "the interface");
         interfaces.attach(id, Requests.utf8(body, "the interface"), caller);
         return ResponseEntity.noContent().header(SOURCE_HEADER, "attached").build();
     }

@@ -40,7 +40,7 @@ class ModuleController {
             Caller caller) throws IOException {
         keys.requireKey(caller, "validating a module");
         DeterminismProfile chosen = Requests.profile(profile);
-        return modules.validate(() -> CanisterController.readLimited(request, maxValidationSize, "module"),
+        return modules.validate(() -> Requests.readLimited(request, maxValidationSize, "module"),
                 chosen != null ? chosen : modules.defaultProfile());
     }
 }

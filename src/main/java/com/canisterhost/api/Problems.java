@@ -1,5 +1,6 @@
 package com.canisterhost.api;
 
+import com.canisterhost.execution.CallOutcome;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -39,6 +40,43 @@ final class Problems {
                 .header(header, value)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** The problem response for a call or an install the canister rejected, trapped in, or did not answer. */
+    static ResponseEntity<Object> rejection(CallOutcome.Rejected rejected) {
+        String kind = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> "method-not-found";
+            case CANISTER_REJECT -> "canister-rejected";
+            case MESSAGE_REFUSED -> "message-refused";
+            case TRAPPED, CALLED_TRAP, CONTRACT_VIOLATION -> "canister-trapped";
+            case DID_NOT_REPLY -> "canister-did-not-reply";
+            case INSTRUCTION_LIMIT -> "instruction-limit-exceeded";
+            case TIMEOUT -> "execution-timeout";
+            case NOT_APPLIED -> "call-not-applied";
+        };
+        HttpStatus status = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case MESSAGE_REFUSED -> HttpStatus.FORBIDDEN;
+            case NOT_APPLIED -> HttpStatus.SERVICE_UNAVAILABLE;
+            default -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+        String title = switch (rejected.kind()) {
+            case METHOD_NOT_FOUND -> "Method not found";
+            case CANISTER_REJECT -> "Canister rejected the call";
+            case MESSAGE_REFUSED -> "Canister refused the message";
+            case DID_NOT_REPLY -> "Canister did not reply";
+            case INSTRUCTION_LIMIT -> "Instruction limit exceeded";
+            case TIMEOUT -> "Execution timed out";
+            case NOT_APPLIED -> "Call not applied";
+            default -> "Canister trapped";
+        };
+        ProblemDetail problem = problem(status, kind, title, rejected.message());
+        problem.setProperty("rejectCode", rejected.kind().rejectCode());
+        if (rejected.kind().errorCode() != null) {
+            problem.setProperty("errorCode", rejected.kind().errorCode());
+        }
+        problem.setProperty("instructions", rejected.instructions());
+        return respond(problem);
     }
 
     /** The location of a module problem as a JSON object without empty members. */

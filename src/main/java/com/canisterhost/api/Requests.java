@@ -2,7 +2,7 @@ package com.canisterhost.api;
 
 import com.canisterhost.module.DeterminismProfile;
 
-/** Parsing of request parameters shared by controllers. */
+/** Reading and parsing of request bodies and parameters shared by controllers. */
 final class Requests {
 
     private Requests() {}
@@ -74,5 +74,21 @@ final class Requests {
             }
         }
         return false;
+    }
+
+    /** The request body, refused with 413 past {@code limit} bytes (by its declared length, or as it is read). */
+    static byte[] readLimited(jakarta.servlet.http.HttpServletRequest request, long limit, String what)
+            throws java.io.IOException {
+        if (request.getContentLengthLong() > limit) {
+            throw new PayloadTooLargeException(what + " is " + request.getContentLengthLong()
+                    + " bytes; the limit is " + limit + " bytes");
+        }
+        try (java.io.InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (body.length > limit) {
+                throw new PayloadTooLargeException(what + " is over the limit of " + limit + " bytes");
+            }
+            return body;
+        }
     }
 }
