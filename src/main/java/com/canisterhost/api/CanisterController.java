@@ -151,7 +151,7 @@ class CanisterController {
     @PostMapping("/{id}/snapshots/{snapshotId}/load")
     CanisterStatus loadSnapshot(@PathVariable String id, @PathVariable long snapshotId, Caller caller) {
         access.requireController(id, caller);
-        return canisters.loadSnapshot(id, snapshotId, caller.bytes());
+        return canisters.loadSnapshot(id, snapshotId);
     }
 
     @DeleteMapping("/{id}/snapshots/{snapshotId}")

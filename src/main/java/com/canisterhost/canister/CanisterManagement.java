@@ -352,7 +352,7 @@ public class CanisterManagement {
     }
 
     /** Restores heap, globals and module from a snapshot, as a new state version. */
-    public CanisterStatus loadSnapshot(String id, long snapshotId, byte[] caller) {
+    public CanisterStatus loadSnapshot(String id, long snapshotId) {
         CanisterEntity canister = find(id);
         snapshot(canister, snapshotId);
         executor.exclusive(canister.id(), true, () -> snapshots.load(canister.id(), snapshotId));
