@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The same calls give the same replies and the same instruction counts on Chicory's compiler and on its
- * interpreter, and after a restart: seven different canisters (one of them wasm64, lowered to 32-bit addresses),
+ * interpreter, and after a restart: nine different canisters (one of them wasm64, lowered to 32-bit addresses),
  * run once per engine against one database.
  */
 class EngineDeterminismTest {
@@ -48,6 +48,7 @@ class EngineDeterminismTest {
         MODULES.put("float", metering("float"));
         MODULES.put("counter64", wasm("memory64", "counter64"));
         MODULES.put("motoko64", wasm("motoko64", "counter")); // moc 4.10.0: wasm64 with enhanced orthogonal persistence
+        MODULES.put("grow", wasm("grow_to_cap")); // one page at a time to the cap (32,767 pages): 32,766 charged grows
         SCRIPT.add(new Call("counter", "update", "inc", new byte[0]));
         SCRIPT.add(new Call("counter", "update", "add", u64(41)));
         SCRIPT.add(new Call("counter", "update", "echo", new byte[300]));
@@ -77,6 +78,7 @@ class EngineDeterminismTest {
         SCRIPT.add(new Call("motoko64", "update", "inc", NO_ARGS));
         SCRIPT.add(new Call("motoko64", "update", "inc_then_trap", NO_ARGS));
         SCRIPT.add(new Call("motoko64", "query", "get", NO_ARGS));
+        SCRIPT.add(new Call("grow", "query", "grow", new byte[0]));
         SCRIPT.add(new Call("counter64", "query", "reply_at", ByteBuffer.allocate(16)
                 .order(ByteOrder.LITTLE_ENDIAN).putLong(0x10).putLong(17).array()));
     }
@@ -139,6 +141,11 @@ class EngineDeterminismTest {
                 http.query(ids.get("counter64"), "get", new byte[0])));
         outcomes.add(describe(new Call("motoko64", "query", "get", NO_ARGS),
                 http.query(ids.get("motoko64"), "get", NO_ARGS)));
+        Response grown = http.query(ids.get("grow"), "grow", new byte[0]);
+        assertThat(grown.status()).as("growing to the cap ends with -1, long before the wall-clock backstop")
+                .isEqualTo(200);
+        assertThat(ByteBuffer.wrap(grown.body()).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(32_767);
+        outcomes.add(describe(new Call("grow", "query", "grow", new byte[0]), grown));
         return outcomes;
     }
 

@@ -88,6 +88,18 @@ class MeteringTest extends EndToEndTest {
     }
 
     @Test
+    void memoryGrowIsChargedPerPageItAdds() {
+        String id = install(wasm("grow_to_cap"), "");
+        Response grown = http.query(id, "grow", new byte[0]);
+        assertThat(grown.status()).as("%s", grown).isEqualTo(200);
+        assertThat(u32(grown.body())).as("pages reached: the cap").isEqualTo(64);
+        long charged = instructions(grown);
+        // 63 grows added a page each (1,000 apiece on top of their 300), the 64th answered -1 and added nothing
+        assertThat(charged).isBetween(63 * 1_300L, 63 * 1_300L + 300 + 64 * 50L);
+        assertThat(instructions(http.query(id, "grow", new byte[0]))).isEqualTo(charged);
+    }
+
+    @Test
     void countsAreDeterministicAndGrowWithTheWork() {
         String id = install(metering("loops"), "");
         long small = instructions(http.update(id, "count_to", u32le(1_000)));

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *       check it and trap with {@code unreachable} once it is negative; a loop whose trip count is known at
  *       install time ({@link CountedLoops}) is charged and checked once, in full, before it starts, which costs
  *       the same total and keeps checks out of tight fixed-count loops;
- *   <li>bulk memory and table operations are charged one more per byte or element before they run;
+ *   <li>bulk memory and table operations are charged one more per byte or element before they run, and a
+ *       {@code memory.grow} a fixed amount per page it added, after it ran;
  *   <li>every function counts down the nested calls still allowed (a second global, set by the host, kept in a local
  *       while the function runs and handed on before each call) and traps once none is left, so runaway recursion
  *       is a deterministic trap rather than a JVM stack overflow;
@@ -158,6 +159,8 @@ final class Instrumenter {
             int next = last ? span[1] : instructions.get(k + 1).address();
             if (BULK.contains(op)) {
                 chargeOperand(at(inserts, at), counter, scratch);
+            } else if (op == OpCode.MEMORY_GROW) {
+                chargeGrown(at(inserts, next), counter, scratch);
             }
             if (CALLS.contains(op)) {
                 store(at(inserts, at), counter, scratch);
@@ -272,6 +275,23 @@ final class Instrumenter {
                 .op(WasmWriter.LOCAL_TEE, scratch.counter());
         trapIfNegative(w, counter, scratch);
         w.op(WasmWriter.LOCAL_GET, scratch.i32());
+    }
+
+    /**
+     * Follows a {@code memory.grow}: charges {@link CostTable#MEMORY_GROW_PER_PAGE} per page it added (nothing when
+     * it answered -1, so asking for too much still answers -1 rather than running out of instructions), leaving
+     * its result in place. The pages added are the memory's size now minus the old size the grow answered.
+     */
+    private static void chargeGrown(WasmWriter w, int counter, Scratch scratch) {
+        w.op(WasmWriter.LOCAL_TEE, scratch.i32()).i32Const(-1).op(WasmWriter.I32_NE)
+                .op(WasmWriter.IF).op(WasmWriter.VOID_BLOCK)
+                .op(WasmWriter.LOCAL_GET, scratch.counter())
+                .op(WasmWriter.MEMORY_SIZE, 0).op(WasmWriter.LOCAL_GET, scratch.i32()).op(WasmWriter.I32_SUB)
+                .op(WasmWriter.I64_EXTEND_I32_U).i64Const(CostTable.MEMORY_GROW_PER_PAGE).op(WasmWriter.I64_MUL)
+                .op(WasmWriter.I64_SUB)
+                .op(WasmWriter.LOCAL_TEE, scratch.counter());
+        trapIfNegative(w, counter, scratch);
+        w.op(WasmWriter.END).op(WasmWriter.LOCAL_GET, scratch.i32());
     }
 
     /** Expects the counter on the stack; if it is negative, stores it and traps. */

@@ -15,10 +15,12 @@ final class WasmWriter {
     static final int LOCAL_TEE = 0x22;
     static final int GLOBAL_GET = 0x23;
     static final int GLOBAL_SET = 0x24;
+    static final int MEMORY_SIZE = 0x3f;
     static final int I32_CONST = 0x41;
     static final int I64_CONST = 0x42;
     static final int F32_CONST = 0x43;
     static final int F64_CONST = 0x44;
+    static final int I32_NE = 0x47;
     static final int I32_LT_S = 0x48;
     static final int I64_LT_S = 0x53;
     static final int I64_LT_U = 0x54;
@@ -27,6 +29,7 @@ final class WasmWriter {
     static final int I32_ADD = 0x6a;
     static final int I32_SUB = 0x6b;
     static final int I64_SUB = 0x7d;
+    static final int I64_MUL = 0x7e;
     static final int I32_WRAP_I64 = 0xa7;
     static final int I64_EXTEND_I32_S = 0xac;
     static final int I64_EXTEND_I32_U = 0xad;

@@ -151,11 +151,18 @@ public final class CanisterMemory implements Memory {
     public int grow(int size) {
         int old = wasmPages;
         long wanted = (long) old + size;
-        if (size < 0 || wanted > Math.min(Math.min(limits.maximumPages(), heapCap), Memory.RUNTIME_MAX_PAGES)) {
+        int cap = Math.min(Math.min(limits.maximumPages(), heapCap), Memory.RUNTIME_MAX_PAGES);
+        if (size < 0 || wanted > cap) {
             return -1;
         }
         wasmPages = (int) wanted;
-        pages = java.util.Arrays.copyOf(pages, wasmPages * PAGES_PER_WASM_PAGE);
+        int slots = wasmPages * PAGES_PER_WASM_PAGE;
+        if (slots > pages.length) {
+            // The page table at least doubles: a canister growing one page at a time to the cap copies it a few
+            // dozen times rather than once per page (which took 30 s to reach 2 GiB). Slots past the size are null.
+            pages = java.util.Arrays.copyOf(pages,
+                    (int) Math.min(Math.max(slots, 2L * pages.length), (long) cap * PAGES_PER_WASM_PAGE));
+        }
         return old;
     }
 

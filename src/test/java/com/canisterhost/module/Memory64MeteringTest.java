@@ -43,7 +43,8 @@ class Memory64MeteringTest {
         assertThat(used(memory, floats, "f64.store", 0, 1)).as("2 local.get, reinterpret, f64.store")
                 .isEqualTo(3 + 2);
         assertThat(used(memory, floats, "size")).isEqualTo(20);
-        assertThat(used(memory, floats, "grow", 1)).isEqualTo(1 + 300);
+        assertThat(used(memory, floats, "grow", 1)).as("local.get, memory.grow, one page added")
+                .isEqualTo(1 + 300 + 1_000);
         assertThat(used(memory, floats, "fill", 0x100, 7, 256)).as("3 local.get, memory.fill, 256 bytes")
                 .isEqualTo(3 + 100 + 256);
         assertThat(used(memory, floats, "copy", 0x100, 0, 8)).isEqualTo(3 + 100 + 8);
