@@ -374,17 +374,28 @@ public final class CandidDecoding {
         throw fail("a type reference out of range");
     }
 
-    private BigInteger unsignedBig() {
-        int start = pos;
-        long small = 0;
-        for (int shift = 0; shift < 63 && pos < bytes.length; shift += 7) { // up to 9 bytes: fits in a long
-            int b = bytes[pos++] & 0xff;
-            small |= (long) (b & 0x7f) << shift;
+    /**
+     * The LEB128 number at {@code pos} as a long, with {@code pos} moved past it, if it ends within 9 bytes (63
+     * bits: the common case, without BigInteger arithmetic); otherwise {@code pos} stays and this is null.
+     */
+    private Long small(boolean signed) {
+        long value = 0;
+        for (int shift = 0, at = pos; shift < 63 && at < bytes.length; shift += 7) {
+            int b = bytes[at++] & 0xff;
+            value |= (long) (b & 0x7f) << shift;
             if ((b & 0x80) == 0) {
-                return BigInteger.valueOf(small);
+                pos = at;
+                return signed && (b & 0x40) != 0 ? value | -1L << (shift + 7) : value;
             }
         }
-        pos = start;
+        return null;
+    }
+
+    private BigInteger unsignedBig() {
+        Long small = small(false);
+        if (small != null) {
+            return BigInteger.valueOf(small);
+        }
         BigInteger result = BigInteger.ZERO;
         int shift = 0;
         while (true) {
@@ -398,16 +409,10 @@ public final class CandidDecoding {
     }
 
     private BigInteger signedBig() {
-        int start = pos;
-        long small = 0;
-        for (int shift = 0; shift < 63 && pos < bytes.length; shift += 7) { // up to 9 bytes: fits in a long
-            int b = bytes[pos++] & 0xff;
-            small |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return BigInteger.valueOf((b & 0x40) != 0 ? small | -1L << (shift + 7) : small);
-            }
+        Long small = small(true);
+        if (small != null) {
+            return BigInteger.valueOf(small);
         }
-        pos = start;
         BigInteger result = BigInteger.ZERO;
         int shift = 0;
         int b;
