@@ -39,7 +39,18 @@ public final class CanisterMemory implements Memory {
     private final boolean applyDataSegments;
     private byte[][] pages;
     private int wasmPages;
+    /** The size in bytes (at most 64 KiB short of 2 GiB, so an int): what every access is checked against. */
+    private int limit;
     private final BitSet owned = new BitSet();
+    /*
+     * The 4 KiB page the last read and the last write went to, and its array: code walks memory page by page, so
+     * most accesses skip the page table, the zero-page substitution and (for writes) the ownership test. -1: none.
+     * A write that copies a page updates the read cache if it is that page; replacing the page table clears both.
+     */
+    private int readPage = -1;
+    private byte[] readData;
+    private int writePage = -1;
+    private byte[] writeData;
     private DataSegment[] dataSegments;
 
     private CanisterMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
@@ -47,6 +58,7 @@ public final class CanisterMemory implements Memory {
         this.heapCap = heapCap;
         this.applyDataSegments = applyDataSegments;
         this.wasmPages = Math.max(heap.wasmPages(), limits.initialPages());
+        this.limit = wasmPages * Memory.PAGE_SIZE;
         this.base = heap.pages();
         this.pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
     }
@@ -101,6 +113,7 @@ public final class CanisterMemory implements Memory {
         base = committed.pages();
         pages = java.util.Arrays.copyOf(base, base.length);
         owned.clear();
+        forgetCachedPages();
     }
 
     /**
@@ -110,8 +123,17 @@ public final class CanisterMemory implements Memory {
     public void reset(CommittedHeap committed) {
         base = committed.pages();
         wasmPages = Math.max(committed.wasmPages(), limits.initialPages());
+        limit = wasmPages * Memory.PAGE_SIZE;
         pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
         owned.clear();
+        forgetCachedPages();
+    }
+
+    private void forgetCachedPages() {
+        readPage = -1;
+        readData = null;
+        writePage = -1;
+        writeData = null;
     }
 
     private long sizeInBytes() {
@@ -119,23 +141,48 @@ public final class CanisterMemory implements Memory {
     }
 
     private void check(int address, long length) {
-        if (address < 0 || length < 0 || address + length > sizeInBytes()) {
-            throw new WasmRuntimeException("out of bounds memory access");
+        if (address < 0 || length < 0 || address + length > limit) {
+            throw outOfBounds();
         }
     }
 
+    /** An access of {@code width} bytes (at most 8): int arithmetic only, since {@code limit} is at least 0. */
+    private void check(int address, int width) {
+        if (address < 0 || address > limit - width) {
+            throw outOfBounds();
+        }
+    }
+
+    private static WasmRuntimeException outOfBounds() {
+        return new WasmRuntimeException("out of bounds memory access");
+    }
+
     private byte[] readable(int page) {
+        if (page == readPage) {
+            return readData;
+        }
         byte[] data = pages[page];
-        return data == null ? ZERO_PAGE : data;
+        readData = data == null ? ZERO_PAGE : data;
+        readPage = page;
+        return readData;
     }
 
     private byte[] writable(int page) {
+        if (page == writePage) {
+            return writeData;
+        }
         if (!owned.get(page)) {
             byte[] data = pages[page];
             pages[page] = data == null ? new byte[PAGE_SIZE] : data.clone();
             owned.set(page);
         }
-        return pages[page];
+        byte[] data = pages[page];
+        if (page == readPage) {
+            readData = data; // the read cache must not keep the committed copy this write left behind
+        }
+        writePage = page;
+        writeData = data;
+        return data;
     }
 
     private static boolean fits(int address, int width) {
@@ -156,6 +203,7 @@ public final class CanisterMemory implements Memory {
             return -1;
         }
         wasmPages = (int) wanted;
+        limit = wasmPages * Memory.PAGE_SIZE;
         int slots = wasmPages * PAGES_PER_WASM_PAGE;
         if (slots > pages.length) {
             // The page table at least doubles: a canister growing one page at a time to the cap copies it a few
@@ -235,7 +283,7 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public void write(int address, byte[] data, int offset, int size) {
-        check(address, size);
+        check(address, (long) size);
         int done = 0;
         while (done < size) {
             int at = address + done;
@@ -253,7 +301,7 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public byte[] readBytes(int address, int length) {
-        check(address, length);
+        check(address, (long) length);
         byte[] out = new byte[length];
         int done = 0;
         while (done < length) {
@@ -381,7 +429,7 @@ public final class CanisterMemory implements Memory {
     @Override
     public void fill(byte value, int fromIndex, int toIndex) {
         int size = toIndex - fromIndex;
-        check(fromIndex, size);
+        check(fromIndex, (long) size);
         int done = 0;
         while (done < size) {
             int at = fromIndex + done;
@@ -397,9 +445,33 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public void copy(int dest, int src, int size) {
-        check(dest, size);
-        check(src, size);
-        write(dest, readBytes(src, size), 0, size);
+        check(dest, (long) size);
+        check(src, (long) size);
+        if (size == 0 || dest == src) {
+            return;
+        }
+        // Page by page, without an intermediate copy; backwards when the destination overlaps the source's end
+        // (System.arraycopy itself is safe when a chunk's source and destination are the same page).
+        boolean backwards = dest > src && dest < src + size;
+        int done = 0;
+        while (done < size) {
+            int left = size - done;
+            int from = backwards ? src + left : src + done;
+            int to = backwards ? dest + left : dest + done;
+            int chunk;
+            if (backwards) {
+                int fromRoom = ((from - 1) & MASK) + 1; // bytes of its page before (and at) from - 1
+                int toRoom = ((to - 1) & MASK) + 1;
+                chunk = Math.min(left, Math.min(fromRoom, toRoom));
+                from -= chunk;
+                to -= chunk;
+            } else {
+                chunk = Math.min(left, Math.min(PAGE_SIZE - (from & MASK), PAGE_SIZE - (to & MASK)));
+            }
+            byte[] target = writable(to >>> SHIFT);
+            System.arraycopy(readable(from >>> SHIFT), from & MASK, target, to & MASK, chunk);
+            done += chunk;
+        }
     }
 
     @Override

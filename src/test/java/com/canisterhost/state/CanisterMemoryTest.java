@@ -61,4 +61,88 @@ class CanisterMemoryTest {
         assertThat(memory.dirtyPages()).containsOnlyKeys(0);
         assertThat(memory.toCommitted().residentBytes()).isEqualTo(4096);
     }
+
+    /**
+     * Random reads, writes, fills, overlapping copies and grows, on this heap and on Chicory's flat memory side by
+     * side, with commits and rollbacks in between: every read agrees, so the cached pages never serve a stale page.
+     */
+    @Test
+    void behavesAsChicorysFlatMemoryUnderRandomAccessesCommitsAndRollbacks() {
+        MemoryLimits limits = new MemoryLimits(1, 6);
+        java.util.Random random = new java.util.Random(42);
+        CanisterMemory memory = CanisterMemory.fresh(limits, 6);
+        com.dylibso.chicory.runtime.ByteArrayMemory flat = new com.dylibso.chicory.runtime.ByteArrayMemory(limits);
+        byte[] committedFlat = new byte[0];
+        int committedPages = 1;
+        CommittedHeap last = CommittedHeap.empty();
+        int page = 0;
+        for (int step = 0; step < 20_000; step++) {
+            int size = memory.pages() * 65536;
+            if (random.nextInt(4) == 0) { // mostly the same page again, as code walks memory: the caches' case
+                page = random.nextInt(size / 4096);
+            }
+            int address = Math.min(size - 8, page * 4096 + (random.nextInt(4) == 0 ? 4096 - random.nextInt(9)
+                    : random.nextInt(4096)));
+            switch (random.nextInt(12)) {
+                case 0 -> {
+                    byte value = (byte) random.nextInt();
+                    memory.writeByte(address, value);
+                    flat.writeByte(address, value);
+                }
+                case 1 -> {
+                    int value = random.nextInt();
+                    memory.writeI32(address, value);
+                    flat.writeI32(address, value);
+                }
+                case 2 -> {
+                    long value = random.nextLong();
+                    memory.writeLong(address, value);
+                    flat.writeLong(address, value);
+                }
+                case 3 -> {
+                    int from = random.nextInt(size);
+                    int to = Math.min(size, from + random.nextInt(3 * 4096));
+                    byte value = (byte) (random.nextBoolean() ? 0 : random.nextInt());
+                    memory.fill(value, from, to);
+                    flat.fill(value, from, to);
+                }
+                case 4 -> {
+                    int length = random.nextInt(3 * 4096);
+                    int src = random.nextInt(size - length);
+                    int dest = Math.max(0, Math.min(size - length, src + random.nextInt(2 * 4096 + 1) - 4096));
+                    memory.copy(dest, src, length);
+                    flat.copy(dest, src, length);
+                }
+                case 5 -> {
+                    if (random.nextInt(20) == 0) {
+                        assertThat(memory.grow(1)).isEqualTo(flat.grow(1));
+                    }
+                }
+                case 6 -> { // commit: the next execution sees this heap
+                    if (random.nextInt(50) == 0) {
+                        last = memory.toCommitted();
+                        memory.rebase(last);
+                        committedFlat = flat.readBytes(0, flat.pages() * 65536);
+                        committedPages = flat.pages();
+                    }
+                }
+                case 7 -> { // roll back to the last commit
+                    if (random.nextInt(50) == 0) {
+                        memory.reset(last);
+                        flat = new com.dylibso.chicory.runtime.ByteArrayMemory(limits);
+                        flat.grow(committedPages - 1);
+                        flat.write(0, committedFlat);
+                    }
+                }
+                default -> {
+                    assertThat(memory.read(address)).isEqualTo(flat.read(address));
+                    assertThat(memory.readInt(address)).isEqualTo(flat.readInt(address));
+                    assertThat(memory.readLong(address)).as("step %d at %d", step, address)
+                            .isEqualTo(flat.readLong(address));
+                }
+            }
+        }
+        assertThat(memory.pages()).isEqualTo(flat.pages());
+        assertThat(memory.readBytes(0, memory.pages() * 65536)).isEqualTo(flat.readBytes(0, flat.pages() * 65536));
+    }
 }
