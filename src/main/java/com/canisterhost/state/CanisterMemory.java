@@ -21,6 +21,7 @@ import java.util.Map;
  * committed pages; the first write to a 4 KiB page copies it, so an execution costs memory and time in proportion to
  * the pages it dirties, rolling back is dropping the view, and committing hands the view's page array over as the
  * next committed heap. 4 KiB is the IC's dirty-tracking granularity; bench/RESULTS.md records the measurement behind it.
+ * (Long because Chicory's {@link Memory} interface is: every access width, bulk operation and segment.)
  */
 public final class CanisterMemory implements Memory {
 
