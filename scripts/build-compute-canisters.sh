@@ -24,7 +24,7 @@ done
   cd "$dir"
   clang --target=wasm32 -O2 -nostdlib -fno-builtin -mbulk-memory \
     -Wl,--no-entry -Wl,--initial-memory=20971520 \
-    -o compute.wasm compute.c
+    -I ../c -o compute.wasm compute.c
   chmod 644 compute.wasm # wasm-ld marks its output executable
 )
 echo "built $dir/compute.wasm"

@@ -35,7 +35,7 @@ done
   cd "$dir"
   clang --target=wasm32 -O2 -nostdlib -fno-builtin \
     -Wl,--no-entry -Wl,--initial-memory=2097152 \
-    -o sha256.wasm sha256.c
+    -I ../c -o sha256.wasm sha256.c
   chmod 644 sha256.wasm # wasm-ld marks its output executable
 )
 echo "built $dir/sha256.wasm"
@@ -59,6 +59,5 @@ for wasm in "$dir"/*.wasm; do
   if [ "$name" != float ] && [ "$floats" -ne 0 ]; then
     echo "$wasm: $floats lines mention f32/f64" >&2; exit 1
   fi
-  grep -q '(export "memory" (memory' <<<"$wat" || { echo "$wasm: no exported memory" >&2; exit 1; }
 done
 echo "checked $dir/*.wasm"

@@ -26,19 +26,7 @@
  *   N = 8: e0a2372ba3bbcbdbf71b85a98cbb10277f6b0bc3a2c41b36f3dd4e4a1341a687
  */
 
-typedef unsigned char u8;
-typedef unsigned int u32;
-typedef unsigned long long u64;
-typedef __SIZE_TYPE__ size_t;
-
-#define IC0(name) __attribute__((import_module("ic0"), import_name(#name)))
-#define EXPORT(name) __attribute__((export_name(name)))
-
-IC0(msg_arg_data_size) u32 ic0_msg_arg_data_size(void);
-IC0(msg_arg_data_copy) void ic0_msg_arg_data_copy(u32 dst, u32 offset, u32 size);
-IC0(msg_reply_data_append) void ic0_msg_reply_data_append(u32 src, u32 size);
-IC0(msg_reply) void ic0_msg_reply(void);
-IC0(trap) void ic0_trap(u32 src, u32 size);
+#include "ic0.h"
 
 /* No libc: the compiler may still emit calls to these (-fno-builtin keeps it from
  * turning the loops below into calls to themselves). */
