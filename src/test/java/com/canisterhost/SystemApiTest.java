@@ -756,6 +756,7 @@ class SystemApiTest extends EndToEndTest {
         assertContextFreeTrap(update("call_perform"),
                 "ic0.call_perform: no call under construction (call ic0.call_new first)");
         assertThat(result(compositeQuery("call_new"))).isZero();
+        awaitNoOutstandingCalls(id); // the performed call's refund comes with its response, after the reply
         assertThat(cycles(id)).isEqualTo(INITIAL_CYCLES);
 
         // a call has at most one cleanup callback and is made best-effort at most once; call_new starts afresh
@@ -843,6 +844,15 @@ class SystemApiTest extends EndToEndTest {
         b.putLong(value.shiftRight(64).longValue());
         b.putLong(value.longValue());
         return b.array();
+    }
+
+    /** Waits until every call the canister made has had its response (and with it any refund). */
+    private void awaitNoOutstandingCalls(String canister) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (http.get("/v1/canisters/" + canister).json().get("calls").get("outstandingCalls").asLong() > 0) {
+            assertThat(System.nanoTime()).as("the calls answered within 10 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     private BigInteger cycles(String canister) {
