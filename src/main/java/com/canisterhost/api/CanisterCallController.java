@@ -53,85 +53,91 @@ class CanisterCallController {
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Object> updateRaw(CallTarget target, HttpServletRequest request, HttpServletResponse response,
             Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        byte[] arg = Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return update(target, arg, request, response, caller, false);
+        admit(target, caller);
+        return update(target, rawArgument(request), request, response, caller);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> updateJson(CallTarget target, HttpServletRequest request, HttpServletResponse response,
             Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        CallRequest body = candid.callRequest(request);
-        byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
-        if (typed != null) {
-            return update(target, typed, request, response, caller, true);
-        }
-        return update(target, decodeArg(body), request, response, caller, false);
+        admit(target, caller);
+        return update(target, jsonArgument(target, request), request, response, caller);
     }
 
     @PostMapping(path = "/{id}/update/{method}", consumes = CandidCalls.CANDID)
     ResponseEntity<Object> updateCandid(CallTarget target, HttpServletRequest request, HttpServletResponse response,
             Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        byte[] text = Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return update(target, candid.arguments(target.canisterId(), target.method(), text), request, response,
-                caller, false);
+        admit(target, caller);
+        return update(target, candidArgument(target, request), request, response, caller);
     }
 
-    /** @param typedJson whether the call came with JSON {@code args}: its JSON reply then carries the values */
-    private ResponseEntity<Object> update(CallTarget target, byte[] arg, HttpServletRequest request,
-            HttpServletResponse response, Caller caller, boolean typedJson) throws IOException {
+    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<Object> queryRaw(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
+        admit(target, caller);
+        return query(target, rawArgument(request), request, response, caller);
+    }
+
+    @PostMapping(path = "/{id}/query/{method}", consumes = CandidCalls.CANDID)
+    ResponseEntity<Object> queryCandid(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
+        admit(target, caller);
+        return query(target, candidArgument(target, request), request, response, caller);
+    }
+
+    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> queryJson(CallTarget target, HttpServletRequest request, HttpServletResponse response,
+            Caller caller) throws IOException {
+        admit(target, caller);
+        return query(target, jsonArgument(target, request), request, response, caller);
+    }
+
+    /**
+     * A call's binary argument, and whether it came as JSON {@code args}: the JSON reply of such a call carries the
+     * reply's values too.
+     */
+    private record Argument(byte[] bytes, boolean typedJson) {}
+
+    /** Checks what every call needs before its body is read: a caller that may call, and a valid method name. */
+    private void admit(CallTarget target, Caller caller) {
+        access.requireCaller(caller);
+        Requests.methodName(target.method());
+    }
+
+    private Argument rawArgument(HttpServletRequest request) throws IOException {
+        return new Argument(Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument"), false);
+    }
+
+    private Argument candidArgument(CallTarget target, HttpServletRequest request) throws IOException {
+        byte[] text = Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument");
+        return new Argument(candid.arguments(target.canisterId(), target.method(), text), false);
+    }
+
+    private Argument jsonArgument(CallTarget target, HttpServletRequest request) throws IOException {
+        CallRequest body = candid.callRequest(request);
+        byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
+        return typed != null ? new Argument(typed, true) : new Argument(decodeArg(body), false);
+    }
+
+    private ResponseEntity<Object> update(CallTarget target, Argument arg, HttpServletRequest request,
+            HttpServletResponse response, Caller caller) throws IOException {
         String idempotencyKey = Requests.idempotencyKey(request.getHeader("Idempotency-Key"));
         if (Requests.prefersAsync(request.getHeader("Prefer"))) {
-            TrackedCall call = calls.submit(target.canisterId(), target.method(), arg, caller.bytes(),
+            TrackedCall call = calls.submit(target.canisterId(), target.method(), arg.bytes(), caller.bytes(),
                     idempotencyKey);
             return ResponseEntity.accepted()
                     .location(URI.create("/v1/calls/" + call.callId()))
                     .header("Preference-Applied", "respond-async")
                     .body(CallController.view(call));
         }
-        return respond(target, calls.update(target.canisterId(), target.method(), arg, caller.bytes(),
-                idempotencyKey), request, response, typedJson);
+        return respond(target, calls.update(target.canisterId(), target.method(), arg.bytes(), caller.bytes(),
+                idempotencyKey), request, response, arg.typedJson());
     }
 
-    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<Object> queryRaw(CallTarget target, HttpServletRequest request, HttpServletResponse response,
-            Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        byte[] arg = Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        return respond(target, canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
-                response);
-    }
-
-    @PostMapping(path = "/{id}/query/{method}", consumes = CandidCalls.CANDID)
-    ResponseEntity<Object> queryCandid(CallTarget target, HttpServletRequest request, HttpServletResponse response,
-            Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        byte[] text = Requests.readLimited(request, limits.maxArgSize().toBytes(), "argument");
-        byte[] arg = candid.arguments(target.canisterId(), target.method(), text);
-        return respond(target, canisters.query(target.canisterId(), target.method(), arg, caller.bytes()), request,
-                response);
-    }
-
-    @PostMapping(path = "/{id}/query/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> queryJson(CallTarget target, HttpServletRequest request, HttpServletResponse response,
-            Caller caller) throws IOException {
-        access.requireCaller(caller);
-        Requests.methodName(target.method());
-        CallRequest body = candid.callRequest(request);
-        byte[] typed = candid.jsonArguments(target.canisterId(), target.method(), body);
-        if (typed != null) {
-            return respond(target, canisters.query(target.canisterId(), target.method(), typed, caller.bytes()),
-                    request, response, true);
-        }
-        return respond(target, canisters.query(target.canisterId(), target.method(), decodeArg(body),
-                caller.bytes()), request, response);
+    private ResponseEntity<Object> query(CallTarget target, Argument arg, HttpServletRequest request,
+            HttpServletResponse response, Caller caller) throws IOException {
+        return respond(target, canisters.query(target.canisterId(), target.method(), arg.bytes(), caller.bytes()),
+                request, response, arg.typedJson());
     }
 
     /**
@@ -166,11 +172,6 @@ class CanisterCallController {
                                 replied.instructions(), replied.stateVersion()));
             }
         }
-    }
-
-    private ResponseEntity<Object> respond(CallTarget target, CallOutcome outcome, HttpServletRequest request,
-            HttpServletResponse response) throws IOException {
-        return respond(target, outcome, request, response, false);
     }
 
     /** Writes a 200 reply body straight to the response, with the call's instruction count and state version. */
