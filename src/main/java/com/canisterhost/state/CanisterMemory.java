@@ -137,19 +137,9 @@ public final class CanisterMemory implements Memory {
         writeData = null;
     }
 
-    private long sizeInBytes() {
-        return (long) wasmPages * Memory.PAGE_SIZE;
-    }
-
-    private void check(int address, long length) {
-        if (address < 0 || length < 0 || address + length > limit) {
-            throw outOfBounds();
-        }
-    }
-
-    /** An access of {@code width} bytes (at most 8): int arithmetic only, since {@code limit} is at least 0. */
-    private void check(int address, int width) {
-        if (address < 0 || address > limit - width) {
+    /** An access of {@code length} bytes at {@code address}: int arithmetic only ({@code limit - length} cannot wrap). */
+    private void check(int address, int length) {
+        if (address < 0 || length < 0 || address > limit - length) {
             throw outOfBounds();
         }
     }
@@ -265,7 +255,7 @@ public final class CanisterMemory implements Memory {
             if (segment instanceof ActiveDataSegment active && active.index() == memoryIndex) {
                 int offset = (int) active.offsetInstructions().get(0).operand(0);
                 byte[] data = active.data();
-                if (offset < 0 || offset + (long) data.length > sizeInBytes()) {
+                if (offset < 0 || offset > limit - data.length) {
                     throw new UninstantiableException("out of bounds memory access");
                 }
                 write(offset, data, 0, data.length);
@@ -284,7 +274,7 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public void write(int address, byte[] data, int offset, int size) {
-        check(address, (long) size);
+        check(address, size);
         int done = 0;
         while (done < size) {
             int at = address + done;
@@ -302,7 +292,7 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public byte[] readBytes(int address, int length) {
-        check(address, (long) length);
+        check(address, length);
         byte[] out = new byte[length];
         int done = 0;
         while (done < length) {
@@ -430,7 +420,7 @@ public final class CanisterMemory implements Memory {
     @Override
     public void fill(byte value, int fromIndex, int toIndex) {
         int size = toIndex - fromIndex;
-        check(fromIndex, (long) size);
+        check(fromIndex, size);
         int done = 0;
         while (done < size) {
             int at = fromIndex + done;
@@ -446,8 +436,8 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public void copy(int dest, int src, int size) {
-        check(dest, (long) size);
-        check(src, (long) size);
+        check(dest, size);
+        check(src, size);
         if (size == 0 || dest == src) {
             return;
         }
