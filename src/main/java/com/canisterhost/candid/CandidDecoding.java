@@ -363,15 +363,13 @@ public final class CandidDecoding {
 
     /** A signed LEB128 that must fit in 63 bits (opcodes and type references). */
     private long signed() {
-        long result = 0;
-        for (int shift = 0; shift < 63; shift += 7) {
-            int b = bytes[at(1)] & 0xff;
-            result |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return shift + 7 < 64 && (b & 0x40) != 0 ? result | -1L << (shift + 7) : result;
-            }
+        Long value = small(true);
+        if (value == null) { // cut short, or 9 bytes without an end: reported where reading stopped
+            boolean cut = bytes.length - pos < 9;
+            pos = cut ? bytes.length : pos + 9;
+            throw fail(cut ? "the message ends early" : "a type reference out of range");
         }
-        throw fail("a type reference out of range");
+        return value;
     }
 
     /**
