@@ -88,7 +88,7 @@ public class CanisterInterfaces {
     public void detach(String id, Caller caller) {
         access.requireController(id, caller);
         String canonical = row(id).id();
-        if (rows.attachCandid(canonical, null) != 1) {
+        if (rows.detachCandid(canonical) != 1) {
             throw new CandidNotFoundException("canister " + canonical + " has no attached Candid interface");
         }
         moduleChanges.changed(canonical);

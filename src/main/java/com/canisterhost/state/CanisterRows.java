@@ -92,11 +92,14 @@ public class CanisterRows {
                 .params(new BigDecimal(cycles), id).update();
     }
 
-    /** Attaches a Candid interface (its text), or with null removes it; the number of rows changed. */
-    public int attachCandid(String id, String did) {
-        return did != null
-                ? jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, id).update()
-                : jdbc.sql("UPDATE canisters SET candid_attached = NULL WHERE id = ? AND candid_attached IS NOT NULL")
-                        .param(id).update();
+    /** Attaches a Candid interface (its text), replacing one attached before. */
+    public void attachCandid(String id, String did) {
+        jdbc.sql("UPDATE canisters SET candid_attached = ? WHERE id = ?").params(did, id).update();
+    }
+
+    /** Removes the attached Candid interface; 0 if there was none. */
+    public int detachCandid(String id) {
+        return jdbc.sql("UPDATE canisters SET candid_attached = NULL WHERE id = ? AND candid_attached IS NOT NULL")
+                .param(id).update();
     }
 }
