@@ -3,6 +3,7 @@ package com.canisterhost.execution;
 import com.canisterhost.module.Metering;
 import com.canisterhost.module.ValidatedModule;
 import com.canisterhost.state.CanisterMemory;
+import com.canisterhost.state.HeapMemory;
 import com.canisterhost.state.StateChange;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.GlobalInstance;
@@ -37,7 +38,7 @@ final class Execution {
 
     private final LiveCanister canister;
     private final LiveCanister.Committed base;
-    private final CanisterMemory memory;
+    private final HeapMemory memory;
     private final CanisterMemory stable;
     private byte[] certifiedData;
     private long globalTimer;
@@ -50,7 +51,7 @@ final class Execution {
      * query left, over no state ({@code state} null) until the next query resets it. Building a Chicory instance
      * per execution was about a tenth of the service's CPU per update in a profile.
      */
-    record Reusable(LiveCanister.Committed state, Instance instance, CanisterMemory memory) {
+    record Reusable(LiveCanister.Committed state, Instance instance, HeapMemory memory) {
 
         /** This instance over {@code state}, its memory set back to it (globals are set by the execution). */
         Reusable resetTo(LiveCanister.Committed state) {
@@ -88,9 +89,9 @@ final class Execution {
         } else {
             MemoryLimits declared = declaredMemory(module);
             int heapCap = canister.runtime.limits().maxHeapPages();
-            this.memory = declared == null ? null : base.heap() == null ? CanisterMemory.fresh(declared, heapCap)
-                    : install ? CanisterMemory.keeping(base.heap(), declared, heapCap)
-                    : CanisterMemory.of(base.heap(), declared, heapCap);
+            this.memory = declared == null ? null : base.heap() == null ? HeapMemory.fresh(declared, heapCap)
+                    : install ? HeapMemory.keeping(base.heap(), declared, heapCap)
+                    : HeapMemory.of(base.heap(), declared, heapCap);
             Instance.Builder builder = Instance.builder(module.module())
                     .withImportValues(imports())
                     .withMachineFactory(canister.runtime.machines());
@@ -136,13 +137,11 @@ final class Execution {
     }
 
     /**
-     * This query's instance for a later query, over no state until that query sets it ({@link Reusable#resetTo}):
-     * its memory lets go of the heap it ran on, whose replaced pages would otherwise stay alive after commits.
+     * This query's instance for a later query, which sets it to the state of its own time ({@link Reusable#resetTo}).
+     * Its memory keeps the heap it ran on, so that the next query rewrites only the pages that differ: a kept
+     * instance holds up to one older committed heap's replaced pages alive until then.
      */
     Reusable reusableForQueries() {
-        if (memory != null) {
-            memory.reset(com.canisterhost.state.CommittedHeap.empty());
-        }
         return new Reusable(null, instance, memory);
     }
 
@@ -224,7 +223,7 @@ final class Execution {
     }
 
     /** The heap this execution runs on; null for a module without memory. */
-    CanisterMemory heap() {
+    HeapMemory heap() {
         return memory;
     }
 

@@ -95,10 +95,18 @@ final class LiveCanister {
         return committed.version();
     }
 
-    /** Bytes of heap this canister holds in memory. */
+    /** Bytes of heap this canister holds in memory: its committed pages, and the heaps of its kept instances. */
     long residentBytes() {
         Committed now = committed;
-        return (now.heap() == null ? 0 : now.heap().residentBytes()) + now.stable().residentBytes();
+        long bytes = (now.heap() == null ? 0 : now.heap().residentBytes()) + now.stable().residentBytes();
+        Execution.Reusable update = spare.get();
+        if (update != null && update.memory() != null) {
+            bytes += update.memory().residentBytes();
+        }
+        for (Execution.Reusable query : querySpares) {
+            bytes += query.memory() == null ? 0 : query.memory().residentBytes();
+        }
+        return bytes;
     }
 
     /** An execution over the committed state (or, for a fresh install, over the module's initial state). */

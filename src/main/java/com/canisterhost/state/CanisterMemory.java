@@ -17,13 +17,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A canister's heap as one execution sees it: a copy-on-write view of a {@link CommittedHeap}. Reads go to the
- * committed pages; the first write to a 4 KiB page copies it, so an execution costs memory and time in proportion to
- * the pages it dirties, rolling back is dropping the view, and committing hands the view's page array over as the
- * next committed heap. 4 KiB is the IC's dirty-tracking granularity; bench/RESULTS.md records the measurement behind it.
- * (Long because Chicory's {@link Memory} interface is: every access width, bulk operation and segment.)
+ * A canister's stable memory as one execution sees it: a copy-on-write view of a {@link CommittedHeap}. Reads go to
+ * the committed pages; the first write to a 4 KiB page copies it, so an execution costs memory and time in
+ * proportion to the pages it dirties, rolling back is dropping the view, and committing hands the view's page array
+ * over as the next committed state. 4 KiB is the IC's dirty-tracking granularity; bench/RESULTS.md records the
+ * measurement behind it. A view costs nothing to open, which suits stable memory (a new view per execution, reached
+ * through the System API in bulk); the Wasm heap, which compiled code loads from and stores to one value at a time,
+ * runs on {@link HeapMemory} instead, at flat-memory speed. (Long because Chicory's {@link Memory} interface is:
+ * every access width, bulk operation and segment.)
  */
-public final class CanisterMemory implements Memory {
+public final class CanisterMemory implements MemoryView {
 
     public static final int PAGE_SIZE = 4096;
     static final int PAGES_PER_WASM_PAGE = Memory.PAGE_SIZE / PAGE_SIZE;
@@ -42,7 +45,7 @@ public final class CanisterMemory implements Memory {
     private int wasmPages;
     /** The size in bytes (at most 64 KiB short of 2 GiB, so an int): what every access is checked against. */
     private int limit;
-    private final BitSet owned = new BitSet();
+    private final BitSet copied = new BitSet(); // the pages this view copied: its dirty candidates
     /*
      * The 4 KiB page the last read and the last write went to, and its array: code walks memory page by page, so
      * most accesses skip the page table, the zero-page substitution and (for writes) the ownership test. -1: none.
@@ -72,14 +75,6 @@ public final class CanisterMemory implements Memory {
         return new CanisterMemory(CommittedHeap.EMPTY, limits, heapCap, true);
     }
 
-    /**
-     * A view of a kept heap (an upgrade with {@code wasm_memory_persistence = keep}) for a new module: its data
-     * segments are written over the kept pages when the instance is created, as the IC does.
-     */
-    public static CanisterMemory keeping(CommittedHeap heap, MemoryLimits limits, int heapCap) {
-        return new CanisterMemory(heap, limits, heapCap, true);
-    }
-
     /** A view of a committed heap: the module's data segments are not applied again. */
     public static CanisterMemory of(CommittedHeap heap, MemoryLimits limits, int heapCap) {
         return new CanisterMemory(heap, limits, heapCap, false);
@@ -91,7 +86,7 @@ public final class CanisterMemory implements Memory {
      */
     public Map<Integer, byte[]> dirtyPages() {
         Map<Integer, byte[]> dirty = new LinkedHashMap<>();
-        owned.stream().forEach(index -> {
+        copied.stream().forEach(index -> {
             byte[] before = index < base.length && base[index] != null ? base[index] : ZERO_PAGE;
             if (!java.util.Arrays.equals(before, pages[index])) {
                 dirty.put(index, pages[index]);
@@ -113,7 +108,7 @@ public final class CanisterMemory implements Memory {
     public void rebase(CommittedHeap committed) {
         base = committed.pages();
         pages = java.util.Arrays.copyOf(base, base.length);
-        owned.clear();
+        copied.clear();
         forgetCachedPages();
     }
 
@@ -126,7 +121,7 @@ public final class CanisterMemory implements Memory {
         wasmPages = Math.max(committed.wasmPages(), limits.initialPages());
         limit = wasmPages * Memory.PAGE_SIZE;
         pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
-        owned.clear();
+        copied.clear();
         forgetCachedPages();
     }
 
@@ -148,10 +143,18 @@ public final class CanisterMemory implements Memory {
         return new WasmRuntimeException("out of bounds memory access");
     }
 
+    /*
+     * Chicory's compiled code calls the accessors for every load and store, so their compiled size decides whether
+     * C2 inlines them into a canister's hot loop: it does not inline a callee already compiled to more than
+     * InlineSmallCode (2,500 bytes on x86), and the copy-on-write miss path (clone, bit set) made them that large.
+     * So the misses are methods of their own, big enough that C2 does not inline them where they are as cold as
+     * one call per 4 KiB.
+     */
     private byte[] readable(int page) {
-        if (page == readPage) {
-            return readData;
-        }
+        return page == readPage ? readData : readMiss(page);
+    }
+
+    private byte[] readMiss(int page) {
         byte[] data = pages[page];
         readData = data == null ? ZERO_PAGE : data;
         readPage = page;
@@ -159,20 +162,37 @@ public final class CanisterMemory implements Memory {
     }
 
     private byte[] writable(int page) {
-        if (page == writePage) {
-            return writeData;
-        }
-        if (!owned.get(page)) {
-            byte[] data = pages[page];
-            pages[page] = data == null ? new byte[PAGE_SIZE] : data.clone();
-            owned.set(page);
-        }
-        byte[] data = pages[page];
-        if (page == readPage) {
-            readData = data; // the read cache must not keep the committed copy this write left behind
-        }
+        return page == writePage ? writeData : writeMiss(page);
+    }
+
+    private byte[] writeMiss(int page) {
+        byte[] data = ownedPage(page);
         writePage = page;
         writeData = data;
+        return data;
+    }
+
+    /** Page {@code page} to read, without the read cache (bulk operations go page by page anyway). */
+    private byte[] pageToRead(int page) {
+        byte[] data = pages[page];
+        return data == null ? ZERO_PAGE : data;
+    }
+
+    /**
+     * Page {@code page} to write, copied first unless this view already owns it. A view owns exactly the pages it
+     * copied: any other slot still holds the committed array (or null), so an identity test tells, which is
+     * cheaper on a miss than the bit set (kept for {@link #dirtyPages}).
+     */
+    private byte[] ownedPage(int page) {
+        byte[] data = pages[page];
+        if (data == null || (page < base.length && data == base[page])) {
+            data = data == null ? new byte[PAGE_SIZE] : data.clone();
+            pages[page] = data;
+            copied.set(page);
+            if (page == readPage) {
+                readData = data; // the read cache must not keep the committed copy this write left behind
+            }
+        }
         return data;
     }
 
@@ -279,15 +299,25 @@ public final class CanisterMemory implements Memory {
         while (done < size) {
             int at = address + done;
             int chunk = Math.min(size - done, PAGE_SIZE - (at & MASK));
-            System.arraycopy(data, offset + done, writable(at >>> SHIFT), at & MASK, chunk);
+            System.arraycopy(data, offset + done, ownedPage(at >>> SHIFT), at & MASK, chunk);
             done += chunk;
         }
     }
 
+    /*
+     * The fixed-width accessors: a hit on the cached page is the whole test. The cache only ever holds a page below
+     * the size (a miss checks the bounds first, and shrinking the size clears it), a negative address shifts to a
+     * page index past any heap, and an access that fits in its page from an in-bounds page is in bounds. So the
+     * bounds check and the page-table walk happen once per page and access kind, in the miss paths.
+     */
     @Override
     public byte read(int address) {
+        return (address >>> SHIFT) == readPage ? readData[address & MASK] : readMissByte(address);
+    }
+
+    private byte readMissByte(int address) {
         check(address, 1);
-        return readable(address >>> SHIFT)[address & MASK];
+        return readMiss(address >>> SHIFT)[address & MASK];
     }
 
     @Override
@@ -298,7 +328,7 @@ public final class CanisterMemory implements Memory {
         while (done < length) {
             int at = address + done;
             int chunk = Math.min(length - done, PAGE_SIZE - (at & MASK));
-            System.arraycopy(readable(at >>> SHIFT), at & MASK, out, done, chunk);
+            System.arraycopy(pageToRead(at >>> SHIFT), at & MASK, out, done, chunk);
             done += chunk;
         }
         return out;
@@ -306,37 +336,60 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public void writeByte(int address, byte value) {
+        if ((address >>> SHIFT) == writePage) {
+            writeData[address & MASK] = value;
+        } else {
+            writeMissByte(address, value);
+        }
+    }
+
+    private void writeMissByte(int address, byte value) {
         check(address, 1);
-        writable(address >>> SHIFT)[address & MASK] = value;
+        writeMiss(address >>> SHIFT)[address & MASK] = value;
     }
 
     @Override
     public void writeShort(int address, short value) {
-        check(address, 2);
-        if (fits(address, 2)) {
-            SHORT.set(writable(address >>> SHIFT), address & MASK, value);
+        int offset = address & MASK;
+        if ((address >>> SHIFT) == writePage && offset <= PAGE_SIZE - 2) {
+            SHORT.set(writeData, offset, value);
         } else {
-            writeLittleEndian(address, value, 2);
+            writeWide(address, value, 2);
         }
     }
 
     @Override
     public void writeI32(int address, int value) {
-        check(address, 4);
-        if (fits(address, 4)) {
-            INT.set(writable(address >>> SHIFT), address & MASK, value);
+        int offset = address & MASK;
+        if ((address >>> SHIFT) == writePage && offset <= PAGE_SIZE - 4) {
+            INT.set(writeData, offset, value);
         } else {
-            writeLittleEndian(address, value, 4);
+            writeWide(address, value, 4);
         }
     }
 
     @Override
     public void writeLong(int address, long value) {
-        check(address, 8);
-        if (fits(address, 8)) {
-            LONG.set(writable(address >>> SHIFT), address & MASK, value);
+        int offset = address & MASK;
+        if ((address >>> SHIFT) == writePage && offset <= PAGE_SIZE - 8) {
+            LONG.set(writeData, offset, value);
         } else {
-            writeLittleEndian(address, value, 8);
+            writeWide(address, value, 8);
+        }
+    }
+
+    /** A 2-, 4- or 8-byte write that missed the cached page: checked, then in one page or byte by byte across two. */
+    private void writeWide(int address, long value, int width) {
+        check(address, width);
+        if (fits(address, width)) {
+            byte[] data = writeMiss(address >>> SHIFT);
+            switch (width) {
+                case 2 -> SHORT.set(data, address & MASK, (short) value);
+                case 4 -> INT.set(data, address & MASK, (int) value);
+                default -> LONG.set(data, address & MASK, value);
+            }
+        } else {
+            writeLittleEndian(address, value, width);
         }
     }
 
@@ -352,9 +405,9 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public short readShort(int address) {
-        check(address, 2);
-        return fits(address, 2) ? (short) SHORT.get(readable(address >>> SHIFT), address & MASK)
-                : (short) readLittleEndian(address, 2);
+        int offset = address & MASK;
+        return (address >>> SHIFT) == readPage && offset <= PAGE_SIZE - 2 ? (short) SHORT.get(readData, offset)
+                : (short) readWide(address, 2);
     }
 
     @Override
@@ -364,16 +417,30 @@ public final class CanisterMemory implements Memory {
 
     @Override
     public int readInt(int address) {
-        check(address, 4);
-        return fits(address, 4) ? (int) INT.get(readable(address >>> SHIFT), address & MASK)
-                : (int) readLittleEndian(address, 4);
+        int offset = address & MASK;
+        return (address >>> SHIFT) == readPage && offset <= PAGE_SIZE - 4 ? (int) INT.get(readData, offset)
+                : (int) readWide(address, 4);
     }
 
     @Override
     public long readLong(int address) {
-        check(address, 8);
-        return fits(address, 8) ? (long) LONG.get(readable(address >>> SHIFT), address & MASK)
-                : readLittleEndian(address, 8);
+        int offset = address & MASK;
+        return (address >>> SHIFT) == readPage && offset <= PAGE_SIZE - 8 ? (long) LONG.get(readData, offset)
+                : readWide(address, 8);
+    }
+
+    /** A 2-, 4- or 8-byte read that missed the cached page: its bits, which the caller narrows to the width. */
+    private long readWide(int address, int width) {
+        check(address, width);
+        if (!fits(address, width)) {
+            return readLittleEndian(address, width);
+        }
+        byte[] data = readMiss(address >>> SHIFT);
+        return switch (width) {
+            case 2 -> (short) SHORT.get(data, address & MASK);
+            case 4 -> (int) INT.get(data, address & MASK);
+            default -> (long) LONG.get(data, address & MASK);
+        };
     }
 
     @Override
@@ -429,7 +496,7 @@ public final class CanisterMemory implements Memory {
                 done += chunk; // already zero, and zero pages stay unallocated
                 continue;
             }
-            java.util.Arrays.fill(writable(at >>> SHIFT), at & MASK, (at & MASK) + chunk, value);
+            java.util.Arrays.fill(ownedPage(at >>> SHIFT), at & MASK, (at & MASK) + chunk, value);
             done += chunk;
         }
     }
@@ -459,8 +526,8 @@ public final class CanisterMemory implements Memory {
             } else {
                 chunk = Math.min(left, Math.min(PAGE_SIZE - (from & MASK), PAGE_SIZE - (to & MASK)));
             }
-            byte[] target = writable(to >>> SHIFT);
-            System.arraycopy(readable(from >>> SHIFT), from & MASK, target, to & MASK, chunk);
+            byte[] target = ownedPage(to >>> SHIFT); // before the read: copying the page may be what the read sees
+            System.arraycopy(pageToRead(from >>> SHIFT), from & MASK, target, to & MASK, chunk);
             done += chunk;
         }
     }

@@ -2,8 +2,8 @@ package com.canisterhost.state;
 
 /**
  * A canister heap as last committed: 4 KiB pages (null for an all-zero page) and the size in 64 KiB Wasm pages.
- * Immutable once published: executions read it through a {@link CanisterMemory} view and write only to their own
- * copies of the pages they touch, so any number of executions can share it.
+ * Immutable once published, so any number of executions can share it: a heap runs on a {@link HeapMemory} that
+ * mirrors it, stable memory on a {@link CanisterMemory} view that copies the pages it writes.
  */
 public final class CommittedHeap {
 

@@ -1,6 +1,6 @@
 package com.canisterhost.module;
 
-import com.canisterhost.state.CanisterMemory;
+import com.canisterhost.state.HeapMemory;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * A module from src/test/resources validated, lowered if wasm64, and metered as the service does it, instantiated
- * on one of Chicory's engines over the service's heap ({@link CanisterMemory}), with a full instruction counter.
+ * on one of Chicory's engines over the service's heap ({@link HeapMemory}), with a full instruction counter.
  */
 final class LoweredInstance {
 
@@ -25,7 +25,7 @@ final class LoweredInstance {
         Instance.Builder builder = Instance.builder(module.module())
                 .withMachineFactory(compiled ? MachineFactoryCompiler.compile(module.module())
                         : InterpreterMachine::new)
-                .withMemoryFactory(limits -> CanisterMemory.fresh(limits, 32_768));
+                .withMemoryFactory(limits -> HeapMemory.fresh(limits, 32_768));
         this.instance = builder.build();
         Metering metering = module.metering();
         metering.start(instance, BUDGET, 1000);

@@ -66,13 +66,17 @@ class CanisterMemoryTest {
      * Random reads, writes, fills, overlapping copies and grows, on this heap and on Chicory's flat memory side by
      * side, with commits and rollbacks in between: every read agrees, so the cached pages never serve a stale page.
      */
-    @Test
-    void behavesAsChicorysFlatMemoryUnderRandomAccessesCommitsAndRollbacks() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"paged", "flat"})
+    void behavesAsChicorysFlatMemoryUnderRandomAccessesCommitsAndRollbacks(String kind) {
         MemoryLimits limits = new MemoryLimits(1, 6);
         java.util.Random random = new java.util.Random(42);
-        CanisterMemory memory = CanisterMemory.fresh(limits, 6);
+        MemoryView memory = kind.equals("paged") ? CanisterMemory.fresh(limits, 6) : HeapMemory.fresh(limits, 6);
+        // a second view, as a query instance: set to the last commit now and then, then read like the first
+        MemoryView reader = kind.equals("paged") ? CanisterMemory.of(CommittedHeap.empty(), limits, 6)
+                : HeapMemory.of(CommittedHeap.empty(), limits, 6);
         com.dylibso.chicory.runtime.ByteArrayMemory flat = new com.dylibso.chicory.runtime.ByteArrayMemory(limits);
-        byte[] committedFlat = new byte[0];
+        byte[] committedFlat = new byte[65536];
         int committedPages = 1;
         CommittedHeap last = CommittedHeap.empty();
         int page = 0;
@@ -83,7 +87,7 @@ class CanisterMemoryTest {
             }
             int address = Math.min(size - 8, page * 4096 + (random.nextInt(4) == 0 ? 4096 - random.nextInt(9)
                     : random.nextInt(4096)));
-            switch (random.nextInt(12)) {
+            switch (random.nextInt(14)) {
                 case 0 -> {
                     byte value = (byte) random.nextInt();
                     memory.writeByte(address, value);
@@ -120,6 +124,7 @@ class CanisterMemoryTest {
                 }
                 case 6 -> { // commit: the next execution sees this heap
                     if (random.nextInt(50) == 0) {
+                        assertDirtyPagesAre(memory, last, flat);
                         last = memory.toCommitted();
                         memory.rebase(last);
                         committedFlat = flat.readBytes(0, flat.pages() * 65536);
@@ -134,6 +139,41 @@ class CanisterMemoryTest {
                         flat.write(0, committedFlat);
                     }
                 }
+                case 8 -> {
+                    short value = (short) random.nextInt();
+                    memory.writeShort(address, value);
+                    flat.writeShort(address, value);
+                    assertThat(memory.readShort(address)).isEqualTo(flat.readShort(address));
+                    assertThat(memory.readU16(address)).isEqualTo(flat.readU16(address));
+                }
+                case 9 -> { // out of bounds, just past the size, straddling it, or negative: both refuse alike
+                    int outside = switch (random.nextInt(3)) {
+                        case 0 -> size - random.nextInt(8);
+                        case 1 -> size + random.nextInt(3 * 4096);
+                        default -> -1 - random.nextInt(8);
+                    };
+                    int width = 1 << random.nextInt(4);
+                    boolean write = random.nextBoolean();
+                    Runnable onHeap = access(memory, outside, width, write);
+                    Runnable onFlat = access(flat, outside, width, write);
+                    boolean flatRefused = refuses(onFlat);
+                    assertThat(refuses(onHeap)).as("step %d: %d bytes at %d (size %d), write %s", step, width,
+                            outside, size, write).isEqualTo(flatRefused);
+                }
+                case 10 -> { // the reader catches up with the last commit, scribbles (a query), and must match it
+                    if (random.nextInt(10) == 0) {
+                        reader.reset(last);
+                        assertThat(reader.pages()).isEqualTo(committedPages);
+                        assertThat(reader.readBytes(0, committedPages * 65536)).isEqualTo(committedFlat);
+                        int at = Math.min(address, committedPages * 65536 - 8);
+                        reader.fill((byte) 0x5a, at, Math.min(committedPages * 65536, at + 5000));
+                        reader.writeLong(at, -1L);
+                        if (random.nextBoolean()) {
+                            reader.grow(1);
+                            reader.writeByte(reader.pages() * 65536 - 1, (byte) 1);
+                        }
+                    }
+                }
                 default -> {
                     assertThat(memory.read(address)).isEqualTo(flat.read(address));
                     assertThat(memory.readInt(address)).isEqualTo(flat.readInt(address));
@@ -144,5 +184,42 @@ class CanisterMemoryTest {
         }
         assertThat(memory.pages()).isEqualTo(flat.pages());
         assertThat(memory.readBytes(0, memory.pages() * 65536)).isEqualTo(flat.readBytes(0, flat.pages() * 65536));
+        reader.reset(last);
+        assertThat(reader.readBytes(0, committedPages * 65536)).isEqualTo(committedFlat);
+    }
+
+    /** The dirty pages are exactly the 4 KiB pages whose bytes differ from the heap the view started from. */
+    private static void assertDirtyPagesAre(MemoryView memory, CommittedHeap base,
+            com.dylibso.chicory.runtime.Memory flat) {
+        java.util.Map<Integer, byte[]> expected = new java.util.TreeMap<>();
+        for (int page = 0; page < flat.pages() * 16; page++) {
+            byte[] now = flat.readBytes(page * 4096, 4096);
+            byte[] was = page < base.pages().length && base.pages()[page] != null ? base.pages()[page]
+                    : new byte[4096];
+            if (!java.util.Arrays.equals(now, was)) {
+                expected.put(page, now);
+            }
+        }
+        assertThat(new java.util.TreeMap<>(memory.dirtyPages())).containsOnlyKeys(expected.keySet());
+        expected.forEach((page, data) -> assertThat(memory.dirtyPages().get(page)).isEqualTo(data));
+    }
+
+    /** A read or a write of {@code width} bytes at {@code address}. */
+    private static Runnable access(com.dylibso.chicory.runtime.Memory memory, int address, int width, boolean write) {
+        return switch (width) {
+            case 1 -> write ? () -> memory.writeByte(address, (byte) 7) : () -> memory.read(address);
+            case 2 -> write ? () -> memory.writeShort(address, (short) 7) : () -> memory.readShort(address);
+            case 4 -> write ? () -> memory.writeI32(address, 7) : () -> memory.readInt(address);
+            default -> write ? () -> memory.writeLong(address, 7) : () -> memory.readLong(address);
+        };
+    }
+
+    private static boolean refuses(Runnable access) {
+        try {
+            access.run();
+            return false;
+        } catch (com.dylibso.chicory.runtime.WasmRuntimeException outOfBounds) {
+            return true;
+        }
     }
 }

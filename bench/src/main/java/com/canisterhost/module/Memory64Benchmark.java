@@ -1,6 +1,6 @@
 package com.canisterhost.module;
 
-import com.canisterhost.state.CanisterMemory;
+import com.canisterhost.state.HeapMemory;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What lowering a wasm64 module costs at run time: the same memory-heavy loop (three loads and stores per eight
  * bytes, over 64 KiB, {@code rounds} times) with 32-bit addresses (src/test/resources/memory64/twin32.wat) and with
  * 64-bit ones (twin64.wat, lowered, every access behind its saturating conversion), instrumented, on Chicory's
- * compiler and the service's heap ({@link CanisterMemory}), as the service runs canisters. Each module runs in JVMs
+ * compiler and the service's heap ({@link HeapMemory}), as the service runs canisters. Each module runs in JVMs
  * of its own. Run from the repository root: {@code bench/run.sh Memory64Benchmark}.
  */
 @State(Scope.Benchmark)
@@ -52,7 +52,7 @@ public class Memory64Benchmark {
         metering = metered.metering();
         instance = Instance.builder(metered.module())
                 .withMachineFactory(MachineFactoryCompiler.compile(metered.module()))
-                .withMemoryFactory(limits -> CanisterMemory.fresh(limits, 32_768))
+                .withMemoryFactory(limits -> HeapMemory.fresh(limits, 32_768))
                 .build();
         work = instance.export("work");
     }

@@ -1,0 +1,483 @@
+package com.canisterhost.state;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A canister's Wasm heap as one instance runs on it: the bytes in one flat array, as fast to load from and store to
+ * as Chicory's own memory, over a {@link CommittedHeap} it mirrors. Stores mark their 4 KiB page dirty (the IC's
+ * dirty-tracking granularity), so committing copies out only the dirty pages, and going back to a committed heap
+ * (after a query, a trap, or to another instance's newer commit) rewrites only the pages that differ: O(dirty or
+ * changed pages) copies plus one identity scan of the page table, never O(heap) bytes.
+ *
+ * <p>The array covers the heap only as far as anything was written (past it, up to the size, memory reads as
+ * zero), so a canister that grows its memory pays for the pages it touches, not for the pages it asked for. Bytes
+ * in the array past {@link #extent} are always zero.
+ *
+ * <p>Each instance holds its own array, so a canister's live instances each cost about its heap in memory on top
+ * of the committed pages; that is the price of running at flat-memory speed (the paged copy-on-write view this
+ * replaced ran byte- and word-wise code 1.6 to 1.7 times slower; bench/RESULTS.md). Stable memory, which is read
+ * and written through the System API in bulk, stays paged ({@link CanisterMemory}).
+ */
+public final class HeapMemory implements MemoryView {
+
+    private static final int PAGE_SIZE = CanisterMemory.PAGE_SIZE;
+    private static final int SHIFT = 12;
+    private static final int MASK = PAGE_SIZE - 1;
+    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final MemoryLimits limits;
+    private final int heapCap;
+    private boolean applyDataSegments;
+    /** The committed heap these bytes equal, but for the dirty pages. */
+    private CommittedHeap base;
+    private byte[] bytes;
+    /** How far the array is in use (a multiple of 4 KiB, at most the size): every fast access is checked against it. */
+    private int extent;
+    private int wasmPages;
+    /** The size in bytes (at most 64 KiB short of 2 GiB, so an int). */
+    private int limit;
+    /** The pages written since {@link #base}. */
+    private final BitSet dirty = new BitSet();
+    /** The page the last store went to, dirty and inside the extent (its stores skip the bit set); -1: none. */
+    private int writePage = -1;
+    private DataSegment[] dataSegments;
+
+    private HeapMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
+        this.limits = limits;
+        this.heapCap = heapCap;
+        this.applyDataSegments = applyDataSegments;
+        this.base = heap;
+        this.wasmPages = Math.max(heap.wasmPages(), limits.initialPages());
+        this.limit = wasmPages * Memory.PAGE_SIZE;
+        this.bytes = new byte[0];
+        byte[][] pages = heap.pages();
+        int used = Math.min(pages.length, limit / PAGE_SIZE);
+        while (used > 0 && pages[used - 1] == null) {
+            used--;
+        }
+        reserve(used * PAGE_SIZE);
+        for (int i = 0; i < used; i++) {
+            if (pages[i] != null) {
+                System.arraycopy(pages[i], 0, bytes, i * PAGE_SIZE, PAGE_SIZE);
+            }
+        }
+    }
+
+    /**
+     * A fresh module's heap: its data segments are written when the instance is created. It grows up to the
+     * module's declared maximum or {@code heapCap} pages, whichever is lower.
+     */
+    public static HeapMemory fresh(MemoryLimits limits, int heapCap) {
+        return new HeapMemory(CommittedHeap.EMPTY, limits, heapCap, true);
+    }
+
+    /** A kept heap (an upgrade with {@code wasm_memory_persistence = keep}): the new module's segments go over it. */
+    public static HeapMemory keeping(CommittedHeap heap, MemoryLimits limits, int heapCap) {
+        return new HeapMemory(heap, limits, heapCap, true);
+    }
+
+    /** A committed heap: the module's data segments are not applied again. */
+    public static HeapMemory of(CommittedHeap heap, MemoryLimits limits, int heapCap) {
+        return new HeapMemory(heap, limits, heapCap, false);
+    }
+
+    /**
+     * The 4 KiB pages this execution changed, by page index, with their new content (copies). A page written back
+     * with the bytes it had is not changed (canisters use scratch space that way), so it is not persisted again.
+     */
+    public Map<Integer, byte[]> dirtyPages() {
+        Map<Integer, byte[]> changed = new LinkedHashMap<>();
+        byte[][] before = base.pages();
+        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+            byte[] was = page < before.length && before[page] != null ? before[page] : ZERO_PAGE;
+            int at = page * PAGE_SIZE;
+            if (!Arrays.equals(was, 0, PAGE_SIZE, bytes, at, at + PAGE_SIZE)) {
+                changed.put(page, Arrays.copyOfRange(bytes, at, at + PAGE_SIZE));
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * The heap after this execution, to publish once it is committed: the base's page table with the changed pages
+     * replaced by copies. Follow it with {@link #rebase} to go on as a view of it.
+     */
+    public CommittedHeap toCommitted() {
+        byte[][] pages = Arrays.copyOf(base.pages(), wasmPages * CanisterMemory.PAGES_PER_WASM_PAGE);
+        dirtyPages().forEach((page, data) -> pages[page] = Arrays.equals(data, ZERO_PAGE) ? null : data);
+        return new CommittedHeap(pages, wasmPages);
+    }
+
+    /**
+     * Goes on over {@code committed}, the heap just made from this memory by {@link #toCommitted}: the bytes are
+     * already that heap, so only the dirty marks go. Lets the instance that holds this memory run the canister's
+     * next update.
+     */
+    public void rebase(CommittedHeap committed) {
+        base = committed;
+        dirty.clear();
+        writePage = -1;
+        applyDataSegments = false;
+    }
+
+    /**
+     * Becomes {@code committed} again, dropping every write and growth since, or catching up with a heap another
+     * instance committed since: rewrites the pages this memory dirtied and those whose committed array differs
+     * (an identity test), zeroes what lies past the new size, and skips the scan when the base is {@code committed}
+     * itself (a query after a query).
+     */
+    public void reset(CommittedHeap committed) {
+        int newPages = Math.max(committed.wasmPages(), limits.initialPages());
+        int newLimit = newPages * Memory.PAGE_SIZE;
+        byte[][] target = committed.pages();
+        if (committed != base) {
+            byte[][] from = base.pages();
+            int scan = Math.max(from.length, target.length);
+            for (int page = 0; page < scan; page++) {
+                byte[] was = page < from.length ? from[page] : null;
+                byte[] now = page < target.length ? target[page] : null;
+                if (was != now) {
+                    dirty.set(page); // differs from the new base: rewritten below like a dirty page
+                }
+            }
+        }
+        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+            int at = page * PAGE_SIZE;
+            if (at >= newLimit) {
+                break; // past the new size: zeroed below
+            }
+            byte[] now = page < target.length ? target[page] : null;
+            if (now == null) {
+                if (at < extent) {
+                    Arrays.fill(bytes, at, at + PAGE_SIZE, (byte) 0);
+                }
+            } else {
+                reserve(at + PAGE_SIZE);
+                System.arraycopy(now, 0, bytes, at, PAGE_SIZE);
+            }
+        }
+        if (extent > newLimit) {
+            Arrays.fill(bytes, newLimit, extent, (byte) 0);
+            extent = newLimit;
+        }
+        base = committed;
+        wasmPages = newPages;
+        limit = newLimit;
+        dirty.clear();
+        writePage = -1;
+        applyDataSegments = false;
+    }
+
+    /** Bytes this memory's own array holds (for the live-canister memory budget, beside the committed pages). */
+    public long residentBytes() {
+        return bytes.length;
+    }
+
+    /** Makes the array cover at least {@code end} bytes (at most the size): it doubles, so growing costs O(bytes). */
+    private void reserve(int end) {
+        if (end <= extent) {
+            return;
+        }
+        int needed = (end + MASK) & ~MASK;
+        if (needed > bytes.length) {
+            long doubled = Math.max((long) needed, 2L * bytes.length);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(doubled, Math.max(needed, limit)));
+        }
+        extent = needed;
+    }
+
+    /** An access of {@code length} bytes at {@code address}: int arithmetic only ({@code limit - length} cannot wrap). */
+    private void check(int address, int length) {
+        if (address < 0 || length < 0 || address > limit - length) {
+            throw new WasmRuntimeException("out of bounds memory access");
+        }
+    }
+
+    /** Before a store of {@code length} checked bytes at {@code address}: the array covers them and they are dirty. */
+    private void touch(int address, int length) {
+        if (length == 0) {
+            return;
+        }
+        reserve(address + length);
+        int first = address >>> SHIFT;
+        int last = (address + length - 1) >>> SHIFT;
+        dirty.set(first, last + 1);
+        writePage = last;
+    }
+
+    @Override
+    public int pages() {
+        return wasmPages;
+    }
+
+    @Override
+    public int grow(int size) {
+        int old = wasmPages;
+        long wanted = (long) old + size;
+        int cap = Math.min(Math.min(limits.maximumPages(), heapCap), Memory.RUNTIME_MAX_PAGES);
+        if (size < 0 || wanted > cap) {
+            return -1;
+        }
+        // nothing to allocate: past the extent the new pages read as zero until something is written there
+        wasmPages = (int) wanted;
+        limit = wasmPages * Memory.PAGE_SIZE;
+        return old;
+    }
+
+    @Override
+    public int initialPages() {
+        return limits.initialPages();
+    }
+
+    @Override
+    public int maximumPages() {
+        return Math.min(limits.maximumPages(), Memory.RUNTIME_MAX_PAGES);
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    public Object lock(int address) {
+        return this;
+    }
+
+    @Override
+    public int waitOn(int address, int expected, long timeout) {
+        throw new ChicoryException("atomics are not supported");
+    }
+
+    @Override
+    public int waitOn(int address, long expected, long timeout) {
+        throw new ChicoryException("atomics are not supported");
+    }
+
+    @Override
+    public int notify(int address, int maxThreads) {
+        throw new ChicoryException("atomics are not supported");
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] dataSegments) {
+        initialize(instance, dataSegments, 0);
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        this.dataSegments = segments; // kept for memory.init
+        if (!applyDataSegments || segments == null) {
+            return;
+        }
+        for (DataSegment segment : segments) {
+            if (segment instanceof ActiveDataSegment active && active.index() == memoryIndex) {
+                int offset = (int) active.offsetInstructions().get(0).operand(0);
+                byte[] data = active.data();
+                if (offset < 0 || offset > limit - data.length) {
+                    throw new UninstantiableException("out of bounds memory access");
+                }
+                write(offset, data, 0, data.length);
+            }
+        }
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+        byte[] data = dataSegments[segmentId].data();
+        if (offset < 0 || size < 0 || offset + (long) size > data.length) {
+            throw new WasmRuntimeException("out of bounds memory access");
+        }
+        write(dest, data, offset, size);
+    }
+
+    @Override
+    public void drop(int segment) {
+        dataSegments[segment] = PassiveDataSegment.EMPTY;
+    }
+
+    @Override
+    public void zero() {
+        // A heap starts as the committed one (or all zero for a fresh module): nothing to clear.
+    }
+
+    // ---- bulk operations: one check, one touch of the page range, one array operation ----
+
+    @Override
+    public void write(int address, byte[] data, int offset, int size) {
+        check(address, size);
+        if (size == 0) {
+            return; // the address may lie past the array
+        }
+        touch(address, size);
+        System.arraycopy(data, offset, bytes, address, size);
+    }
+
+    @Override
+    public byte[] readBytes(int address, int length) {
+        check(address, length);
+        byte[] out = new byte[length];
+        int inArray = Math.max(0, Math.min(length, extent - address));
+        if (inArray > 0) {
+            System.arraycopy(bytes, address, out, 0, inArray); // the rest, past the extent, is zero
+        }
+        return out;
+    }
+
+    @Override
+    public void fill(byte value, int fromIndex, int toIndex) {
+        int size = toIndex - fromIndex;
+        check(fromIndex, size);
+        if (value == 0) {
+            size = Math.max(0, Math.min(size, extent - fromIndex)); // past the extent it is zero already
+        }
+        if (size > 0) {
+            touch(fromIndex, size);
+            Arrays.fill(bytes, fromIndex, fromIndex + size, value);
+        }
+    }
+
+    @Override
+    public void copy(int dest, int src, int size) {
+        check(dest, size);
+        check(src, size);
+        if (size == 0 || dest == src) {
+            return;
+        }
+        reserve(src + size); // a source past the extent is zero, and the array must hold it to copy it
+        touch(dest, size);
+        System.arraycopy(bytes, src, bytes, dest, size); // overlap-safe
+    }
+
+    // ---- fixed-width accessors: Chicory's compiled code calls these for every load and store ----
+    /*
+     * A load inside the extent is one test and one array access; past it, up to the size, it reads zero. A store
+     * to the page the last store went to is one test; any other store takes the miss path (bounds, extent, dirty
+     * mark), once per page. The miss paths are methods of their own so that the accessors stay small enough for
+     * C2 to inline into a canister's loops (it does not inline a callee already compiled to more than
+     * InlineSmallCode, 2,500 bytes on x86).
+     */
+
+    @Override
+    public byte read(int address) {
+        return address >= 0 && address < extent ? bytes[address] : (byte) readPast(address, 1);
+    }
+
+    @Override
+    public short readShort(int address) {
+        return address >= 0 && address <= extent - 2 ? (short) SHORT.get(bytes, address)
+                : (short) readPast(address, 2);
+    }
+
+    @Override
+    public long readU16(int address) {
+        return readShort(address) & 0xffffL;
+    }
+
+    @Override
+    public int readInt(int address) {
+        return address >= 0 && address <= extent - 4 ? (int) INT.get(bytes, address) : (int) readPast(address, 4);
+    }
+
+    @Override
+    public long readLong(int address) {
+        return address >= 0 && address <= extent - 8 ? (long) LONG.get(bytes, address) : readPast(address, 8);
+    }
+
+    @Override
+    public long readF32(int address) {
+        return readInt(address) & 0xffffffffL;
+    }
+
+    @Override
+    public float readFloat(int address) {
+        return Float.intBitsToFloat(readInt(address));
+    }
+
+    @Override
+    public long readF64(int address) {
+        return readLong(address);
+    }
+
+    @Override
+    public double readDouble(int address) {
+        return Double.longBitsToDouble(readLong(address));
+    }
+
+    /** A load reaching past the extent: bounds-checked, little-endian, zero past the extent. */
+    private long readPast(int address, int width) {
+        check(address, width);
+        long value = 0;
+        for (int i = 0; i < width; i++) {
+            int at = address + i;
+            value |= (at < extent ? bytes[at] & 0xffL : 0) << (8 * i);
+        }
+        return value;
+    }
+
+    @Override
+    public void writeByte(int address, byte value) {
+        if ((address >>> SHIFT) != writePage) {
+            storeMiss(address, 1);
+        }
+        bytes[address] = value;
+    }
+
+    @Override
+    public void writeShort(int address, short value) {
+        if ((address >>> SHIFT) != writePage || (address & MASK) > PAGE_SIZE - 2) {
+            storeMiss(address, 2);
+        }
+        SHORT.set(bytes, address, value);
+    }
+
+    @Override
+    public void writeI32(int address, int value) {
+        if ((address >>> SHIFT) != writePage || (address & MASK) > PAGE_SIZE - 4) {
+            storeMiss(address, 4);
+        }
+        INT.set(bytes, address, value);
+    }
+
+    @Override
+    public void writeLong(int address, long value) {
+        if ((address >>> SHIFT) != writePage || (address & MASK) > PAGE_SIZE - 8) {
+            storeMiss(address, 8);
+        }
+        LONG.set(bytes, address, value);
+    }
+
+    @Override
+    public void writeF32(int address, float value) {
+        writeI32(address, Float.floatToRawIntBits(value));
+    }
+
+    @Override
+    public void writeF64(int address, double value) {
+        writeLong(address, Double.doubleToRawLongBits(value));
+    }
+
+    /** A store off the last stored-to page (or across two pages): bounds, array extent and dirty marks. */
+    private void storeMiss(int address, int width) {
+        check(address, width);
+        touch(address, width);
+    }
+}
