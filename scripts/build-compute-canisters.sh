@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the compute corpus canister in src/test/resources/compute (bench/compute.sh measures it).
+# Rebuilds the compute corpus canisters in src/test/resources/compute (bench/compute.sh measures them).
 #
 #   compute.c -> compute.wasm via clang 14 for wasm32 without libc (apt-get install clang lld):
 #                -O2 -nostdlib -fno-builtin (no loop turned into a memset/memcpy call: there is no libc),
@@ -9,8 +9,12 @@
 # Then checks the module: imports only from the allowed ic0 subset, no start section, no SIMD / threads,
 # no f32/f64, an exported memory, and memory.copy and memory.fill both present (so `bulk` measures them).
 #
-# compute.wasm is committed next to its source so tests and benchmarks need none of these tools; rerun this
-# script after editing compute.c. Reruns are byte-identical (no -g, so no paths or DWARF in the output).
+#   workload.mo -> workload.wasm (+ workload.did) via moc from the npm package motoko@4.10.0 with its core library
+#                (wasm64, enhanced orthogonal persistence; scripts/motoko-compile.js installs it under MOC_DIR,
+#                default /tmp/moc4, never into the repository).
+#
+# compute.wasm and workload.wasm are committed next to their sources so tests and benchmarks need none of these tools; rerun this
+# script after editing either. Reruns are byte-identical (no -g, so no paths or DWARF in compute.wasm).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,3 +51,7 @@ for op in memory.copy memory.fill; do
   grep -q "$op" <<<"$wat" || { echo "$wasm: no $op (bulk would not measure it)" >&2; exit 1; }
 done
 echo "checked $wasm"
+
+command -v node >/dev/null || { echo "node not found (apt-get install nodejs npm)" >&2; exit 1; }
+node scripts/motoko-compile.js --version 4.10.0 --moc-dir "${MOC_DIR:-/tmp/moc4}" --library core \
+  --target wasm64 --out "$dir" "$dir/workload.mo"

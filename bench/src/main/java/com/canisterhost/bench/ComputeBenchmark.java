@@ -18,88 +18,138 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import com.canisterhost.module.ComputeJmh;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The compute corpus (src/test/resources/compute/compute.wasm, one query per memory access pattern) on three
- * engines in one run, per method, as warm wall-clock time of one call (median):
+ * The compute corpus ({@link #CORPUS}: compute.wasm, one query per memory access pattern, and the Motoko
+ * workload.wasm) on four engines in one run, per method, as warm wall-clock time of one call (median):
  * <ol>
  *   <li>service: the service in-process (embedded PostgreSQL in a fresh temp directory, as
- *       {@link CandidCallBenchmark} starts it), the module installed through the API under the default
- *       {@code strict} profile, then {@code POST /v1/canisters/{id}/query/{method}} (octet-stream, empty argument)
- *       over real HTTP, one call at a time;</li>
- *   <li>flat: the same instrumented module on Chicory's flat memory, in-process, no service
- *       ({@link ComputeEngine} {@code flat}, in a JVM of its own);</li>
- *   <li>heap: the same, on the service's copy-on-write heap ({@link ComputeEngine} {@code heap}, in a JVM of its
- *       own), which separates the heap's cost from the rest of the service path;</li>
- *   <li>V8: Node's V8 on the plain (uninstrumented) module, bench/v8/compute.mjs.</li>
+ *       {@link CandidCallBenchmark} starts it), each module installed through the API under its profile, then
+ *       {@code POST /v1/canisters/{id}/query/{method}} (octet-stream) over real HTTP, one call at a time, after
+ *       at least {@code warmup} unmeasured calls and 10 s;</li>
+ *   <li>flat: the same instrumented module on Chicory's flat memory, in-process, no service, under JMH
+ *       ({@link ComputeJmh} over {@link ComputeEngine}, forked JVMs, sampled);</li>
+ *   <li>heap: the same on the service's copy-on-write heap, which separates the heap's cost from the rest of the
+ *       service path;</li>
+ *   <li>V8: Node's V8 on the plain (uninstrumented) module, lowered to 32-bit first if it is wasm64,
+ *       bench/v8/compute.mjs.</li>
  * </ol>
- * Timing is a plain warm loop (warm-up calls, then timed ones), not JMH. The replies (8-byte checksums) must agree
- * across all engines and the service's X-Instructions must exceed the in-process count by the same ic0 fees on every method; then a markdown table.
+ * Every call on every engine starts from the state {@code canister_init} left, as a query does on the service.
+ * The replies must agree across all engines; then a markdown table.
  *
- * <p>Usage: {@code bench/compute.sh [warmup=20] [runs=20] [methods=bytes,words,bulk,chase]}.
+ * <p>Usage: {@code bench/compute.sh [warmup=20] [runs=20] [methods=all|m1,m2] [engines=service,flat,heap,v8]}.
  */
 public final class ComputeBenchmark {
 
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S+)");
 
+    /** A corpus canister: its module, its queries, their argument (hex, or "-" for none) and its profile. */
+    record Canister(String wasm, List<String> methods, String argument, String profile, boolean integer) {}
+
+    static final List<Canister> CORPUS = List.of(
+            new Canister("src/test/resources/compute/compute.wasm", List.of("bytes", "words", "bulk", "chase"), "-",
+                    "strict", true),
+            // Motoko's runtime has floats, so the workload installs under canonical-nan; it takes Candid "()"
+            new Canister("src/test/resources/compute/workload.wasm", List.of("textmap"), "4449444c0000",
+                    "canonical-nan", false));
+
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        String methods = args.length > 2 ? args[2] : "bytes,words,bulk,chase";
-        String wasm = "src/test/resources/compute/compute.wasm";
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Set<String> only = args.length > 2 && !args[2].equals("all") ? Set.of(args[2].split(",")) : null;
+        Set<String> engines = Set.of((args.length > 3 ? args[3] : "service,flat,heap,v8").split(","));
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
+        List<Canister> corpus = new ArrayList<>();
+        for (Canister c : CORPUS) {
+            List<String> methods = c.methods().stream().filter(m -> only == null || only.contains(m)).toList();
+            if (!methods.isEmpty()) {
+                corpus.add(new Canister(c.wasm(), methods, c.argument(), c.profile(), c.integer()));
+            }
+        }
+        List<String> items = new ArrayList<>();
+        corpus.forEach(c -> c.methods().forEach(m -> items.add(c.wasm() + ":" + m + ":" + c.argument() + ":"
+                + c.profile())));
 
-        Map<String, Map<String, String>> flat = child("flat", List.of(java, "-cp", classpath,
-                ComputeEngine.class.getName(), "flat", "" + warmup, "" + runs, methods, wasm), "engine=flat");
-        Map<String, Map<String, String>> heap = child("heap", List.of(java, "-cp", classpath,
-                ComputeEngine.class.getName(), "heap", "" + warmup, "" + runs, methods, wasm), "engine=heap");
-        Map<String, Map<String, String>> v8 = child("v8", List.of("node", "bench/v8/compute.mjs", "" + runs,
-                methods, "default", wasm), "v8 compute");
-        Map<String, Map<String, String>> service = service(wasm, warmup, runs, methods.split(","));
+        Map<String, Map<String, String>> flat = new LinkedHashMap<>(), heap = new LinkedHashMap<>();
+        for (String memory : List.of("flat", "heap")) {
+            if (engines.contains(memory)) {
+                List<String> command = new ArrayList<>(List.of(javaCommand, "-cp", classpath, ComputeJmh.class.getName(),
+                        memory, "" + JMH_FORKS, "" + JMH_WARMUPS, "" + JMH_ITERATIONS, "" + JMH_SECONDS));
+                command.addAll(items);
+                (memory.equals("flat") ? flat : heap).putAll(child(memory + " (JMH)", command, "engine=" + memory));
+            }
+        }
+        Map<String, Map<String, String>> v8 = new LinkedHashMap<>();
+        if (engines.contains("v8")) {
+            Path scratch = Files.createTempDirectory("compute-v8");
+            for (Canister c : corpus) {
+                // Node 20 runs no memory64: a wasm64 module runs lowered (by the host's lowering, not metered)
+                Path lowered = scratch.resolve(Path.of(c.wasm()).getFileName());
+                ComputeEngine.lowerForV8(Path.of(c.wasm()), lowered);
+                v8.putAll(child("v8", List.of("node", "bench/v8/compute.mjs", "" + runs,
+                        String.join(",", c.methods()), c.argument(), lowered.toString()), "v8 compute"));
+            }
+        }
+        Map<String, Map<String, String>> service = !engines.contains("service") ? Map.of()
+                : service(corpus, warmup, runs);
 
-        System.out.printf(Locale.ROOT, "%ncompute.wasm, %d warm-up + %d timed calls per method and engine, "
-                + "median ms per call%n%n", warmup, runs);
-        System.out.println("| method | service ms | flat ms | heap ms | V8 ms | service/flat | service/V8 "
+        System.out.printf(Locale.ROOT, "%nservice: at least %d warm-up calls and %d s, then %d timed calls per method; V8: "
+                + "3 warm-up and %d timed calls; median ms per call; "
+                + "flat and heap: JMH, %d forks x %d x %d s sampled after %d x %d s warm-up, median%n%n", warmup,
+                SERVICE_WARMUP_SECONDS, runs, runs,
+                JMH_FORKS, JMH_ITERATIONS, JMH_SECONDS, JMH_WARMUPS, JMH_SECONDS);
+        System.out.println("| method | service ms | flat ms (JMH) | heap ms (JMH) | V8 ms | service/flat | service/V8 "
                 + "| heap/flat | flat/V8 | instructions |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         List<String> problems = new ArrayList<>();
-        java.util.Set<Long> fees = new java.util.TreeSet<>();
-        for (String method : methods.split(",")) {
-            Map<String, String> s = service.get(method);
-            Map<String, String> f = flat.get(method);
-            Map<String, String> h = heap.get(method);
-            Map<String, String> v = v8.get(method);
-            if (s == null || f == null || h == null || v == null) {
-                System.out.printf("| %s | %s | %s | %s | %s | | | | | |%n", method, ms(s), ms(f), ms(h), ms(v));
-                problems.add(method + ": missing results");
-                continue;
-            }
-            double sm = median(s), fm = median(f), hm = median(h), vm = median(v);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× | %,d |%n",
-                    method, sm, fm, hm, vm, sm / fm, sm / vm, hm / fm, fm / vm, Long.parseLong(f.get("instructions")));
-            for (var other : List.of(Map.entry("flat", f), Map.entry("heap", h), Map.entry("v8", v))) {
-                if (!s.get("reply").equals(other.getValue().get("reply"))) {
-                    problems.add(method + ": service replied " + s.get("reply") + ", " + other.getKey() + " "
-                            + other.getValue().get("reply"));
+        Set<Long> fees = new TreeSet<>();
+        for (Canister c : corpus) {
+            for (String method : c.methods()) {
+                Map<String, String> s = service.get(method), f = flat.get(method), h = heap.get(method),
+                        v = v8.get(method);
+                String label = c.integer() ? method : method + " (Motoko)";
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", label,
+                        ms(s), ms(f), ms(h), ms(v), ratio(s, f), ratio(s, v), ratio(h, f), ratio(f, v),
+                        f != null ? String.format(Locale.ROOT, "%,d", Long.parseLong(f.get("instructions"))) : "—");
+                List<Map<String, String>> present = new ArrayList<>();
+                for (var r : java.util.Arrays.asList(s, f, h, v)) {
+                    if (r != null) {
+                        present.add(r);
+                    }
                 }
-            }
-            for (var other : List.of(f, h)) {
-                // the service's ic0 functions charge fees the stubs do not (500 per call + 1 per byte copied)
-                fees.add(Long.parseLong(s.get("instructions")) - Long.parseLong(other.get("instructions")));
+                if (present.size() < engines.size()) {
+                    problems.add(method + ": missing results");
+                }
+                for (var r : present) {
+                    if (!r.get("reply").equals(present.get(0).get("reply"))) {
+                        problems.add(method + ": " + r.get("engine") + " replied " + r.get("reply") + ", "
+                                + present.get(0).get("engine") + " " + present.get(0).get("reply"));
+                    }
+                }
+                for (var other : java.util.Arrays.asList(f, h)) {
+                    if (s != null && other != null) {
+                        // the service's ic0 functions charge fees the stubs do not: 500 per call + 1 per byte copied
+                        fees.add(Long.parseLong(s.get("instructions")) - Long.parseLong(other.get("instructions")));
+                    }
+                }
             }
         }
         System.out.println();
-        System.out.println("goals (issue 24): service ≤ 1.3× flat, service ≤ 4× V8");
-        if (fees.size() == 1) {
-            System.out.println("instructions: the in-process count; the service's X-Instructions is " + fees.iterator().next()
-                    + " more on every method (its ic0 functions' fees, which the in-process stubs do not charge)");
-        } else {
-            problems.add("service minus in-process instructions differ between methods: " + fees);
+        System.out.println("goals (issue 24): service ≤ 1.3× flat on every canister, service ≤ 4× V8 on the integer "
+                + "ones (all but Motoko, whose runtime uses floats)");
+        if (!fees.isEmpty()) {
+            System.out.println("instructions: the in-process count; the service's X-Instructions is more by "
+                    + fees + " (its ic0 functions' fees, which the in-process stubs do not charge: they depend on "
+                    + "the bytes copied, so on the argument and reply sizes)");
         }
         if (problems.isEmpty()) {
             System.out.println("replies agree across all engines");
@@ -108,8 +158,15 @@ public final class ComputeBenchmark {
         }
     }
 
+    private static final int JMH_FORKS = 2, JMH_WARMUPS = 4, JMH_ITERATIONS = 5, JMH_SECONDS = 1;
+    private static final int SERVICE_WARMUP_SECONDS = 10;
+
+    private static String ratio(Map<String, String> a, Map<String, String> b) {
+        return a == null || b == null ? "—" : String.format(Locale.ROOT, "%.2f×", median(a) / median(b));
+    }
+
     private static String ms(Map<String, String> r) {
-        return r == null ? "—" : r.get("median_ms");
+        return r == null ? "—" : String.format(Locale.ROOT, "%.1f", median(r));
     }
 
     private static double median(Map<String, String> r) {
@@ -158,7 +215,7 @@ public final class ComputeBenchmark {
      * Creates a canister and installs {@code wasm} under the default profile (strict), through the JDK's client:
      * the service's runtime classpath, which this class runs on, has no Apache client for {@link ServiceSetUp}.
      */
-    private static String install(HttpClient client, String base, byte[] wasm) throws Exception {
+    private static String install(HttpClient client, String base, byte[] wasm, String profile) throws Exception {
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/canisters"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         Matcher id = ID.matcher(created.body());
@@ -166,7 +223,7 @@ public final class ComputeBenchmark {
             throw new IllegalStateException("create: HTTP " + created.statusCode() + " " + created.body());
         }
         HttpResponse<String> installed = client.send(HttpRequest.newBuilder(
-                        URI.create(base + "/v1/canisters/" + id.group(1) + "/module"))
+                        URI.create(base + "/v1/canisters/" + id.group(1) + "/module?profile=" + profile))
                 .timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/wasm")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(wasm)).build(), HttpResponse.BodyHandlers.ofString());
@@ -177,7 +234,7 @@ public final class ComputeBenchmark {
     }
 
     /** The service path: in-process service, real HTTP, one query at a time. */
-    private static Map<String, Map<String, String>> service(String wasm, int warmup, int runs, String[] methods)
+    private static Map<String, Map<String, String>> service(List<Canister> corpus, int warmup, int runs)
             throws Exception {
         System.out.println("== service: starting in-process (embedded PostgreSQL) ...");
         Path data = Files.createTempDirectory("compute-pg");
@@ -188,53 +245,15 @@ public final class ComputeBenchmark {
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
-            for (String method : methods) {
-                String canister; // one canister per method, as the in-process engines get one instance per method
-                long installStart = System.nanoTime();
-                try {
-                    canister = install(client, base, Files.readAllBytes(Path.of(wasm)));
-                } catch (RuntimeException e) {
-                    System.out.println("service " + method + ": install failed: " + e.getMessage());
-                    continue;
-                }
-                System.out.printf(Locale.ROOT, "service %s: installed %s (with canister_init) in %.0f ms%n", method,
-                        canister, (System.nanoTime() - installStart) / 1e6);
-                HttpRequest request = HttpRequest.newBuilder(
-                                URI.create(base + "/v1/canisters/" + canister + "/query/" + method))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "application/octet-stream")
-                        .header("Accept", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build();
-                byte[] first = null;
-                long instructions = -1;
-                double[] ms = new double[runs];
-                boolean failed = false;
-                for (int i = 0; i < warmup + runs && !failed; i++) {
-                    long start = System.nanoTime();
-                    HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    double took = (System.nanoTime() - start) / 1e6;
-                    if (response.statusCode() != 200) {
-                        System.out.println("service " + method + ": HTTP " + response.statusCode() + " "
-                                + new String(response.body(), StandardCharsets.UTF_8));
-                        failed = true;
-                        break;
-                    }
-                    if (first != null && !java.util.Arrays.equals(first, response.body())) {
-                        System.out.println("service " + method + ": reply changed between calls");
-                    }
-                    first = response.body();
-                    instructions = Long.parseLong(response.headers().firstValue("X-Instructions").orElse("-1"));
-                    if (i >= warmup) {
-                        ms[i - warmup] = took;
+            for (Canister c : corpus) {
+                byte[] argument = c.argument().equals("-") ? new byte[0]
+                        : java.util.HexFormat.of().parseHex(c.argument());
+                for (String method : c.methods()) {
+                    Map<String, String> result = serviceMethod(client, base, c, argument, method, warmup, runs);
+                    if (result != null) {
+                        results.put(method, result);
                     }
                 }
-                if (failed) {
-                    continue;
-                }
-                String line = ComputeEngine.summary("engine=service", method, ms, instructions, first);
-                System.out.println(line);
-                results.put(method, fields(line));
             }
         } finally {
             context.close();
@@ -245,5 +264,58 @@ public final class ComputeBenchmark {
             }
         }
         return results;
+    }
+
+    /** One canister per method (as the in-process engines get one instance per method), then the timed queries. */
+    private static Map<String, String> serviceMethod(HttpClient client, String base, Canister c, byte[] argument,
+            String method, int warmup, int runs) throws Exception {
+        String canister;
+        long installStart = System.nanoTime();
+        try {
+            canister = install(client, base, Files.readAllBytes(Path.of(c.wasm())), c.profile());
+        } catch (RuntimeException e) {
+            System.out.println("service " + method + ": install failed: " + e.getMessage());
+            return null;
+        }
+        System.out.printf(Locale.ROOT, "service %s: installed %s (with canister_init) in %.0f ms%n", method,
+                canister, (System.nanoTime() - installStart) / 1e6);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/canisters/" + canister + "/query/" + method))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/octet-stream")
+                .header("Accept", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(argument))
+                .build();
+        byte[] first = null;
+        long instructions = -1;
+        double[] ms = new double[runs];
+        // warm-up: at least `warmup` calls and SERVICE_WARMUP_SECONDS, for the JIT of a whole service (JMH's
+        // in-process forks warm up for 4 s on a JVM that runs nothing else)
+        long warmUntil = System.nanoTime() + SERVICE_WARMUP_SECONDS * 1_000_000_000L;
+        for (int i = 0; i < warmup + runs; i++) {
+            if (i == warmup - 1 && System.nanoTime() < warmUntil) {
+                i--; // one more warm-up call
+            }
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            double took = (System.nanoTime() - start) / 1e6;
+            if (response.statusCode() != 200) {
+                System.out.println("service " + method + ": HTTP " + response.statusCode() + " "
+                        + new String(response.body(), StandardCharsets.UTF_8));
+                return null;
+            }
+            if (first != null && !java.util.Arrays.equals(first, response.body())) {
+                System.out.println("service " + method + ": reply changed between calls");
+            }
+            first = response.body();
+            instructions = Long.parseLong(response.headers().firstValue("X-Instructions").orElse("-1"));
+            if (i >= warmup) {
+                ms[i - warmup] = took;
+            }
+        }
+        System.out.println("service " + method + " ms in call order: " + java.util.Arrays.stream(ms)
+                .mapToObj(t -> String.format(Locale.ROOT, "%.1f", t)).collect(Collectors.joining(" ")));
+        String line = ComputeEngine.summary("engine=service", method, ms, instructions, first);
+        System.out.println(line);
+        return fields(line);
     }
 }
