@@ -167,6 +167,11 @@ public final class ComputeEngine {
             lowerForV8(Path.of(args[1]), Path.of(args[2]));
             return;
         }
+        if (engine.equals("instrumented")) { // the module as the service runs it, for bench/graalwasm.sh
+            Files.write(Path.of(args[2]), new ModuleValidator(name -> true, ModuleProperties.Limits.ic())
+                    .validate(Files.readAllBytes(Path.of(args[1])), DeterminismProfile.STRICT).instrumented());
+            return;
+        }
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         String[] methods = (args.length > 3 ? args[3] : "bytes,words,bulk,chase").split(",");
