@@ -1,14 +1,7 @@
 package com.canisterhost.state;
 
-import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.UninstantiableException;
-import com.dylibso.chicory.runtime.WasmRuntimeException;
-import com.dylibso.chicory.wasm.types.ActiveDataSegment;
-import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -26,7 +19,7 @@ import java.util.Map;
  * runs on {@link HeapMemory} instead, at flat-memory speed. (Long because Chicory's {@link Memory} interface is:
  * every access width, bulk operation and segment.)
  */
-public final class CanisterMemory implements MemoryView {
+public final class CanisterMemory extends MemoryView {
 
     public static final int PAGE_SIZE = 4096;
     static final int PAGES_PER_WASM_PAGE = Memory.PAGE_SIZE / PAGE_SIZE;
@@ -37,14 +30,8 @@ public final class CanisterMemory implements MemoryView {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final MemoryLimits limits;
     private byte[][] base;
-    private final int heapCap;
-    private final boolean applyDataSegments;
     private byte[][] pages;
-    private int wasmPages;
-    /** The size in bytes (at most 64 KiB short of 2 GiB, so an int): what every access is checked against. */
-    private int limit;
     private final BitSet copied = new BitSet(); // the pages this view copied: its dirty candidates
     /*
      * The 4 KiB page the last read and the last write went to, and its array: code walks memory page by page, so
@@ -55,14 +42,9 @@ public final class CanisterMemory implements MemoryView {
     private byte[] readData;
     private int writePage = -1;
     private byte[] writeData;
-    private DataSegment[] dataSegments;
 
     private CanisterMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
-        this.limits = limits;
-        this.heapCap = heapCap;
-        this.applyDataSegments = applyDataSegments;
-        this.wasmPages = Math.max(heap.wasmPages(), limits.initialPages());
-        this.limit = wasmPages * Memory.PAGE_SIZE;
+        super(heap, limits, heapCap, applyDataSegments);
         this.base = heap.pages();
         this.pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
     }
@@ -118,8 +100,7 @@ public final class CanisterMemory implements MemoryView {
      */
     public void reset(CommittedHeap committed) {
         base = committed.pages();
-        wasmPages = Math.max(committed.wasmPages(), limits.initialPages());
-        limit = wasmPages * Memory.PAGE_SIZE;
+        resize(committed.wasmPages());
         pages = java.util.Arrays.copyOf(base, wasmPages * PAGES_PER_WASM_PAGE);
         copied.clear();
         forgetCachedPages();
@@ -132,15 +113,15 @@ public final class CanisterMemory implements MemoryView {
         writeData = null;
     }
 
-    /** An access of {@code length} bytes at {@code address}: int arithmetic only ({@code limit - length} cannot wrap). */
-    private void check(int address, int length) {
-        if (address < 0 || length < 0 || address > limit - length) {
-            throw outOfBounds();
+    @Override
+    void grown(int newPages, int cap) {
+        int slots = newPages * PAGES_PER_WASM_PAGE;
+        if (slots > pages.length) {
+            // The page table at least doubles: a canister growing one page at a time to the cap copies it a few
+            // dozen times rather than once per page (which took 30 s to reach 2 GiB). Slots past the size are null.
+            pages = java.util.Arrays.copyOf(pages,
+                    (int) Math.min(Math.max(slots, 2L * pages.length), (long) cap * PAGES_PER_WASM_PAGE));
         }
-    }
-
-    private static WasmRuntimeException outOfBounds() {
-        return new WasmRuntimeException("out of bounds memory access");
     }
 
     /*
@@ -198,98 +179,6 @@ public final class CanisterMemory implements MemoryView {
 
     private static boolean fits(int address, int width) {
         return (address & MASK) + width <= PAGE_SIZE;
-    }
-
-    @Override
-    public int pages() {
-        return wasmPages;
-    }
-
-    @Override
-    public int grow(int size) {
-        int old = wasmPages;
-        long wanted = (long) old + size;
-        int cap = Math.min(Math.min(limits.maximumPages(), heapCap), Memory.RUNTIME_MAX_PAGES);
-        if (size < 0 || wanted > cap) {
-            return -1;
-        }
-        wasmPages = (int) wanted;
-        limit = wasmPages * Memory.PAGE_SIZE;
-        int slots = wasmPages * PAGES_PER_WASM_PAGE;
-        if (slots > pages.length) {
-            // The page table at least doubles: a canister growing one page at a time to the cap copies it a few
-            // dozen times rather than once per page (which took 30 s to reach 2 GiB). Slots past the size are null.
-            pages = java.util.Arrays.copyOf(pages,
-                    (int) Math.min(Math.max(slots, 2L * pages.length), (long) cap * PAGES_PER_WASM_PAGE));
-        }
-        return old;
-    }
-
-    @Override
-    public int initialPages() {
-        return limits.initialPages();
-    }
-
-    @Override
-    public int maximumPages() {
-        return Math.min(limits.maximumPages(), Memory.RUNTIME_MAX_PAGES);
-    }
-
-    @Override
-    public boolean shared() {
-        return false;
-    }
-
-    @Override
-    public Object lock(int address) {
-        return this;
-    }
-
-    @Override
-    public int waitOn(int address, int expected, long timeout) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public int waitOn(int address, long expected, long timeout) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public int notify(int address, int maxThreads) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] dataSegments) {
-        initialize(instance, dataSegments, 0);
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
-        this.dataSegments = segments; // kept for memory.init, also when restoring
-        if (!applyDataSegments || segments == null) {
-            return;
-        }
-        for (DataSegment segment : segments) {
-            if (segment instanceof ActiveDataSegment active && active.index() == memoryIndex) {
-                int offset = (int) active.offsetInstructions().get(0).operand(0);
-                byte[] data = active.data();
-                if (offset < 0 || offset > limit - data.length) {
-                    throw new UninstantiableException("out of bounds memory access");
-                }
-                write(offset, data, 0, data.length);
-            }
-        }
-    }
-
-    @Override
-    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
-        byte[] data = dataSegments[segmentId].data();
-        if (offset < 0 || size < 0 || offset + (long) size > data.length) {
-            throw new WasmRuntimeException("out of bounds memory access");
-        }
-        write(dest, data, offset, size);
     }
 
     @Override
@@ -394,25 +283,10 @@ public final class CanisterMemory implements MemoryView {
     }
 
     @Override
-    public void writeF32(int address, float value) {
-        writeI32(address, Float.floatToRawIntBits(value));
-    }
-
-    @Override
-    public void writeF64(int address, double value) {
-        writeLong(address, Double.doubleToRawLongBits(value));
-    }
-
-    @Override
     public short readShort(int address) {
         int offset = address & MASK;
         return (address >>> SHIFT) == readPage && offset <= PAGE_SIZE - 2 ? (short) SHORT.get(readData, offset)
                 : (short) readWide(address, 2);
-    }
-
-    @Override
-    public long readU16(int address) {
-        return readShort(address) & 0xffffL;
     }
 
     @Override
@@ -443,26 +317,6 @@ public final class CanisterMemory implements MemoryView {
         };
     }
 
-    @Override
-    public long readF32(int address) {
-        return readInt(address) & 0xffffffffL;
-    }
-
-    @Override
-    public float readFloat(int address) {
-        return Float.intBitsToFloat(readInt(address));
-    }
-
-    @Override
-    public long readF64(int address) {
-        return readLong(address);
-    }
-
-    @Override
-    public double readDouble(int address) {
-        return Double.longBitsToDouble(readLong(address));
-    }
-
     private void writeLittleEndian(int address, long value, int width) {
         for (int i = 0; i < width; i++) {
             int at = address + i;
@@ -477,11 +331,6 @@ public final class CanisterMemory implements MemoryView {
             value |= (readable(at >>> SHIFT)[at & MASK] & 0xffL) << (8 * i);
         }
         return value;
-    }
-
-    @Override
-    public void zero() {
-        // A view starts as the committed heap (or all zero for a fresh module): nothing to clear.
     }
 
     @Override
@@ -532,8 +381,4 @@ public final class CanisterMemory implements MemoryView {
         }
     }
 
-    @Override
-    public void drop(int segment) {
-        dataSegments[segment] = PassiveDataSegment.EMPTY;
-    }
 }

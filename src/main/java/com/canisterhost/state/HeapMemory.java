@@ -1,14 +1,7 @@
 package com.canisterhost.state;
 
-import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.runtime.WasmRuntimeException;
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.UninstantiableException;
-import com.dylibso.chicory.wasm.types.ActiveDataSegment;
-import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -33,7 +26,7 @@ import java.util.Map;
  * replaced ran byte- and word-wise code 1.6 to 1.7 times slower; bench/RESULTS.md). Stable memory, which is read
  * and written through the System API in bulk, stays paged ({@link CanisterMemory}).
  */
-public final class HeapMemory implements MemoryView {
+public final class HeapMemory extends MemoryView {
 
     private static final int PAGE_SIZE = CanisterMemory.PAGE_SIZE;
     private static final int SHIFT = 12;
@@ -43,30 +36,19 @@ public final class HeapMemory implements MemoryView {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final MemoryLimits limits;
-    private final int heapCap;
-    private boolean applyDataSegments;
     /** The committed heap these bytes equal, but for the dirty pages. */
     private CommittedHeap base;
     private byte[] bytes;
     /** How far the array is in use (a multiple of 4 KiB, at most the size): every fast access is checked against it. */
     private int extent;
-    private int wasmPages;
-    /** The size in bytes (at most 64 KiB short of 2 GiB, so an int). */
-    private int limit;
     /** The pages written since {@link #base}. */
     private final BitSet dirty = new BitSet();
     /** The page the last store went to, dirty and inside the extent (its stores skip the bit set); -1: none. */
     private int writePage = -1;
-    private DataSegment[] dataSegments;
 
     private HeapMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
-        this.limits = limits;
-        this.heapCap = heapCap;
-        this.applyDataSegments = applyDataSegments;
+        super(heap, limits, heapCap, applyDataSegments);
         this.base = heap;
-        this.wasmPages = Math.max(heap.wasmPages(), limits.initialPages());
-        this.limit = wasmPages * Memory.PAGE_SIZE;
         this.bytes = new byte[0];
         byte[][] pages = heap.pages();
         int used = Math.min(pages.length, limit / PAGE_SIZE);
@@ -179,8 +161,7 @@ public final class HeapMemory implements MemoryView {
             extent = newLimit;
         }
         base = committed;
-        wasmPages = newPages;
-        limit = newLimit;
+        resize(committed.wasmPages());
         dirty.clear();
         writePage = -1;
         applyDataSegments = false;
@@ -204,11 +185,9 @@ public final class HeapMemory implements MemoryView {
         extent = needed;
     }
 
-    /** An access of {@code length} bytes at {@code address}: int arithmetic only ({@code limit - length} cannot wrap). */
-    private void check(int address, int length) {
-        if (address < 0 || length < 0 || address > limit - length) {
-            throw new WasmRuntimeException("out of bounds memory access");
-        }
+    @Override
+    void grown(int newPages, int cap) {
+        // nothing to allocate: past the extent the new pages read as zero until something is written there
     }
 
     /** Before a store of {@code length} checked bytes at {@code address}: the array covers them and they are dirty. */
@@ -221,102 +200,6 @@ public final class HeapMemory implements MemoryView {
         int last = (address + length - 1) >>> SHIFT;
         dirty.set(first, last + 1);
         writePage = last;
-    }
-
-    @Override
-    public int pages() {
-        return wasmPages;
-    }
-
-    @Override
-    public int grow(int size) {
-        int old = wasmPages;
-        long wanted = (long) old + size;
-        int cap = Math.min(Math.min(limits.maximumPages(), heapCap), Memory.RUNTIME_MAX_PAGES);
-        if (size < 0 || wanted > cap) {
-            return -1;
-        }
-        // nothing to allocate: past the extent the new pages read as zero until something is written there
-        wasmPages = (int) wanted;
-        limit = wasmPages * Memory.PAGE_SIZE;
-        return old;
-    }
-
-    @Override
-    public int initialPages() {
-        return limits.initialPages();
-    }
-
-    @Override
-    public int maximumPages() {
-        return Math.min(limits.maximumPages(), Memory.RUNTIME_MAX_PAGES);
-    }
-
-    @Override
-    public boolean shared() {
-        return false;
-    }
-
-    @Override
-    public Object lock(int address) {
-        return this;
-    }
-
-    @Override
-    public int waitOn(int address, int expected, long timeout) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public int waitOn(int address, long expected, long timeout) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public int notify(int address, int maxThreads) {
-        throw new ChicoryException("atomics are not supported");
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] dataSegments) {
-        initialize(instance, dataSegments, 0);
-    }
-
-    @Override
-    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
-        this.dataSegments = segments; // kept for memory.init
-        if (!applyDataSegments || segments == null) {
-            return;
-        }
-        for (DataSegment segment : segments) {
-            if (segment instanceof ActiveDataSegment active && active.index() == memoryIndex) {
-                int offset = (int) active.offsetInstructions().get(0).operand(0);
-                byte[] data = active.data();
-                if (offset < 0 || offset > limit - data.length) {
-                    throw new UninstantiableException("out of bounds memory access");
-                }
-                write(offset, data, 0, data.length);
-            }
-        }
-    }
-
-    @Override
-    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
-        byte[] data = dataSegments[segmentId].data();
-        if (offset < 0 || size < 0 || offset + (long) size > data.length) {
-            throw new WasmRuntimeException("out of bounds memory access");
-        }
-        write(dest, data, offset, size);
-    }
-
-    @Override
-    public void drop(int segment) {
-        dataSegments[segment] = PassiveDataSegment.EMPTY;
-    }
-
-    @Override
-    public void zero() {
-        // A heap starts as the committed one (or all zero for a fresh module): nothing to clear.
     }
 
     // ---- bulk operations: one check, one touch of the page range, one array operation ----
@@ -388,11 +271,6 @@ public final class HeapMemory implements MemoryView {
     }
 
     @Override
-    public long readU16(int address) {
-        return readShort(address) & 0xffffL;
-    }
-
-    @Override
     public int readInt(int address) {
         return address >= 0 && address <= extent - 4 ? (int) INT.get(bytes, address) : (int) readPast(address, 4);
     }
@@ -400,26 +278,6 @@ public final class HeapMemory implements MemoryView {
     @Override
     public long readLong(int address) {
         return address >= 0 && address <= extent - 8 ? (long) LONG.get(bytes, address) : readPast(address, 8);
-    }
-
-    @Override
-    public long readF32(int address) {
-        return readInt(address) & 0xffffffffL;
-    }
-
-    @Override
-    public float readFloat(int address) {
-        return Float.intBitsToFloat(readInt(address));
-    }
-
-    @Override
-    public long readF64(int address) {
-        return readLong(address);
-    }
-
-    @Override
-    public double readDouble(int address) {
-        return Double.longBitsToDouble(readLong(address));
     }
 
     /** A load reaching past the extent: bounds-checked, little-endian, zero past the extent. */
@@ -463,16 +321,6 @@ public final class HeapMemory implements MemoryView {
             storeMiss(address, 8);
         }
         LONG.set(bytes, address, value);
-    }
-
-    @Override
-    public void writeF32(int address, float value) {
-        writeI32(address, Float.floatToRawIntBits(value));
-    }
-
-    @Override
-    public void writeF64(int address, double value) {
-        writeLong(address, Double.doubleToRawLongBits(value));
     }
 
     /** A store off the last stored-to page (or across two pages): bounds, array extent and dirty marks. */
