@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,8 +41,8 @@ public final class HeapMemory extends MemoryView {
     /** How far the array is in use (a multiple of 4 KiB, at most the size): every fast access is checked against it. */
     private int extent;
     /** The pages written since {@link #base}. */
-    private final BitSet dirty = new BitSet();
-    /** The page the last store went to, dirty and inside the extent (its stores skip the bit set); -1: none. */
+    private long[] dirty = new long[0]; // a bitmap by hand: BitSet's range set made the inlined store-miss path big
+    /** The page the last store went to, dirty and inside the extent (its stores skip the bitmap); -1: none. */
     private int writePage = -1;
 
     private HeapMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
@@ -88,7 +87,7 @@ public final class HeapMemory extends MemoryView {
     public Map<Integer, byte[]> dirtyPages() {
         Map<Integer, byte[]> changed = new LinkedHashMap<>();
         byte[][] before = base.pages();
-        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+        for (int page = nextDirty(0); page >= 0; page = nextDirty(page + 1)) {
             byte[] was = page < before.length && before[page] != null ? before[page] : ZERO_PAGE;
             int at = page * PAGE_SIZE;
             if (!Arrays.equals(was, 0, PAGE_SIZE, bytes, at, at + PAGE_SIZE)) {
@@ -115,7 +114,7 @@ public final class HeapMemory extends MemoryView {
      */
     public void rebase(CommittedHeap committed) {
         base = committed;
-        dirty.clear();
+        Arrays.fill(dirty, 0);
         writePage = -1;
         applyDataSegments = false;
     }
@@ -137,11 +136,11 @@ public final class HeapMemory extends MemoryView {
                 byte[] was = page < from.length ? from[page] : null;
                 byte[] now = page < target.length ? target[page] : null;
                 if (was != now) {
-                    dirty.set(page); // differs from the new base: rewritten below like a dirty page
+                    markDirty(page, page); // differs from the new base: rewritten below like a dirty page
                 }
             }
         }
-        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+        for (int page = nextDirty(0); page >= 0; page = nextDirty(page + 1)) {
             int at = page * PAGE_SIZE;
             if (at >= newLimit) {
                 break; // past the new size: zeroed below
@@ -162,7 +161,7 @@ public final class HeapMemory extends MemoryView {
         }
         base = committed;
         resize(committed.wasmPages());
-        dirty.clear();
+        Arrays.fill(dirty, 0);
         writePage = -1;
         applyDataSegments = false;
     }
@@ -198,8 +197,33 @@ public final class HeapMemory extends MemoryView {
         reserve(address + length);
         int first = address >>> SHIFT;
         int last = (address + length - 1) >>> SHIFT;
-        dirty.set(first, last + 1);
+        markDirty(first, last);
         writePage = last;
+    }
+
+    private void markDirty(int first, int last) {
+        if ((last >>> 6) >= dirty.length) {
+            dirty = Arrays.copyOf(dirty, Math.max((last >>> 6) + 1, 2 * dirty.length));
+        }
+        for (int page = first; page <= last; page++) {
+            dirty[page >>> 6] |= 1L << page;
+        }
+    }
+
+    /** The first dirty page at or after {@code from}, or -1. */
+    private int nextDirty(int from) {
+        int word = from >>> 6;
+        if (word >= dirty.length) {
+            return -1;
+        }
+        long bits = dirty[word] & (-1L << from); // the shift takes from's low 6 bits
+        while (bits == 0) {
+            if (++word == dirty.length) {
+                return -1;
+            }
+            bits = dirty[word];
+        }
+        return word * 64 + Long.numberOfTrailingZeros(bits);
     }
 
     // ---- bulk operations: one check, one touch of the page range, one array operation ----
