@@ -351,12 +351,7 @@ public final class CanisterMemory extends MemoryView {
     }
 
     @Override
-    public void copy(int dest, int src, int size) {
-        check(dest, size);
-        check(src, size);
-        if (size == 0 || dest == src) {
-            return;
-        }
+    void copyWithin(int dest, int src, int size) {
         // Page by page, without an intermediate copy; backwards when the destination overlaps the source's end
         // (System.arraycopy itself is safe when a chunk's source and destination are the same page).
         boolean backwards = dest > src && dest < src + size;

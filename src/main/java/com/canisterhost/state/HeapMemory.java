@@ -263,12 +263,7 @@ public final class HeapMemory extends MemoryView {
     }
 
     @Override
-    public void copy(int dest, int src, int size) {
-        check(dest, size);
-        check(src, size);
-        if (size == 0 || dest == src) {
-            return;
-        }
+    void copyWithin(int dest, int src, int size) {
         reserve(src + size); // a source past the extent is zero, and the array must hold it to copy it
         touch(dest, size);
         System.arraycopy(bytes, src, bytes, dest, size); // overlap-safe

@@ -64,6 +64,18 @@ abstract sealed class MemoryView implements Memory permits CanisterMemory, HeapM
         }
     }
 
+    @Override
+    public final void copy(int dest, int src, int size) {
+        check(dest, size);
+        check(src, size);
+        if (size != 0 && dest != src) {
+            copyWithin(dest, src, size);
+        }
+    }
+
+    /** {@code memory.copy} of {@code size > 0} checked bytes between different addresses, overlapping or not. */
+    abstract void copyWithin(int dest, int src, int size);
+
     /** After a grow to {@code pages} Wasm pages (at most {@code cap}): whatever the representation must do. */
     abstract void grown(int pages, int cap);
 
