@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Compute corpus, one run: every query of src/test/resources/compute (compute.wasm: bytes, words, bulk, chase;
 # workload.wasm: the Motoko textmap; both built by scripts/build-compute-canisters.sh), median ms of one warm call on
-#   service  the service in-process (embedded PostgreSQL in a fresh temp directory), POST .../query/<method>
-#            (octet-stream) over real HTTP, one call at a time, each module installed under its profile, after at
-#            least `warmup` calls and 10 s of warm-up;
+#   service  the service (embedded PostgreSQL in a fresh temp directory), POST .../query/<method> (octet-stream)
+#            over real HTTP, one call at a time, each module installed under its profile, after at least `warmup`
+#            calls and 10 s of warm-up; in two service JVMs, their samples pooled;
 #   flat     the same instrumented module on Chicory's flat memory, no service, under JMH (forked JVMs, sampled);
 #   heap     the same on the service's copy-on-write heap (CanisterMemory), under JMH;
 #   V8       Node's V8 on the plain module (bench/v8/compute.mjs; a wasm64 module lowered to 32-bit first);
 # then a markdown table with the ratios and the instruction count, after checking that every engine replied the
 # same bytes (ComputeBenchmark). Every call starts from the state canister_init left, as a query does on the host.
 # Usage: bench/compute.sh [warmup=20] [runs=20] [methods=all|m1,m2] [engines=service,flat,heap,v8]
-#        (needs node on the PATH; about 7 minutes with the defaults)
+#        (needs node on the PATH; about 9 minutes with the defaults)
 #
 # Like heap-persistence.sh, the class runs on the service's own runtime classpath (see the note there), plus JMH.
 # COMPUTE_SKIP_BUILD=1 skips the Maven steps and reads the classpaths from $COMPUTE_CLASSPATH_FILE (default

@@ -31,10 +31,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The compute corpus ({@link #CORPUS}: compute.wasm, one query per memory access pattern, and the Motoko
  * workload.wasm) on four engines in one run, per method, as warm wall-clock time of one call (median):
  * <ol>
- *   <li>service: the service in-process (embedded PostgreSQL in a fresh temp directory, as
+ *   <li>service: the service (embedded PostgreSQL in a fresh temp directory, as
  *       {@link CandidCallBenchmark} starts it), each module installed through the API under its profile, then
  *       {@code POST /v1/canisters/{id}/query/{method}} (octet-stream) over real HTTP, one call at a time, after
- *       at least {@code warmup} unmeasured calls and 10 s;</li>
+ *       at least {@code warmup} unmeasured calls and 10 s; in two JVMs of its own (this class with
+ *       {@code --service-child}), their samples pooled;</li>
  *   <li>flat: the same instrumented module on Chicory's flat memory, in-process, no service, under JMH
  *       ({@link ComputeJmh} over {@link ComputeEngine}, forked JVMs, sampled);</li>
  *   <li>heap: the same on the service's copy-on-write heap, which separates the heap's cost from the rest of the
@@ -62,19 +63,17 @@ public final class ComputeBenchmark {
                     "canonical-nan", false));
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(SERVICE_CHILD)) { // one service JVM: warmup runs methods
+            service(corpus(Set.of(args[3].split(","))), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            System.exit(0); // the embedded PostgreSQL's threads would otherwise keep the JVM up a while
+        }
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Set<String> only = args.length > 2 && !args[2].equals("all") ? Set.of(args[2].split(",")) : null;
         Set<String> engines = Set.of((args.length > 3 ? args[3] : "service,flat,heap,v8").split(","));
         String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
-        List<Canister> corpus = new ArrayList<>();
-        for (Canister c : CORPUS) {
-            List<String> methods = c.methods().stream().filter(m -> only == null || only.contains(m)).toList();
-            if (!methods.isEmpty()) {
-                corpus.add(new Canister(c.wasm(), methods, c.argument(), c.profile(), c.integer()));
-            }
-        }
+        List<Canister> corpus = corpus(only);
         List<String> items = new ArrayList<>();
         corpus.forEach(c -> c.methods().forEach(m -> items.add(c.wasm() + ":" + m + ":" + c.argument() + ":"
                 + c.profile())));
@@ -99,13 +98,23 @@ public final class ComputeBenchmark {
                         String.join(",", c.methods()), c.argument(), lowered.toString()), "v8 compute"));
             }
         }
-        Map<String, Map<String, String>> service = !engines.contains("service") ? Map.of()
-                : service(corpus, warmup, runs);
+        Map<String, Map<String, String>> service = new LinkedHashMap<>();
+        if (engines.contains("service")) {
+            // each fork a service JVM of its own, its samples pooled: one JVM's JIT alone varied by up to 30 %
+            List<Map<String, Map<String, String>>> forks = new ArrayList<>();
+            String methodList = String.join(",", corpus.stream().flatMap(c -> c.methods().stream()).toList());
+            for (int fork = 1; fork <= SERVICE_FORKS; fork++) {
+                forks.add(child("service (JVM " + fork + " of " + SERVICE_FORKS + ")", List.of(javaCommand, "-cp",
+                        classpath, ComputeBenchmark.class.getName(), SERVICE_CHILD, "" + warmup, "" + runs,
+                        methodList), "engine=service"));
+            }
+            service.putAll(pooled(forks));
+        }
 
-        System.out.printf(Locale.ROOT, "%nservice: at least %d warm-up calls and %d s, then %d timed calls per method; V8: "
-                + "3 warm-up and %d timed calls; median ms per call; "
-                + "flat and heap: JMH, %d forks x %d x %d s sampled after %d x %d s warm-up, median%n%n", warmup,
-                SERVICE_WARMUP_SECONDS, runs, runs,
+        System.out.printf(Locale.ROOT, "%nservice: %d JVMs, each at least %d warm-up calls and %d s, then %d timed calls "
+                + "per method, pooled; V8: 3 warm-up and %d timed calls; median ms per call; "
+                + "flat and heap: JMH, %d forks x %d x %d s sampled after %d x %d s warm-up, median%n%n", SERVICE_FORKS,
+                warmup, SERVICE_WARMUP_SECONDS, runs, runs,
                 JMH_FORKS, JMH_ITERATIONS, JMH_SECONDS, JMH_WARMUPS, JMH_SECONDS);
         System.out.println("| method | service ms | flat ms (JMH) | heap ms (JMH) | V8 ms | service/flat | service/V8 "
                 + "| heap/flat | flat/V8 | instructions |");
@@ -159,6 +168,50 @@ public final class ComputeBenchmark {
     }
 
     private static final int JMH_FORKS = 2, JMH_WARMUPS = 4, JMH_ITERATIONS = 5, JMH_SECONDS = 1;
+    private static final int SERVICE_FORKS = 2;
+    private static final String SERVICE_CHILD = "--service-child";
+
+    /** The corpus, with only the methods {@code only} names (null: all). */
+    private static List<Canister> corpus(Set<String> only) {
+        List<Canister> corpus = new ArrayList<>();
+        for (Canister c : CORPUS) {
+            List<String> methods = c.methods().stream().filter(m -> only == null || only.contains(m)).toList();
+            if (!methods.isEmpty()) {
+                corpus.add(new Canister(c.wasm(), methods, c.argument(), c.profile(), c.integer()));
+            }
+        }
+        return corpus;
+    }
+
+    /** Per method, the forks' samples in one summary (median of them all); a reply that differs between forks drops it. */
+    private static Map<String, Map<String, String>> pooled(List<Map<String, Map<String, String>>> forks) {
+        Map<String, Map<String, String>> pooled = new LinkedHashMap<>();
+        for (String method : forks.get(0).keySet()) {
+            List<Double> samples = new ArrayList<>();
+            Map<String, String> first = forks.get(0).get(method);
+            boolean agree = true;
+            for (var fork : forks) {
+                Map<String, String> r = fork.get(method);
+                if (r == null || !r.get("reply").equals(first.get("reply"))
+                        || !r.get("instructions").equals(first.get("instructions"))) {
+                    agree = false;
+                    break;
+                }
+                for (String t : r.get("samples").split(",")) {
+                    samples.add(Double.parseDouble(t));
+                }
+            }
+            if (!agree) {
+                System.out.println("service " + method + ": forks disagree (or one failed); left out");
+                continue;
+            }
+            String line = ComputeEngine.summary("engine=service forks=" + forks.size(), method,
+                    samples.stream().mapToDouble(Double::doubleValue).toArray(),
+                    Long.parseLong(first.get("instructions")), java.util.HexFormat.of().parseHex(first.get("reply")));
+            pooled.put(method, fields(line));
+        }
+        return pooled;
+    }
     private static final int SERVICE_WARMUP_SECONDS = 10;
 
     private static String ratio(Map<String, String> a, Map<String, String> b) {

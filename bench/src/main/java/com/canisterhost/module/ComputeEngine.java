@@ -229,15 +229,19 @@ public final class ComputeEngine {
         return reply;
     }
 
-    /** The summary line ComputeBenchmark parses. */
+    /** The summary line ComputeBenchmark parses (with every sample, so that it can pool forks). */
     public static String summary(String engine, String method, double[] ms, long instructions, byte[] reply) {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+        StringBuilder samples = new StringBuilder();
+        for (double t : ms) {
+            samples.append(samples.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.3f", t));
+        }
         return String.format(Locale.ROOT, "%s method=%s runs=%d median_ms=%.3f mean_ms=%.3f min_ms=%.3f "
-                + "instructions=%d reply=%s", engine, method, n, median, mean, sorted[0], instructions,
-                HexFormat.of().formatHex(reply));
+                + "instructions=%d reply=%s samples=%s", engine, method, n, median, mean, sorted[0], instructions,
+                HexFormat.of().formatHex(reply), samples);
     }
 }
