@@ -2,9 +2,6 @@ package com.canisterhost.state;
 
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,14 +18,8 @@ import java.util.Map;
  */
 public final class CanisterMemory extends MemoryView {
 
-    public static final int PAGE_SIZE = 4096;
-    static final int PAGES_PER_WASM_PAGE = Memory.PAGE_SIZE / PAGE_SIZE;
-    private static final int SHIFT = 12;
-    private static final int MASK = PAGE_SIZE - 1;
-    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE]; // read-only by construction: never handed out for writing
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The 4 KiB page both memories persist by, for the rest of the service. */
+    public static final int PAGE_SIZE = MemoryView.PAGE_SIZE;
 
     private byte[][] base;
     private byte[][] pages;

@@ -25,7 +25,7 @@ public final class CommittedHeap {
 
     /** Builds a heap of {@code wasmPages} from the non-zero 4 KiB pages stored for it. */
     public static CommittedHeap of(int wasmPages, java.util.Map<Integer, byte[]> pages) {
-        byte[][] array = new byte[wasmPages * CanisterMemory.PAGES_PER_WASM_PAGE][];
+        byte[][] array = new byte[wasmPages * MemoryView.PAGES_PER_WASM_PAGE][];
         pages.forEach((index, data) -> array[index] = data);
         return new CommittedHeap(array, wasmPages);
     }

@@ -1,10 +1,6 @@
 package com.canisterhost.state;
 
-import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,18 +18,10 @@ import java.util.Map;
  *
  * <p>Each instance holds its own array, so a canister's live instances each cost about its heap in memory on top
  * of the committed pages; that is the price of running at flat-memory speed (the paged copy-on-write view this
- * replaced ran byte- and word-wise code 1.6 to 1.7 times slower; bench/RESULTS.md). Stable memory, which is read
+ * replaced ran byte- and word-wise code 1.6 to 1.9 times slower; bench/RESULTS.md). Stable memory, which is read
  * and written through the System API in bulk, stays paged ({@link CanisterMemory}).
  */
 public final class HeapMemory extends MemoryView {
-
-    private static final int PAGE_SIZE = CanisterMemory.PAGE_SIZE;
-    private static final int SHIFT = 12;
-    private static final int MASK = PAGE_SIZE - 1;
-    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The committed heap these bytes equal, but for the dirty pages. */
     private CommittedHeap base;
@@ -44,6 +32,8 @@ public final class HeapMemory extends MemoryView {
     private long[] dirty = new long[0]; // a bitmap by hand: BitSet's range set made the inlined store-miss path big
     /** The page the last store went to, dirty and inside the extent (its stores skip the bitmap); -1: none. */
     private int writePage = -1;
+    /** What {@link #dirtyPages} found, until the bytes change again; null: not known. */
+    private Map<Integer, byte[]> changedPages;
 
     private HeapMemory(CommittedHeap heap, MemoryLimits limits, int heapCap, boolean applyDataSegments) {
         super(heap, limits, heapCap, applyDataSegments);
@@ -85,6 +75,9 @@ public final class HeapMemory extends MemoryView {
      * with the bytes it had is not changed (canisters use scratch space that way), so it is not persisted again.
      */
     public Map<Integer, byte[]> dirtyPages() {
+        if (changedPages != null) {
+            return changedPages;
+        }
         Map<Integer, byte[]> changed = new LinkedHashMap<>();
         byte[][] before = base.pages();
         for (int page = nextDirty(0); page >= 0; page = nextDirty(page + 1)) {
@@ -94,7 +87,11 @@ public final class HeapMemory extends MemoryView {
                 changed.put(page, Arrays.copyOfRange(bytes, at, at + PAGE_SIZE));
             }
         }
-        return changed;
+        // Kept for toCommitted, which a commit calls next. Every change of the bytes goes through touch (which
+        // drops it) or a store to writePage, and no store can hit writePage before a touch sets it again.
+        changedPages = java.util.Collections.unmodifiableMap(changed);
+        writePage = -1;
+        return changedPages;
     }
 
     /**
@@ -102,7 +99,7 @@ public final class HeapMemory extends MemoryView {
      * replaced by copies. Follow it with {@link #rebase} to go on as a view of it.
      */
     public CommittedHeap toCommitted() {
-        byte[][] pages = Arrays.copyOf(base.pages(), wasmPages * CanisterMemory.PAGES_PER_WASM_PAGE);
+        byte[][] pages = Arrays.copyOf(base.pages(), wasmPages * PAGES_PER_WASM_PAGE);
         dirtyPages().forEach((page, data) -> pages[page] = Arrays.equals(data, ZERO_PAGE) ? null : data);
         return new CommittedHeap(pages, wasmPages);
     }
@@ -116,6 +113,7 @@ public final class HeapMemory extends MemoryView {
         base = committed;
         Arrays.fill(dirty, 0);
         writePage = -1;
+        changedPages = null;
         applyDataSegments = false;
     }
 
@@ -126,8 +124,8 @@ public final class HeapMemory extends MemoryView {
      * itself (a query after a query).
      */
     public void reset(CommittedHeap committed) {
-        int newPages = Math.max(committed.wasmPages(), limits.initialPages());
-        int newLimit = newPages * Memory.PAGE_SIZE;
+        resize(committed.wasmPages()); // first: the array may only be reserved up to the new size
+        int newLimit = limit;
         byte[][] target = committed.pages();
         if (committed != base) {
             byte[][] from = base.pages();
@@ -160,9 +158,9 @@ public final class HeapMemory extends MemoryView {
             extent = newLimit;
         }
         base = committed;
-        resize(committed.wasmPages());
         Arrays.fill(dirty, 0);
         writePage = -1;
+        changedPages = null;
         applyDataSegments = false;
     }
 
@@ -195,6 +193,7 @@ public final class HeapMemory extends MemoryView {
             return;
         }
         reserve(address + length);
+        changedPages = null;
         int first = address >>> SHIFT;
         int last = (address + length - 1) >>> SHIFT;
         markDirty(first, last);

@@ -9,6 +9,9 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Map;
 
 /**
@@ -18,6 +21,19 @@ import java.util.Map;
  * bytes, which is what every access costs.
  */
 abstract sealed class MemoryView implements Memory permits CanisterMemory, HeapMemory {
+
+    /**
+     * The 4 KiB page both memories track (the IC's dirty-tracking granularity). It hides {@link Memory#PAGE_SIZE},
+     * the 64 KiB Wasm page, which this package always writes out as {@code Memory.PAGE_SIZE}.
+     */
+    static final int PAGE_SIZE = 4096;
+    static final int PAGES_PER_WASM_PAGE = Memory.PAGE_SIZE / PAGE_SIZE;
+    static final int SHIFT = 12;
+    static final int MASK = PAGE_SIZE - 1;
+    static final byte[] ZERO_PAGE = new byte[PAGE_SIZE]; // read-only by construction: never handed out for writing
+    static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     final MemoryLimits limits;
     private final int heapCap;

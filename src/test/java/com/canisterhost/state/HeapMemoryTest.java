@@ -56,4 +56,18 @@ class HeapMemoryTest {
         assertThat(memory.dirtyPages()).isEmpty();
         assertThat(memory.toCommitted().residentBytes()).isZero();
     }
+
+    @Test
+    void dirtyPagesSeesEveryWriteAfterAnEarlierLook() {
+        HeapMemory memory = HeapMemory.fresh(new MemoryLimits(1, 1), 1);
+        memory.writeByte(5, (byte) 1);
+        assertThat(memory.dirtyPages()).containsOnlyKeys(0);
+        memory.writeByte(6, (byte) 2); // the same page as the store before the look
+        assertThat(memory.dirtyPages().get(0)[6]).isEqualTo((byte) 2);
+        memory.fill((byte) 3, 8192, 8200);
+        assertThat(memory.dirtyPages()).containsOnlyKeys(0, 2);
+        CommittedHeap committed = memory.toCommitted();
+        assertThat(HeapMemory.of(committed, new MemoryLimits(1, 1), 1).read(6)).isEqualTo((byte) 2);
+        assertThat(HeapMemory.of(committed, new MemoryLimits(1, 1), 1).read(8199)).isEqualTo((byte) 3);
+    }
 }
