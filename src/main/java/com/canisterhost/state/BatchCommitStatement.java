@@ -26,17 +26,17 @@ final class BatchCommitStatement {
             WITH v AS (
                 SELECT * FROM unnest(?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bytea[], ?::bigint[],
                                      ?::bigint[], ?::numeric[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
-                                     ?::text[], ?::integer[])
+                                     ?::text[], ?::integer[], ?::integer[])
                     AS v(id, expected, heap_pages, stable_pages, certified_data, global_timer, time, cycles,
-                         module_hash, profile, instructions, kind, method, log_count)),
+                         module_hash, profile, instructions, kind, method, log_count, steps)),
             bumped AS (
-                UPDATE canisters c SET state_version = c.state_version + 1, heap_pages = v.heap_pages,
+                UPDATE canisters c SET state_version = c.state_version + v.steps, heap_pages = v.heap_pages,
                        stable_pages = v.stable_pages, certified_data = COALESCE(v.certified_data, c.certified_data),
                        global_timer = COALESCE(v.global_timer, c.global_timer),
                        last_time = GREATEST(c.last_time, v.time), cycles = COALESCE(v.cycles, c.cycles),
                        module_hash = COALESCE(v.module_hash, c.module_hash), profile = COALESCE(v.profile, c.profile),
                        instructions_total = c.instructions_total + v.instructions, updated_at = now(),
-                       last_call_version = c.state_version + 1, last_call_kind = v.kind,
+                       last_call_version = c.state_version + v.steps, last_call_kind = v.kind,
                        last_call_method = v.method, log_next_idx = c.log_next_idx + v.log_count
                   FROM v
                  WHERE c.id = v.id AND c.state_version = v.expected
@@ -45,7 +45,7 @@ final class BatchCommitStatement {
     /** The element types of a canister row's columns, in {@code v}'s order. */
     private static final Class<?>[] CANISTER_TYPES = {
         String.class, Long.class, Integer.class, Long.class, byte[].class, Long.class, Long.class, String.class,
-        byte[].class, String.class, Long.class, String.class, String.class, Integer.class};
+        byte[].class, String.class, Long.class, String.class, String.class, Integer.class, Integer.class};
 
     private final List<Object[]> canisterRows = new ArrayList<>();
     private final List<Object[]> written = new ArrayList<>();
@@ -59,12 +59,16 @@ final class BatchCommitStatement {
         this.maxLogEntries = maxLogEntries;
     }
 
-    /** Adds one canister's commit; a batch has each canister at most once. */
-    void add(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+    /**
+     * Adds one canister's commit; a batch has each canister at most once.
+     *
+     * @param steps how far its version moves (see {@link CommitStatement})
+     */
+    void add(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {
         canisterRows.add(new Object[] {canisterId, expectedVersion, change.heapPages(), (long) change.stablePages(),
                 change.certifiedData(), change.globalTimer(), record.timeNanos(),
                 change.cycles() == null ? null : change.cycles().toString(), change.moduleHash(), change.profile(),
-                record.instructions(), record.kind(), record.method(), record.logs().size()});
+                record.instructions(), record.kind(), record.method(), record.logs().size(), steps});
         pages(canisterId, StateStore.HEAP, change.dirtyPages().entrySet());
         pages(canisterId, StateStore.STABLE, change.stableDirty().entrySet());
         change.globals().forEach((index, value) -> globals.add(new Object[] {canisterId, index, value[0], value[1]}));

@@ -36,13 +36,13 @@ final class CommitStatement {
 
     private static final String BUMP = """
             WITH bumped AS (
-                UPDATE canisters SET state_version = state_version + 1, heap_pages = ?, stable_pages = ?,
+                UPDATE canisters SET state_version = state_version + ?::integer, heap_pages = ?, stable_pages = ?,
                        certified_data = COALESCE(?, certified_data),
                        global_timer = COALESCE(?, global_timer), last_time = GREATEST(last_time, ?),
                        cycles = COALESCE(?, cycles),
                        module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
                        instructions_total = instructions_total + ?, updated_at = now(),
-                       last_call_version = state_version + 1, last_call_kind = ?, last_call_method = ?
+                       last_call_version = state_version + ?::integer, last_call_kind = ?, last_call_method = ?
                  WHERE id = ? AND state_version = ?
                 RETURNING id, state_version)""";
 
@@ -53,10 +53,11 @@ final class CommitStatement {
     private final List<Object> params = new ArrayList<>();
     private final Shape shape;
 
-    CommitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        add(change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
+    /** @param steps how far the version moves: 1, or one per execution when several commit as one (fused calls) */
+    CommitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {
+        add(steps, change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
                 record.timeNanos(), change.cycles() == null ? null : new BigDecimal(change.cycles()),
-                change.moduleHash(), change.profile(), record.instructions(),
+                change.moduleHash(), change.profile(), record.instructions(), steps,
                 record.kind(), record.method(), canisterId, expectedVersion);
         List<Object[]> written = new ArrayList<>();
         List<Object[]> zeroed = new ArrayList<>();

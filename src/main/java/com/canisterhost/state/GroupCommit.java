@@ -32,6 +32,10 @@ final class GroupCommit {
         final long expectedVersion;
         final StateChange change;
         final CallRecord record;
+        /** How far its version moves (more than 1 for executions fused into one commit). */
+        final int steps;
+        /** The commits written with it, all or none, itself included (normally just itself). */
+        private List<Pending> unit = List.of(this);
         private Condition wakeUp;
         private boolean taken;
         private boolean done;
@@ -39,10 +43,25 @@ final class GroupCommit {
         private RuntimeException failure;
 
         Pending(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
+            this(canisterId, expectedVersion, change, record, 1);
+        }
+
+        Pending(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {
             this.canisterId = canisterId;
             this.expectedVersion = expectedVersion;
             this.change = change;
             this.record = record;
+            this.steps = steps;
+        }
+
+        /** The commits that go with it, all or none (itself included). */
+        List<Pending> unit() {
+            return unit;
+        }
+
+        /** Whether it is part of a unit of several commits. */
+        boolean linked() {
+            return unit.size() > 1;
         }
 
         /** Called by the writer, before the batch is published. */
@@ -90,24 +109,37 @@ final class GroupCommit {
 
     /** Commits {@code pending}, alone or with others; returns its new version or throws its failure. */
     long commit(Pending pending) {
+        commitUnit(List.of(pending));
+        if (pending.failure != null) {
+            throw pending.failure;
+        }
+        return pending.version;
+    }
+
+    /**
+     * Commits several canisters' commits in one batch (the writer makes them all or none); returns when each is
+     * written or failed. They must be of different canisters.
+     */
+    void commitUnit(List<Pending> unit) {
+        Pending head = unit.get(0);
         lock.lock();
         try {
-            pending.wakeUp = lock.newCondition();
-            queue.add(pending);
-            while (!pending.done) {
-                if (!pending.taken && writing < open()) {
+            Condition wakeUp = lock.newCondition();
+            for (Pending member : unit) {
+                member.wakeUp = wakeUp;
+                member.unit = unit;
+            }
+            queue.add(head); // the queue holds each unit's first commit
+            while (!head.done) {
+                if (!head.taken && writing < open()) {
                     lead();
                 } else {
-                    pending.wakeUp.awaitUninterruptibly(); // a commit is not abandoned halfway
+                    wakeUp.awaitUninterruptibly(); // a commit is not abandoned halfway
                 }
             }
         } finally {
             lock.unlock();
         }
-        if (pending.failure != null) {
-            throw pending.failure;
-        }
-        return pending.version;
     }
 
     /**
@@ -127,15 +159,20 @@ final class GroupCommit {
         List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
         Set<String> canisters = new HashSet<>();
         for (Iterator<Pending> queued = queue.iterator(); queued.hasNext() && batch.size() < maxBatch; ) {
-            Pending next = queued.next();
-            if (canisters.add(next.canisterId)) {
+            List<Pending> unit = queued.next().unit;
+            if ((batch.isEmpty() || batch.size() + unit.size() <= maxBatch)
+                    && unit.stream().noneMatch(p -> canisters.contains(p.canisterId))) {
                 queued.remove();
-                next.taken = true;
-                batch.add(next);
+                for (Pending member : unit) {
+                    canisters.add(member.canisterId);
+                    member.taken = true;
+                    batch.add(member);
+                }
             }
         }
         writing++;
-        boolean outboxes = batch.stream().anyMatch(p -> p.record != null && p.record.outbox() != null);
+        // a batch with outboxes or a unit of several commits is a transaction of more than one round trip
+        boolean outboxes = batch.stream().anyMatch(p -> p.linked() || (p.record != null && p.record.outbox() != null));
         if (outboxes) {
             writingOutboxes++;
         }

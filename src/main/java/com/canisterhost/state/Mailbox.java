@@ -186,6 +186,12 @@ public final class Mailbox {
                 .optional();
     }
 
+    /** Whether any message waits for {@code target}. */
+    public boolean hasMessages(String target) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM messages WHERE target = ?)").param(target)
+                .query(Boolean.class).single();
+    }
+
     /** The canisters with messages waiting (after a restart, or when a delivery could not be queued). */
     public List<String> pendingTargets() {
         return jdbc.sql("SELECT DISTINCT target FROM messages").query(String.class).list();

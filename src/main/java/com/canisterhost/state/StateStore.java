@@ -2,13 +2,9 @@ package com.canisterhost.state;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.PreparedStatement;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -36,17 +32,9 @@ public class StateStore {
 
     private final CallCompletion callCompletion;
     private final JdbcClient jdbc;
-    /** For the commit statement: bound directly, without JdbcClient's per-parameter type lookups. */
-    private final JdbcTemplate jdbcTemplate;
-    private final LogStore logs;
-    private final TransactionTemplate transactions;
-    /** Commit statement texts by shape, built once each (at most 216). */
-    private final Map<CommitStatement.Shape, String> commitSql = new ConcurrentHashMap<>();
-    /** Batch commit statement texts by shape (at most 16). */
-    private final Map<BatchCommitStatement.Shape, String> batchSql = new ConcurrentHashMap<>();
     /** Null when every commit is written alone. */
     private final GroupCommit groupCommit;
-    private final DistributionSummary batchSizes;
+    private final CommitWriter writer;
     private final Mailbox mailbox;
     private final ModuleChanges moduleChanges;
 
@@ -56,16 +44,14 @@ public class StateStore {
         this.moduleChanges = moduleChanges;
         this.callCompletion = callCompletion;
         this.jdbc = jdbc;
-        this.jdbcTemplate = jdbcTemplate;
-        this.logs = logs;
-        this.transactions = transactions;
-        this.groupCommit = properties.commitLanes() > 0
-                ? new GroupCommit(properties.commitLanes(), properties.maxCommitBatch(), this::write)
-                : null;
-        this.batchSizes = DistributionSummary.builder("canister.commit.batch.size")
-                .description("Update commits written to PostgreSQL together (group commit)")
-                .register(meters);
         this.mailbox = new Mailbox(jdbc, transactions, this);
+        this.writer = new CommitWriter(jdbc, jdbcTemplate, logs, transactions, mailbox, callCompletion,
+                DistributionSummary.builder("canister.commit.batch.size")
+                        .description("Update commits written to PostgreSQL together (group commit)")
+                        .register(meters));
+        this.groupCommit = properties.commitLanes() > 0
+                ? new GroupCommit(properties.commitLanes(), properties.maxCommitBatch(), writer::write)
+                : null;
     }
 
     /** Inter-canister messages, callbacks and call contexts (written with commits whose record has an outbox). */
@@ -129,203 +115,50 @@ public class StateStore {
         if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
             return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
         }
-        return commitAlone(canisterId, expectedVersion, change, record, false);
-    }
-
-    /** Whether a commit builds on the current state (no heap or stable memory replaced) and completes no call. */
-    private static boolean plainUpdate(StateChange change, CallRecord record) {
-        return !change.replacesState() && !change.replacesStable() && record.callId() == null
-                && record.outbox() == null;
+        return writer.commitAlone(canisterId, expectedVersion, change, record, false);
     }
 
     /**
-     * Writes one commit on its own. An attempt that may have been applied although it failed (the connection was
-     * lost on the way, {@code COMMIT} failed) is written again: the version fence makes that safe, and if the fence
-     * then fails because the first attempt did land, that is found on the canister row, so the commit succeeds
-     * after all. Only when PostgreSQL cannot be asked within {@link #RESOLVE_NANOS} is the outcome unknown.
+     * One canister's part of a commit of several: its change as of {@code expectedVersion}, moving its version by
+     * {@code steps} (one per execution it stands for).
+     */
+    public record Part(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {}
+
+    /**
+     * Commits the parts of different canisters all or none, in one transaction (with other canisters' commits when
+     * every part could go with them): executions that ran one after the other in memory, fused into one commit
+     * (a call between canisters and its response). The records may carry no tracked call and no outbox.
      *
-     * @param maybeApplied whether an earlier attempt (a batch that failed) may have written this commit
+     * @return each part's new version, in order
+     * @throws StateVersionConflictException if any canister is no longer at its expected version (nothing is written)
      */
-    private long commitAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record,
-            boolean maybeApplied) {
-        long deadline = System.nanoTime() + RESOLVE_NANOS;
-        long pauseMillis = 20;
-        while (true) {
-            RuntimeException failure;
-            try {
-                return writeAlone(canisterId, expectedVersion, change, record);
-            } catch (RuntimeException e) {
-                failure = e;
+    public long[] commitTogether(List<Part> parts) {
+        List<GroupCommit.Pending> unit = parts.stream().map(p -> {
+            if (p.record().callId() != null || p.record().outbox() != null || p.change().moduleHash() != null) {
+                throw new IllegalArgumentException("a fused commit tracks no call, sends no message, installs nothing");
             }
-            CommitFailure kind = failure instanceof StateVersionConflictException ? CommitFailure.REFUSED
-                    : CommitFailure.of(failure);
-            if (maybeApplied && kind != CommitFailure.NOT_SENT) {
-                // the fence turned this attempt away, or PostgreSQL refused it: see whether an earlier one landed
-                try {
-                    if (committedEarlier(canisterId, expectedVersion, record)) {
-                        return expectedVersion + 1;
-                    }
-                } catch (RuntimeException unreachable) {
-                    kind = CommitFailure.AMBIGUOUS;
-                }
-            }
-            if (kind == CommitFailure.REFUSED || (kind == CommitFailure.NOT_SENT && !maybeApplied)) {
-                throw failure; // certainly not applied
-            }
-            maybeApplied = true;
-            if (System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
-                throw new CommitOutcomeUnknownException(canisterId, expectedVersion, failure);
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CommitOutcomeUnknownException(canisterId, expectedVersion, failure);
-            }
-            pauseMillis *= 2;
+            return new GroupCommit.Pending(p.canisterId(), p.expectedVersion(), p.change(), p.record(), p.steps());
+        }).toList();
+        boolean groupable = unit.stream().allMatch(p -> !p.change.replacesState() && !p.change.replacesStable()
+                && p.change.dirtyPages().size() + p.change.stableDirty().size() <= MAX_GROUPED_PAGES);
+        if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
+            groupCommit.commitUnit(unit);
+        } else {
+            writer.commitAlone(unit, false);
         }
-    }
-
-    /**
-     * Whether the commit at {@code expectedVersion + 1} is this one: the canister row names the call that produced
-     * its latest call version, and an execution's time is unique per canister (strictly increasing).
-     */
-    private boolean committedEarlier(String canisterId, long expectedVersion, CallRecord record) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM canisters
-                         WHERE id = ? AND last_call_version = ? AND last_time = ? AND last_call_kind = ?
-                           AND last_call_method IS NOT DISTINCT FROM ?""")
-                .params(canisterId, expectedVersion + 1, record.timeNanos(), record.kind(), record.method())
-                .query(Long.class).single() == 1;
-    }
-
-    private long writeAlone(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        if (plainUpdate(change, record) && record.logs().isEmpty()) {
-            // the common update: one statement, so one round trip and no transaction around it
-            return commitStatement(canisterId, expectedVersion, change, record);
+        long[] versions = new long[unit.size()];
+        for (int i = 0; i < versions.length; i++) {
+            if (unit.get(i).failure() != null) {
+                throw unit.get(i).failure();
+            }
+            versions[i] = unit.get(i).version();
         }
-        return transactions.execute(status -> {
-            if (change.replacesState()) {
-                if (!change.keepsHeap()) {
-                    jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, HEAP)
-                            .update();
-                }
-                jdbc.sql("DELETE FROM canister_globals WHERE canister_id = ?").param(canisterId).update();
-            }
-            if (change.replacesStable()) {
-                jdbc.sql("DELETE FROM memory_pages WHERE canister_id = ? AND kind = ?").params(canisterId, STABLE)
-                        .update();
-                // an install or reinstall (an upgrade keeps stable memory, and its calls go on)
-                mailbox.abandon(canisterId, "was reinstalled", expectedVersion + 1);
-            }
-            long committed = commitStatement(canisterId, expectedVersion, change, record);
-            if (!record.logs().isEmpty()) {
-                logs.append(canisterId, record.logs());
-            }
-            if (record.callId() != null) {
-                completeCall(record.callId(), record.reply(), record.reply() != null ? null : "CANISTER_REJECT",
-                        record.rejectMessage(), record.instructions(), committed);
-            }
-            if (record.outbox() != null) {
-                record.outbox().written = mailbox.write(canisterId, record.outbox(), committed, record.instructions());
-            }
-            return committed;
-        });
+        return versions;
     }
 
-    /** The fenced version bump with the call's outcome and the changed pages and globals, as one statement. */
-    private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record) {
-        CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record);
-        String sql = commitSql.computeIfAbsent(statement.shape(), CommitStatement::sql);
-        Long version = jdbcTemplate.query(connection -> {
-            PreparedStatement prepared = connection.prepareStatement(sql);
-            statement.bind(prepared);
-            return prepared;
-        }, rows -> rows.next() ? rows.getLong(1) : null);
-        if (version == null) {
-            throw new StateVersionConflictException(canisterId, expectedVersion);
-        }
-        return version;
-    }
-
-    /**
-     * Writes a batch of {@link GroupCommit}: one commit as it would be written alone, more (or one that printed) with
-     * one statement for all. If that fails (say, one commit breaks a constraint), each is written alone, so that only
-     * the culprit fails; if the batch may have been applied (its connection was lost), writing each alone also finds
-     * out which of them it applied.
-     */
+    /** Writes a batch of group commit (see {@link CommitWriter#write}). */
     void write(List<GroupCommit.Pending> batch) {
-        batchSizes.record(batch.size());
-        boolean maybeApplied = false;
-        if (batch.size() > 1 || !batch.get(0).record.logs().isEmpty()) {
-            Set<String> bumped;
-            try {
-                bumped = writeTogether(batch);
-            } catch (RuntimeException e) {
-                bumped = null;
-                maybeApplied = CommitFailure.of(e) == CommitFailure.AMBIGUOUS;
-                for (GroupCommit.Pending p : batch) { // what they led to is what writing them alone leads to
-                    if (p.record.outbox() != null) {
-                        p.record.outbox().written = null;
-                    }
-                }
-            }
-            if (bumped != null) {
-                for (GroupCommit.Pending p : batch) {
-                    if (bumped.contains(p.canisterId)) {
-                        p.committed(p.expectedVersion + 1);
-                    } else {
-                        p.failed(new StateVersionConflictException(p.canisterId, p.expectedVersion));
-                    }
-                }
-                return;
-            }
-        }
-        for (GroupCommit.Pending p : batch) {
-            try {
-                p.committed(commitAlone(p.canisterId, p.expectedVersion, p.change, p.record, maybeApplied));
-            } catch (RuntimeException e) {
-                p.failed(e);
-            }
-        }
-    }
-
-    /**
-     * The batch's statement, and the outboxes of the commits it bumped in the same transaction; returns the
-     * canisters it bumped (the others were no longer at their version). An outbox that cannot be written (its
-     * message was consumed already) fails the whole batch, whose commits are then written alone.
-     */
-    private Set<String> writeTogether(List<GroupCommit.Pending> batch) {
-        if (batch.stream().noneMatch(p -> p.record.outbox() != null)) {
-            return writeStatement(batch);
-        }
-        return transactions.execute(status -> {
-            Set<String> bumped = writeStatement(batch);
-            for (GroupCommit.Pending p : batch) {
-                if (p.record.outbox() != null && bumped.contains(p.canisterId)) {
-                    p.record.outbox().written = mailbox.write(p.canisterId, p.record.outbox(),
-                            p.expectedVersion + 1, p.record.instructions());
-                }
-            }
-            return bumped;
-        });
-    }
-
-    private Set<String> writeStatement(List<GroupCommit.Pending> batch) {
-        BatchCommitStatement statement = new BatchCommitStatement(logs.maxEntries());
-        batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record));
-        String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
-        return jdbcTemplate.query(connection -> {
-            PreparedStatement prepared = connection.prepareStatement(sql);
-            statement.bind(prepared);
-            return prepared;
-        }, rows -> {
-            Set<String> ids = new HashSet<>();
-            while (rows.next()) {
-                ids.add(rows.getString(1));
-            }
-            return ids;
-        });
+        writer.write(batch);
     }
 
     /**

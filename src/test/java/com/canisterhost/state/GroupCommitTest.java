@@ -131,6 +131,27 @@ class GroupCommitTest {
         assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo(2);
     }
 
+    /**
+     * A unit (a fused call's two commits) goes into one batch whole: when one of its canisters is in the batch being
+     * formed, all of it waits for the next one, and none of its commits completes before the others are written.
+     */
+    @Test
+    void aUnitGoesIntoOneBatchWholeOrWaitsWhole() throws Exception {
+        HeldFirstBatch held = new HeldFirstBatch(GroupCommitTest::complete);
+        Future<Long> b1 = held.submit("b", 1);
+        Thread.sleep(100);
+        GroupCommit.Pending b2 = pending("b", 2);
+        GroupCommit.Pending c = pending("c", 1);
+        Future<?> unit = threads.submit(() -> held.group.commitUnit(List.of(b2, c)));
+        held.release();
+
+        unit.get(10, TimeUnit.SECONDS);
+        assertThat(b1.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(b2.version()).isEqualTo(3);
+        assertThat(c.version()).isEqualTo(2);
+        assertThat(held.batches).containsExactly(List.of("a@1"), List.of("b@1"), List.of("b@2", "c@1"));
+    }
+
     @Test
     void aSecondCommitOfACanisterWaitsForTheNextBatch() throws Exception {
         HeldFirstBatch held = new HeldFirstBatch(GroupCommitTest::complete);

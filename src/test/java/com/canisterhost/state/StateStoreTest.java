@@ -229,6 +229,50 @@ class StateStoreTest extends EndToEndTest {
         assertThat(pages(b, 0)).contains(800);
     }
 
+    /** A fused call's commits: both canisters in one transaction, each version moved by the executions it stands for. */
+    @Test
+    void commitsWrittenTogetherMoveEachVersionByItsSteps() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+
+        long[] versions = store.commitTogether(List.of(
+                new StateStore.Part(a, va, change(Map.of(840, page(1)), Map.of(), Map.of()),
+                        record("caller", List.of(LogEntry.print(1_000, "fused"))), 2),
+                new StateStore.Part(b, vb, change(Map.of(840, page(2)), Map.of(), Map.of()), record("callee",
+                        List.of()), 1)));
+
+        assertThat(versions).containsExactly(va + 2, vb + 1);
+        assertThat(version(a)).isEqualTo(va + 2);
+        assertThat(version(b)).isEqualTo(vb + 1);
+        assertThat(lastCall(a)).startsWith((va + 2) + " update caller ");
+        assertThat(pages(a, 0)).contains(840);
+        assertThat(pages(b, 0)).contains(840);
+        assertThat(logLines(a)).last().isEqualTo("fused");
+    }
+
+    /** If one canister moved on, neither part lands: the fused executions are dropped as one. */
+    @Test
+    void commitsWrittenTogetherLandAllOrNone() {
+        String a = installedCounter();
+        String b = installedCounter();
+        long va = version(a);
+        long vb = version(b);
+
+        assertThatThrownBy(() -> store.commitTogether(List.of(
+                new StateStore.Part(a, va, change(Map.of(850, page(1)), Map.of(), Map.of()), record("caller",
+                        List.of()), 2),
+                new StateStore.Part(b, vb - 1, change(Map.of(850, page(2)), Map.of(), Map.of()), record("callee",
+                        List.of()), 1))))
+                .isInstanceOf(StateVersionConflictException.class);
+
+        assertThat(version(a)).isEqualTo(va);
+        assertThat(pages(a, 0)).doesNotContain(850);
+        assertThat(version(b)).isEqualTo(vb);
+        assertThat(pages(b, 0)).doesNotContain(850);
+    }
+
     @Test
     void aBatchThatFailsIsWrittenCommitByCommitSoOnlyTheCulpritFails() {
         String a = installedCounter();
