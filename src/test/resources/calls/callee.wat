@@ -7,6 +7,8 @@
 ;;   canister_update refuse    msg_reject "refused: <argument>"
 ;;   canister_update boom      counter += 100, then traps (the increment is rolled back)
 ;;   canister_update silent    counter += 1000 and returns without replying (rolled back)
+;;   canister_update spin      counts 10,000,000 times around a loop (some 60 million instructions), then
+;;                             counter += 1 and replies the counter
 ;;   canister_update take_half accepts half of the cycles the call carries; replies what was available and what
 ;;                             it accepted (16-byte LE amounts each)
 (module
@@ -49,6 +51,15 @@
   (func (export "canister_update boom")
     (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 100)))
     (call $trap (i32.const 32) (i32.const 4)))
+
+  (func (export "canister_update spin")
+    (local $i i32)
+    (local.set $i (i32.const 10000000))
+    (loop $again
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $again (local.get $i)))
+    (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+    (call $reply_counter))
 
   (func (export "canister_update silent")
     (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1000))))

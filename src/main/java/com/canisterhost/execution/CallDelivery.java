@@ -86,6 +86,14 @@ final class CallDelivery implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether no message waits for {@code target} and no delivery is queued for it, so that a request may run on its
+     * lane now without overtaking one; on the target's lane.
+     */
+    boolean idle(String target) {
+        return !scheduled.contains(target) && inboxes.empty(target, mailbox::hasMessages);
+    }
+
     /** Queues a delivery on the canister's lane unless one is queued; a full queue leaves it to the sweep. */
     void schedule(String target) {
         if (!scheduled.add(target)) {

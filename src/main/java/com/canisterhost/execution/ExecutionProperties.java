@@ -33,6 +33,8 @@ import org.springframework.util.unit.DataSize;
  *     canister's queue was full) are looked for
  * @param maxOutstandingCalls calls of one canister that may await their response at once; past it
  *     {@code call_perform} answers 2 (not performed), as the IC does when a canister's output queue is full
+ * @param fusedCallInstructions an ingress update's one call to an idle canister and its callback run at once and
+ *     commit with it as one ({@link CallFusion}) if each takes at most this many instructions; 0: never
  */
 @ConfigurationProperties("canister.execution")
 public record ExecutionProperties(
@@ -56,7 +58,8 @@ public record ExecutionProperties(
         @DefaultValue("100ms") Duration timerTick,
         @DefaultValue("0s") Duration heartbeatInterval,
         @DefaultValue("1s") Duration messageSweep,
-        @DefaultValue("500") int maxOutstandingCalls) {
+        @DefaultValue("500") int maxOutstandingCalls,
+        @DefaultValue("20000000") long fusedCallInstructions) {
 
     /** Instruction limits per message kind (the IC's, without deterministic time slicing). */
     public record InstructionLimits(

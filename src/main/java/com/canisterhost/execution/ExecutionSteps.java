@@ -107,6 +107,11 @@ final class ExecutionSteps {
 
     /** Runs canister code with the wall-clock backstop armed: past the limit the worker is interrupted. */
     void runWatched(Execution execution, Message message, String method) {
+        runWatched(execution, message, method, Long.MAX_VALUE);
+    }
+
+    /** {@link #runWatched}, with at most {@code maxInstructions} (below the message kind's own limit). */
+    void runWatched(Execution execution, Message message, String method, long maxInstructions) {
         Thread worker = Thread.currentThread();
         Object guard = new Object();
         boolean[] running = {true};
@@ -118,7 +123,7 @@ final class ExecutionSteps {
             }
         });
         try {
-            execution.run(message, method, instructionLimit(message.entryPoint));
+            execution.run(message, method, Math.min(maxInstructions, instructionLimit(message.entryPoint)));
         } finally {
             synchronized (guard) {
                 running[0] = false;
@@ -159,6 +164,42 @@ final class ExecutionSteps {
         canister.keep(execution, published);
         live.put(canister);
         return newVersion;
+    }
+
+    /** One canister's part of {@link #commitTogether}: its execution, and how many executions it stands for. */
+    record Part(LiveCanister canister, Execution execution, CallRecord record, int steps) {}
+
+    /**
+     * Commits the executions of different canisters all or none (a fused call and its response), then publishes
+     * each as its canister's committed state; returns their new versions, in order.
+     */
+    long[] commitTogether(List<Part> parts) {
+        List<StateChange> changes = parts.stream().map(p -> p.execution().changes(false, false, null)).toList();
+        List<StateStore.Part> written = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            written.add(new StateStore.Part(part.canister().id, part.canister().version(), changes.get(i),
+                    part.record(), part.steps()));
+        }
+        long[] versions;
+        workers.releaseSlot(); // as for a commit of one
+        try {
+            versions = stateStore.commitTogether(written);
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.notApplied(e)) {
+                parts.forEach(p -> live.remove(p.canister().id));
+            }
+            throw e;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            metrics.persisted(changes.get(i));
+            LiveCanister.Committed published = part.execution().result(changes.get(i), versions[i]);
+            part.canister().publish(published);
+            part.canister().keep(part.execution(), published);
+            live.put(part.canister());
+        }
+        return versions;
     }
 
     /** Keeps what a failed replicated execution printed, and why it failed, in the canister's log. */

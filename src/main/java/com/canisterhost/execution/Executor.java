@@ -65,7 +65,8 @@ public class Executor implements DisposableBean {
         this.delivery = new CallDelivery(workers, stateStore.mailbox(),
                 new RequestExecution(steps, workers, stateStore.mailbox(), activity, management::getObject),
                 new CallbackExecution(steps, stateStore.mailbox()), properties.messageSweep().toMillis(), meters);
-        this.updates = new UpdateExecution(steps, queries, delivery, stateStore, transactions, logs);
+        this.updates = new UpdateExecution(steps, queries, delivery, stateStore, transactions, logs,
+                new CallFusion(steps, workers, delivery, activity, properties.fusedCallInstructions(), meters));
         this.systemTasks = new SystemTaskExecution(steps, delivery);
         this.installer = new Installer(steps, stateStore, modules, transactions, live, metrics);
     }

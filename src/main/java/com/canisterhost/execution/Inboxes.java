@@ -75,6 +75,29 @@ final class Inboxes {
     }
 
     /**
+     * Whether no message waits for {@code target}: known from its inbox, or else asked of PostgreSQL with
+     * {@code waiting} (after which the inbox is complete, as after an empty read). Runs on the target's lane.
+     */
+    boolean empty(String target, java.util.function.Predicate<String> waiting) {
+        Inbox inbox = inbox(target);
+        long unreadBefore;
+        synchronized (inbox) {
+            if (inbox.complete || !inbox.requests.isEmpty()) {
+                return inbox.complete && inbox.unread == 0 && inbox.requests.isEmpty();
+            }
+            unreadBefore = inbox.unread;
+        }
+        if (waiting.test(target)) {
+            return false;
+        }
+        synchronized (inbox) {
+            inbox.complete = true;
+            inbox.unread = Math.max(0, inbox.unread - unreadBefore);
+            return inbox.unread == 0 && inbox.requests.isEmpty();
+        }
+    }
+
+    /**
      * The next message for {@code target}: from its inbox if it holds every request and no other message waits
      * (so responses are not starved by a stream of requests), else the oldest one {@code read} finds. Runs on the
      * target's lane (one at a time per target).

@@ -24,9 +24,11 @@ final class UpdateExecution {
     private final StateStore stateStore;
     private final TransactionTemplate transactions;
     private final LogStore logs;
+    private final CallFusion fusion;
 
     UpdateExecution(ExecutionSteps steps, QueryExecution queries, CallDelivery delivery, StateStore stateStore,
-            TransactionTemplate transactions, LogStore logs) {
+            TransactionTemplate transactions, LogStore logs, CallFusion fusion) {
+        this.fusion = fusion;
         this.steps = steps;
         this.queries = queries;
         this.delivery = delivery;
@@ -49,6 +51,13 @@ final class UpdateExecution {
         if (refused != null) {
             return CompletableFuture.completedFuture(uncommitted(canisterId, callId, refused, List.of(), 0));
         }
+        return execute(canister, method, arg, caller, callId, true);
+    }
+
+    /** The method on the canister's lane, after inspection; {@code fuse}: its one call may run fused with it. */
+    private CompletableFuture<CallOutcome> execute(LiveCanister canister, String method, byte[] arg, byte[] caller,
+            UUID callId, boolean fuse) {
+        String canisterId = canister.id;
         long time = canister.nextTime();
         Execution execution = canister.beginUpdate();
         long version = canister.version();
@@ -61,6 +70,14 @@ final class UpdateExecution {
                     : MessageOutcomes.didNotReply(message, version);
             return CompletableFuture.completedFuture(
                     uncommitted(canisterId, callId, failed, message.prints, time));
+        }
+        if (fuse && callId == null) {
+            CallFusion.Outcome fused = fusion.tryFuse(canister, execution, message, method, version);
+            if (fused == CallFusion.Outcome.RUN_AGAIN) {
+                return execute(steps.liveCanister(canisterId), method, arg, caller, callId, false);
+            } else if (fused != null) {
+                return CompletableFuture.completedFuture(fused.outcome());
+            }
         }
         boolean answered = message.response != Message.Response.NONE;
         boolean replied = message.response == Message.Response.REPLIED;

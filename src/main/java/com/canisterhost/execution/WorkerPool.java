@@ -149,6 +149,42 @@ final class WorkerPool {
         return result;
     }
 
+    /**
+     * Takes the canister's update lane for the calling job if it is idle (nothing running, nothing queued), without
+     * waiting: a job that holds its own lane runs another canister's message on it (a fused call), and never waits
+     * for a lane, so two such jobs cannot deadlock. Returns whether it did; then {@link #releaseLane} gives it back.
+     */
+    boolean tryTakeLane(String canisterId) {
+        lock.lock();
+        try {
+            Lane lane = lanes.computeIfAbsent(canisterId, id -> new Lane[] {new Lane(id, 1),
+                new Lane(id, queriesPerCanister)})[0];
+            if (lane.running > 0 || !lane.jobs.isEmpty()) {
+                return false;
+            }
+            lane.running++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back a lane {@link #tryTakeLane} took: what was queued on it meanwhile may run now. */
+    void releaseLane(String canisterId) {
+        lock.lock();
+        try {
+            Lane lane = lanes.get(canisterId)[0];
+            lane.running--;
+            enterLine(lane);
+            if (!lane.ready() && lane.running == 0 && lane.jobs.isEmpty()) {
+                forgetIfIdle(canisterId);
+            }
+            workAvailable.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Executions waiting for a worker. */
     int queued() {
         lock.lock();

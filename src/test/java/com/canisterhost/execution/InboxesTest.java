@@ -114,4 +114,34 @@ class InboxesTest {
         assertThat(deliver("b").id()).isEqualTo(10);
         assertThat(inboxes.next("b", this::read)).isEmpty();
     }
+
+    private boolean waiting(String target) {
+        reads++;
+        return table.stream().anyMatch(m -> m.target().equals(target));
+    }
+
+    /** What a fused call asks before it runs a request at once: whether it would overtake a message. */
+    @Test
+    void aTargetIsEmptyOnlyWhenNoMessageWaitsAndAskingOnceMakesItsInboxComplete() {
+        table.add(request(11, "b")); // left from before the restart
+        assertThat(inboxes.empty("b", this::waiting)).as("a message from before the restart").isFalse();
+        deliver("b");
+        assertThat(inboxes.empty("b", this::waiting)).isTrue();
+        reads = 0;
+        assertThat(inboxes.empty("b", this::waiting)).as("known from memory now").isTrue();
+        assertThat(reads).isZero();
+        commit(request(12, "b"));
+        assertThat(inboxes.empty("b", this::waiting)).as("a request handed over").isFalse();
+        deliver("b");
+        commit(response(13, "b"));
+        assertThat(inboxes.empty("b", this::waiting)).as("a response counted").isFalse();
+        deliver("b"); // read: responses always are
+        reads = 0;
+        assertThat(inboxes.empty("b", this::waiting)).isTrue();
+        assertThat(reads).isZero();
+        table.add(request(14, "b"));
+        inboxes.distrustAll(); // a commit learned late: asked again
+        assertThat(inboxes.empty("b", this::waiting)).isFalse();
+        assertThat(reads).isEqualTo(1);
+    }
 }

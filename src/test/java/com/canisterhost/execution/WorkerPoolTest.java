@@ -185,4 +185,38 @@ class WorkerPoolTest {
         assertThatThrownBy(() -> pool.submit("a", true, () -> 1)).isInstanceOf(ExecutorOverloadedException.class)
                 .hasMessageContaining("shutting down");
     }
+
+    /** A fused call takes another canister's update lane only when it is idle, never waiting for it. */
+    @Test
+    void aLaneIsTakenOnlyWhenIdleAndWhatQueuesMeanwhileRunsAfterItIsGivenBack() throws Exception {
+        pool(2, 2, 1000, 1000, 10_000);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Void> busy = pool.submit("a", true, () -> {
+            running.countDown();
+            finish.await();
+            return null;
+        });
+        running.await();
+        assertThat(pool.tryTakeLane("a")).as("running").isFalse();
+        finish.countDown();
+        busy.get(10, TimeUnit.SECONDS);
+
+        assertThat(pool.tryTakeLane("b")).isTrue();
+        assertThat(pool.tryTakeLane("b")).as("taken").isFalse();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> queued = pool.submit("b", true, () -> {
+            order.add("queued");
+            return null;
+        });
+        Thread.sleep(100);
+        assertThat(queued).as("waits for the lane").isNotDone();
+        order.add("released");
+        pool.releaseLane("b");
+        queued.get(10, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("released", "queued");
+        assertThat(pool.submit("b", false, () -> pool.tryTakeLane("b")).get(10, TimeUnit.SECONDS))
+                .as("a query does not hold the update lane").isTrue();
+        pool.releaseLane("b");
+    }
 }
