@@ -45,12 +45,6 @@ class FusedCallTest extends EndToEndTest {
         return http.get("/v1/canisters/" + id).json().get("calls").toString();
     }
 
-    private double metric(String name) {
-        String scrape = new String(http.get("/actuator/prometheus").body());
-        var m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
-        assertThat(m.find()).as(name).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
 
     private int callerState(int offset) {
         byte[] state = http.query(caller, "state", new byte[0]).body();
@@ -66,14 +60,14 @@ class FusedCallTest extends EndToEndTest {
     void aRoundTripCommitsOnceLeavingWhatItsThreeExecutionsWouldHave() {
         long callerBefore = version(caller);
         long calleeBefore = version(callee);
-        double fused = metric("canister_calls_fused_total");
+        double fused = http.metric("canister_calls_fused_total");
 
         Response inc = http.update(caller, "call", callTarget(callee, "inc"));
 
         assertThat(inc.status()).as("%s", inc).isEqualTo(200);
         assertThat(Arrays.copyOf(inc.body(), 2)).as("from the reply callback, env 7").isEqualTo(new byte[] {'Y', 7});
         assertThat(u32(Arrays.copyOfRange(inc.body(), 2, 6))).as("the callee's counter").isEqualTo(1);
-        assertThat(metric("canister_calls_fused_total")).isEqualTo(fused + 1);
+        assertThat(http.metric("canister_calls_fused_total")).isEqualTo(fused + 1);
         assertThat(inc.headers().firstValue("X-State-Version")).as("the first execution and the callback")
                 .hasValue(Long.toString(callerBefore + 2));
         assertThat(version(caller)).isEqualTo(callerBefore + 2);
@@ -86,21 +80,21 @@ class FusedCallTest extends EndToEndTest {
 
         Response get = http.update(caller, "call", callTarget(callee, "get"));
         assertThat(u32(Arrays.copyOfRange(get.body(), 2, 6))).as("a query method, fused too").isEqualTo(1);
-        assertThat(metric("canister_calls_fused_total")).isEqualTo(fused + 2);
+        assertThat(http.metric("canister_calls_fused_total")).isEqualTo(fused + 2);
         assertThat(version(callee)).as("a query commits nothing").isEqualTo(calleeBefore + 1);
     }
 
     @Test
     void aCalleeThatTrapsRunsAgainAsAMessageAndItsRejectArrivesOnce() {
         long callerBefore = version(caller);
-        double fused = metric("canister_calls_fused_total");
-        double dropped = metric("canister_calls_fused_dropped_total");
+        double fused = http.metric("canister_calls_fused_total");
+        double dropped = http.metric("canister_calls_fused_dropped_total");
 
         Response trapped = http.update(caller, "call", callTarget(callee, "boom"));
 
         assertThat(Arrays.copyOf(trapped.body(), 3)).as("CANISTER_ERROR").isEqualTo(new byte[] {'N', 8, 5});
-        assertThat(metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
-        assertThat(metric("canister_calls_fused_total")).isEqualTo(fused);
+        assertThat(http.metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
+        assertThat(http.metric("canister_calls_fused_total")).isEqualTo(fused);
         assertThat(u32(http.query(callee, "get", new byte[0]).body())).as("the trap rolled back").isZero();
         assertThat(traps(callee, "boom")).as("the trap of the message, not of the dropped attempt").isEqualTo(1);
         assertThat(version(caller)).as("the first execution and the reject callback").isEqualTo(callerBefore + 2);
@@ -109,25 +103,25 @@ class FusedCallTest extends EndToEndTest {
     @Test
     void aCalleePastTheFusedInstructionsRunsAgainAsAMessageOnce() {
         long calleeBefore = version(callee);
-        double dropped = metric("canister_calls_fused_dropped_total");
+        double dropped = http.metric("canister_calls_fused_dropped_total");
 
         Response spun = http.update(caller, "call", callTarget(callee, "spin"));
 
         assertThat(spun.status()).as("%s", spun).isEqualTo(200);
         assertThat(u32(Arrays.copyOfRange(spun.body(), 2, 6))).as("counted once").isEqualTo(1);
-        assertThat(metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
+        assertThat(http.metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
         assertThat(version(callee)).isEqualTo(calleeBefore + 1);
     }
 
     @Test
     void aCallbackThatTrapsRunsTheCallersMessageAgainWithoutFusion() {
-        double dropped = metric("canister_calls_fused_dropped_total");
+        double dropped = http.metric("canister_calls_fused_dropped_total");
 
         Response response = http.update(caller, "call_then_trap", callTarget(callee, "inc"));
 
         assertThat(response.status()).as("%s", response).isEqualTo(422);
         assertThat(response.json().get("rejectCode").asInt()).isEqualTo(5);
-        assertThat(metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
+        assertThat(http.metric("canister_calls_fused_dropped_total")).isEqualTo(dropped + 1);
         assertThat(callerState(0)).as("the callback's change is gone").isZero();
         assertThat(callerState(4)).as("the state from before the call is kept").isEqualTo(1);
         assertThat(callerState(8)).as("cleanup ran and committed").isEqualTo(1);

@@ -60,6 +60,7 @@ class InterCanisterMotokoTest extends EndToEndTest {
         return new String(bytes, at, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+
     private String update(String id, String method, byte[] arg) {
         Response response = http.update(id, method, arg);
         assertThat(response.status()).as("%s", response).isEqualTo(200);
@@ -73,8 +74,13 @@ class InterCanisterMotokoTest extends EndToEndTest {
         String callee = install(compiler, "callee");
         byte[] arg = principalArg(callee);
 
+        double fused = http.metric("canister_calls_fused_total");
+        double dropped = http.metric("canister_calls_fused_dropped_total");
         assertThat(update(caller, "incThenGet", arg)).as("(1, 1): the query sees the update")
                 .isEqualTo("4449444c00027d7d0101");
+        assertThat(http.metric("canister_calls_fused_total")).as("the first await fused, its callback calling on")
+                .isEqualTo(fused + 1);
+        assertThat(http.metric("canister_calls_fused_dropped_total")).isEqualTo(dropped);
         assertThat(update(caller, "both", arg)).as("2 + 3, two calls at once").isEqualTo("4449444c00017d05");
 
         String caught = update(caller, "catchReject", arg);

@@ -105,12 +105,6 @@ class StateTest extends EndToEndTest {
                 .isLessThanOrEqualTo(persisted + 4096);
     }
 
-    private double metric(String name) {
-        String scrape = new String(http.get("/actuator/prometheus").body());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
-        assertThat(m.find()).as(name).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
 
     @Test
     void concurrentUpdatesOfManyCanistersAreCommittedTogetherAndEachCountsExactly() throws Exception {
@@ -123,8 +117,8 @@ class StateTest extends EndToEndTest {
         }
         Map<String, Long> versions = new HashMap<>();
         ids.forEach(id -> versions.put(id, http.get("/v1/canisters/" + id).json().get("stateVersion").asLong()));
-        double batchesBefore = metric("canister_commit_batch_size_count");
-        double groupedBefore = metric("canister_commit_batch_size_sum");
+        double batchesBefore = http.metric("canister_commit_batch_size_count");
+        double groupedBefore = http.metric("canister_commit_batch_size_sum");
 
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<Integer>> replied = new ArrayList<>();
@@ -155,8 +149,8 @@ class StateTest extends EndToEndTest {
             assertThat(jdbc.sql("SELECT value_low FROM canister_globals WHERE canister_id = ?").param(id)
                     .query(Long.class).single()).as("the persisted global").isEqualTo(each);
         }
-        double grouped = metric("canister_commit_batch_size_sum") - groupedBefore;
-        double batches = metric("canister_commit_batch_size_count") - batchesBefore;
+        double grouped = http.metric("canister_commit_batch_size_sum") - groupedBefore;
+        double batches = http.metric("canister_commit_batch_size_count") - batchesBefore;
         assertThat(grouped).as("every update went through group commit").isEqualTo(canisters * each);
         assertThat(batches).as("some went to PostgreSQL together").isLessThan(grouped);
     }

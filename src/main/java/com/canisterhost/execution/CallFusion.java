@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A fused round trip: an ingress update that made exactly one call, to an idle canister of this node, has that
@@ -24,14 +25,16 @@ import java.util.List;
  * with at most {@code canister.execution.fused-call-instructions}, so that the caller's lane, held throughout, and
  * the callee's are held for a short time only. Anything else (the callee traps, makes calls, does not answer or
  * runs past that limit) drops the callee's execution, and the caller's first execution commits as usual, its
- * call delivered as a message; if the callback does (or makes calls, or does not answer), the caller's message is
- * run again from its committed state without fusion. Dropped executions leave nothing behind: nothing of them
+ * call delivered as a message; if the callback traps, runs past the limit or neither answers nor calls, the
+ * caller's message is run again from its committed state without fusion. A callback that calls on (the next
+ * {@code await}) commits with the fused executions, its calls going out as messages, as an ingress execution's
+ * would. Dropped executions leave nothing behind: nothing of them
  * was committed or seen.
  */
 final class CallFusion {
 
-    /** What {@link #tryFuse} did. */
-    record Outcome(CallOutcome outcome) {
+    /** What {@link #tryFuse} did: the ingress call's outcome, now or (if its callback called on) later. */
+    record Outcome(CompletableFuture<CallOutcome> outcome) {
 
         /** The caller's execution was spent on a callback that could not be fused: run the message again. */
         static final Outcome RUN_AGAIN = new Outcome(null);
@@ -104,35 +107,56 @@ final class CallFusion {
                     answer.reply() != null ? call.replyEnv() : call.rejectEnv(), false,
                     CanisterId.parse(target).bytes(), caller.nextTime(), version + 1);
             steps.runWatched(execution, callback, null, maxInstructions);
-            if (callback.failure != null || callback.response == Message.Response.NONE
-                    || !callback.performed.isEmpty()) {
+            boolean calls = !callback.performed.isEmpty();
+            if (callback.failure != null || (callback.response == Message.Response.NONE && !calls)) {
                 declined.increment();
                 return Outcome.RUN_AGAIN;
             }
+            // a callback that calls on (the next await) opens the ingress call's context with those calls, as an
+            // ingress execution that made calls does: they go out as messages with the commit
+            boolean answered = callback.response != Message.Response.NONE;
+            Mailbox.Outbox outbox = calls ? new Mailbox.Outbox(null, null, Mailbox.Origin.ingress(null), null,
+                    MessageOutcomes.answer(callback), callback.performed) : null;
             List<ExecutionSteps.Part> parts = new ArrayList<>();
-            parts.add(new ExecutionSteps.Part(caller, execution, callerRecord(method, message, callback), 2));
+            parts.add(new ExecutionSteps.Part(caller, execution, callerRecord(method, message, callback, outbox), 2));
             if (update) {
                 parts.add(new ExecutionSteps.Part(callee, calleeExecution, MessageOutcomes.record("call",
                         call.method(), callerBytes, request, calleeTime, null), 1));
             }
             long committed = steps.commitTogether(parts)[0];
             fused.increment();
-            return new Outcome(callback.response == Message.Response.REPLIED
+            CompletableFuture<CallOutcome> later = null;
+            if (outbox != null) {
+                Long context = outbox.written() != null ? outbox.written().context() : null;
+                if (!answered && context != null) {
+                    later = delivery.awaitContext(context); // before any callback can run: this is its lane
+                }
+                delivery.sent(outbox.written(), null, callback.instructions, committed);
+            }
+            if (!answered) {
+                return new Outcome(later != null ? later : CompletableFuture.failedFuture(
+                        new IllegalStateException("the call's context could not be found after its commit")));
+            }
+            return new Outcome(CompletableFuture.completedFuture(callback.response == Message.Response.REPLIED
                     ? new CallOutcome.Replied(callback.reply, callback.instructions, committed)
                     : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, callback.rejectMessage,
-                            callback.instructions, committed));
+                            callback.instructions, committed)));
         } finally {
             workers.releaseLane(target);
         }
     }
 
-    /** The caller's record: the ingress call as its callback answered it, with what both executions did. */
-    private static CallRecord callerRecord(String method, Message first, Message callback) {
+    /**
+     * The caller's record: the ingress call as its callback answered it (if it did), with what both executions did
+     * and the calls the callback made.
+     */
+    private static CallRecord callerRecord(String method, Message first, Message callback, Mailbox.Outbox outbox) {
         boolean replied = callback.response == Message.Response.REPLIED;
+        boolean rejected = callback.response == Message.Response.REJECTED;
         List<LogEntry> prints = new ArrayList<>(first.prints);
         prints.addAll(callback.prints);
         return new CallRecord("update", method, first.caller, replied ? callback.reply : null,
-                replied ? null : RejectKind.CANISTER_REJECT.rejectCode(), replied ? null : callback.rejectMessage,
-                first.instructions + callback.instructions, callback.timeNanos, prints, null, null);
+                rejected ? RejectKind.CANISTER_REJECT.rejectCode() : null, rejected ? callback.rejectMessage : null,
+                first.instructions + callback.instructions, callback.timeNanos, prints, null, outbox);
     }
 }

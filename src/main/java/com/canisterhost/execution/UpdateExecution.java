@@ -76,7 +76,7 @@ final class UpdateExecution {
             if (fused == CallFusion.Outcome.RUN_AGAIN) {
                 return execute(steps.liveCanister(canisterId), method, arg, caller, callId, false);
             } else if (fused != null) {
-                return CompletableFuture.completedFuture(fused.outcome());
+                return fused.outcome();
             }
         }
         boolean answered = message.response != Message.Response.NONE;

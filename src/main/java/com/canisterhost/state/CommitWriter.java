@@ -125,11 +125,15 @@ final class CommitWriter {
             writeAlone(p.canisterId, p.expectedVersion, p.change, p.record, p.steps);
             return;
         }
-        transactions.executeWithoutResult(status -> { // fused executions: no tracked call, no outbox
+        transactions.executeWithoutResult(status -> { // fused executions: no tracked call, no new module
             for (GroupCommit.Pending p : unit) {
-                commitStatement(p.canisterId, p.expectedVersion, p.change, p.record, p.steps);
+                long committed = commitStatement(p.canisterId, p.expectedVersion, p.change, p.record, p.steps);
                 if (!p.record.logs().isEmpty()) {
                     logs.append(p.canisterId, p.record.logs());
+                }
+                if (p.record.outbox() != null) {
+                    p.record.outbox().written = mailbox.write(p.canisterId, p.record.outbox(), committed,
+                            p.record.instructions());
                 }
             }
         });
@@ -262,7 +266,7 @@ final class CommitWriter {
             for (GroupCommit.Pending p : batch) {
                 if (p.record.outbox() != null && bumped.contains(p.canisterId)) {
                     p.record.outbox().written = mailbox.write(p.canisterId, p.record.outbox(),
-                            p.expectedVersion + 1, p.record.instructions());
+                            p.expectedVersion + p.steps, p.record.instructions());
                 }
             }
             return bumped;

@@ -127,15 +127,16 @@ public class StateStore {
     /**
      * Commits the parts of different canisters all or none, in one transaction (with other canisters' commits when
      * every part could go with them): executions that ran one after the other in memory, fused into one commit
-     * (a call between canisters and its response). The records may carry no tracked call and no outbox.
+     * (a call between canisters and its response). The records may carry no tracked call; an outbox is written
+     * in the same transaction.
      *
      * @return each part's new version, in order
      * @throws StateVersionConflictException if any canister is no longer at its expected version (nothing is written)
      */
     public long[] commitTogether(List<Part> parts) {
         List<GroupCommit.Pending> unit = parts.stream().map(p -> {
-            if (p.record().callId() != null || p.record().outbox() != null || p.change().moduleHash() != null) {
-                throw new IllegalArgumentException("a fused commit tracks no call, sends no message, installs nothing");
+            if (p.record().callId() != null || p.change().moduleHash() != null) {
+                throw new IllegalArgumentException("a fused commit tracks no call and installs nothing");
             }
             return new GroupCommit.Pending(p.canisterId(), p.expectedVersion(), p.change(), p.record(), p.steps());
         }).toList();

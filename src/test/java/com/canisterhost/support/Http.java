@@ -84,6 +84,17 @@ public final class Http {
         return send("GET", path, null, null);
     }
 
+    /** The value of an unlabelled metric in the service's Prometheus scrape. */
+    public double metric(String name) {
+        String scrape = new String(get("/actuator/prometheus").body(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + " (\\S+)$").matcher(scrape);
+        if (!m.find()) {
+            throw new AssertionError("no metric " + name + " in the scrape");
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     public Response post(String path) {
         return send("POST", path, null, null);
     }
