@@ -38,6 +38,7 @@ class ArchitectureTest {
             Map.entry("call", Set.of("canister", "execution", "state", "identity", "principal", "database")),
             Map.entry("canister", Set.of("execution", "module", "state", "identity", "candid", "principal",
                     "database")),
+            Map.entry("cluster", Set.of("execution", "state", "principal", "database")),
             Map.entry("execution", Set.of("module", "state", "principal", "database")),
             Map.entry("module", Set.of("candid", "principal")),
             Map.entry("state", Set.of("principal", "database")),
@@ -63,7 +64,9 @@ class ArchitectureTest {
             Map.entry("snapshot_globals", "state"),
             Map.entry("messages", "state"),
             Map.entry("callbacks", "state"),
-            Map.entry("call_contexts", "state"));
+            Map.entry("call_contexts", "state"),
+            Map.entry("nodes", "state"),
+            Map.entry("canister_leases", "state"));
 
     private static JavaClasses classes;
 

@@ -220,6 +220,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 + "have been applied"), HttpHeaders.RETRY_AFTER, "1");
     }
 
+    @ExceptionHandler(com.canisterhost.state.CanisterOwnership.NotOwnerException.class)
+    ResponseEntity<Object> notOwner(com.canisterhost.state.CanisterOwnership.NotOwnerException e) {
+        return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "canister-moving",
+                "Canister moving between nodes", e.getMessage()), HttpHeaders.RETRY_AFTER, "1");
+    }
+
     @ExceptionHandler(StateVersionConflictException.class)
     ResponseEntity<Object> stateConflict(StateVersionConflictException e) {
         return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "state-conflict",

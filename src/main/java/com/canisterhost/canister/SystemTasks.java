@@ -30,10 +30,12 @@ class SystemTasks implements SmartLifecycle {
     private final Executor executor;
     private final CanisterActivity activity;
     private final ExecutionProperties properties;
+    private final com.canisterhost.state.CanisterOwnership ownership;
     private ScheduledExecutorService scheduler;
 
     SystemTasks(CanisterRepository canisters, JdbcClient jdbc, Executor executor, CanisterActivity activity,
-            ExecutionProperties properties) {
+            ExecutionProperties properties, com.canisterhost.state.CanisterOwnership ownership) {
+        this.ownership = ownership;
         this.canisters = canisters;
         this.jdbc = jdbc;
         this.executor = executor;
@@ -97,7 +99,7 @@ class SystemTasks implements SmartLifecycle {
             for (String id : due.get()) {
                 activity.enter(id); // counted in flight first, so a stop waits for the task or it sees the stop
                 try {
-                    if (activity.running(id)) {
+                    if (activity.running(id) && ownership.local(id)) { // another node's: that node runs it
                         task.accept(id);
                     }
                 } catch (RuntimeException e) {

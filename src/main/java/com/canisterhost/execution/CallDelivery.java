@@ -27,6 +27,8 @@ final class CallDelivery implements AutoCloseable {
     private final Mailbox mailbox;
     private final RequestExecution requests;
     private final CallbackExecution callbacks;
+    /** Messages go only to the canisters this node executes; their holders' sweeps deliver the others. */
+    private final com.canisterhost.state.CanisterOwnership ownership;
     /** Canisters with a delivery queued on their lane (at most one at a time: it takes the oldest message). */
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     /** Ingress calls answered after their first execution, by call context. */
@@ -41,7 +43,9 @@ final class CallDelivery implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicLongArray(2);
 
     CallDelivery(WorkerPool workers, Mailbox mailbox, RequestExecution requests, CallbackExecution callbacks,
-            long sweepMillis, io.micrometer.core.instrument.MeterRegistry meters) {
+            long sweepMillis, io.micrometer.core.instrument.MeterRegistry meters,
+            com.canisterhost.state.CanisterOwnership ownership) {
+        this.ownership = ownership;
         io.micrometer.core.instrument.Gauge.builder("canister.calls.outstanding", totals, t -> t.get(0))
                 .description("Calls between canisters whose callback has not run yet (as of the last message sweep)")
                 .register(meters);
@@ -72,7 +76,7 @@ final class CallDelivery implements AutoCloseable {
             sweeper.execute(this::sweep);
             return;
         }
-        inboxes.sent(written);
+        inboxes.sent(written, target -> target.equals(ManagementCanister.ID) || ownership.local(target));
         written.targets().forEach(this::schedule);
         if (written.ingressAnswer() != null && context != null) {
             CompletableFuture<CallOutcome> waiter = waiting.remove(context);
@@ -94,8 +98,16 @@ final class CallDelivery implements AutoCloseable {
         return !scheduled.contains(target) && inboxes.empty(target, mailbox::hasMessages);
     }
 
+    /** Forgets what this node knows of the canister's messages (it moved here, or was deleted). */
+    void forget(String canisterId) {
+        inboxes.forget(canisterId);
+    }
+
     /** Queues a delivery on the canister's lane unless one is queued; a full queue leaves it to the sweep. */
     void schedule(String target) {
+        if (!target.equals(ManagementCanister.ID) && !ownership.local(target)) {
+            return;
+        }
         if (!scheduled.add(target)) {
             return;
         }

@@ -45,11 +45,13 @@ final class CallFusion {
     private final CallDelivery delivery;
     private final CanisterActivity activity;
     private final long maxInstructions;
+    private final com.canisterhost.state.CanisterOwnership ownership;
     private final Counter fused;
     private final Counter declined;
 
     CallFusion(ExecutionSteps steps, WorkerPool workers, CallDelivery delivery, CanisterActivity activity,
-            long maxInstructions, MeterRegistry meters) {
+            long maxInstructions, MeterRegistry meters, com.canisterhost.state.CanisterOwnership ownership) {
+        this.ownership = ownership;
         this.steps = steps;
         this.workers = workers;
         this.delivery = delivery;
@@ -77,7 +79,7 @@ final class CallFusion {
         Mailbox.Request call = message.performed.get(0);
         String target = call.target();
         if (target.equals(caller.id) || target.equals(ManagementCanister.ID) || call.cycles().signum() != 0
-                || !workers.tryTakeLane(target)) {
+                || !ownership.local(target) || !workers.tryTakeLane(target)) {
             return null;
         }
         try {

@@ -45,7 +45,8 @@ public class Executor implements DisposableBean {
 
     Executor(SystemApi systemApi, StateStore stateStore, ModuleService modules, TransactionTemplate transactions,
             ExecutionProperties properties, LogStore logs, CanisterActivity activity, MeterRegistry meters,
-            org.springframework.beans.factory.ObjectProvider<ManagementCanister> management) {
+            org.springframework.beans.factory.ObjectProvider<ManagementCanister> management,
+            com.canisterhost.state.CanisterOwnership ownership) {
         this.properties = properties;
         this.live = new LiveCanisters(properties.liveMemoryBudget().toBytes());
         // a slice ends up to a fifth late, a wall-clock limit up to 10 ms
@@ -64,9 +65,11 @@ public class Executor implements DisposableBean {
         // the management canister manages canisters through this executor: it is looked up when first called
         this.delivery = new CallDelivery(workers, stateStore.mailbox(),
                 new RequestExecution(steps, workers, stateStore.mailbox(), activity, management::getObject),
-                new CallbackExecution(steps, stateStore.mailbox()), properties.messageSweep().toMillis(), meters);
+                new CallbackExecution(steps, stateStore.mailbox()), properties.messageSweep().toMillis(), meters,
+                ownership);
         this.updates = new UpdateExecution(steps, queries, delivery, stateStore, transactions, logs,
-                new CallFusion(steps, workers, delivery, activity, properties.fusedCallInstructions(), meters));
+                new CallFusion(steps, workers, delivery, activity, properties.fusedCallInstructions(), meters,
+                        ownership));
         this.systemTasks = new SystemTaskExecution(steps, delivery);
         this.installer = new Installer(steps, stateStore, modules, transactions, live, metrics);
     }
@@ -137,9 +140,13 @@ public class Executor implements DisposableBean {
                 () -> queries.query(canisterId, method, arg, caller)));
     }
 
-    /** Forgets the in-memory copy of a canister (after it was deleted). */
+    /**
+     * Forgets the in-memory copy of a canister and what is known of its messages (after it was deleted, or moved
+     * to this node or away from it).
+     */
     public void evict(String canisterId) {
         live.remove(canisterId);
+        delivery.forget(canisterId);
     }
 
     /**

@@ -38,15 +38,29 @@ final class Inboxes {
 
     /** After a commit: what it sent to {@code target}s, requests with their contents, other messages counted. */
     void sent(Mailbox.Written written) {
+        sent(written, target -> true);
+    }
+
+    /**
+     * {@link #sent}, keeping only what goes to canisters this node executes ({@code local}): another node's
+     * canister is read from PostgreSQL should this node take it over.
+     */
+    void sent(Mailbox.Written written, java.util.function.Predicate<String> local) {
+        Map<String, Integer> handed = new java.util.HashMap<>();
         for (Mailbox.Pending request : written.requests()) {
-            Inbox inbox = inbox(request.target());
-            synchronized (inbox) {
-                inbox.requests.add(request);
+            if (local.test(request.target())) {
+                Inbox inbox = inbox(request.target());
+                synchronized (inbox) {
+                    inbox.requests.add(request);
+                }
+                handed.merge(request.target(), 1, Integer::sum);
             }
         }
-        Map<String, Integer> handed = new java.util.HashMap<>();
-        written.requests().forEach(request -> handed.merge(request.target(), 1, Integer::sum));
         for (String target : written.targets()) {
+            if (!local.test(target)) {
+                forget(target);
+                continue;
+            }
             if (handed.merge(target, -1, Integer::sum) >= 0) {
                 continue;
             }
@@ -55,6 +69,11 @@ final class Inboxes {
                 inbox.unread++;
             }
         }
+    }
+
+    /** Forgets what is known of {@code target}'s messages: its next delivery reads them from PostgreSQL. */
+    void forget(String target) {
+        inboxes.remove(target);
     }
 
     /** PostgreSQL holds messages for {@code target} that may not be in its inbox: its next delivery reads them. */

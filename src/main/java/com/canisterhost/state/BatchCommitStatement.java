@@ -26,9 +26,9 @@ final class BatchCommitStatement {
             WITH v AS (
                 SELECT * FROM unnest(?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bytea[], ?::bigint[],
                                      ?::bigint[], ?::numeric[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],
-                                     ?::text[], ?::integer[], ?::integer[])
+                                     ?::text[], ?::integer[], ?::integer[], ?::bigint[])
                     AS v(id, expected, heap_pages, stable_pages, certified_data, global_timer, time, cycles,
-                         module_hash, profile, instructions, kind, method, log_count, steps)),
+                         module_hash, profile, instructions, kind, method, log_count, steps, epoch)),
             bumped AS (
                 UPDATE canisters c SET state_version = c.state_version + v.steps, heap_pages = v.heap_pages,
                        stable_pages = v.stable_pages, certified_data = COALESCE(v.certified_data, c.certified_data),
@@ -39,13 +39,13 @@ final class BatchCommitStatement {
                        last_call_version = c.state_version + v.steps, last_call_kind = v.kind,
                        last_call_method = v.method, log_next_idx = c.log_next_idx + v.log_count
                   FROM v
-                 WHERE c.id = v.id AND c.state_version = v.expected
+                 WHERE c.id = v.id AND c.state_version = v.expected AND (v.epoch < 0 OR c.owner_epoch = v.epoch)
                 RETURNING c.id, c.log_next_idx AS log_end, v.log_count)""";
 
     /** The element types of a canister row's columns, in {@code v}'s order. */
     private static final Class<?>[] CANISTER_TYPES = {
         String.class, Long.class, Integer.class, Long.class, byte[].class, Long.class, Long.class, String.class,
-        byte[].class, String.class, Long.class, String.class, String.class, Integer.class, Integer.class};
+        byte[].class, String.class, Long.class, String.class, String.class, Integer.class, Integer.class, Long.class};
 
     private final List<Object[]> canisterRows = new ArrayList<>();
     private final List<Object[]> written = new ArrayList<>();
@@ -63,12 +63,14 @@ final class BatchCommitStatement {
      * Adds one canister's commit; a batch has each canister at most once.
      *
      * @param steps how far its version moves (see {@link CommitStatement})
+     * @param epoch the owner epoch it is fenced on too, or {@link CanisterOwnership#UNFENCED}
      */
-    void add(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {
+    void add(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps,
+            long epoch) {
         canisterRows.add(new Object[] {canisterId, expectedVersion, change.heapPages(), (long) change.stablePages(),
                 change.certifiedData(), change.globalTimer(), record.timeNanos(),
                 change.cycles() == null ? null : change.cycles().toString(), change.moduleHash(), change.profile(),
-                record.instructions(), record.kind(), record.method(), record.logs().size(), steps});
+                record.instructions(), record.kind(), record.method(), record.logs().size(), steps, epoch});
         pages(canisterId, StateStore.HEAP, change.dirtyPages().entrySet());
         pages(canisterId, StateStore.STABLE, change.stableDirty().entrySet());
         change.globals().forEach((index, value) -> globals.add(new Object[] {canisterId, index, value[0], value[1]}));

@@ -61,7 +61,9 @@ public class CanisterRows {
     public int finishStopping() {
         return jdbc.sql("""
                         UPDATE canisters SET status = 'stopped', state_version = state_version + 1, updated_at = now()
-                         WHERE status = 'stopping'""")
+                         WHERE status = 'stopping'
+                           AND NOT EXISTS (SELECT 1 FROM canister_leases l
+                                            WHERE l.canister_id = canisters.id AND l.expires_at >= now())""")
                 .update();
     }
 

@@ -20,6 +20,9 @@ enum CommitFailure {
 
     static CommitFailure of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CanisterOwnership.NotOwnerException) {
+                return NOT_SENT; // found before any statement was built
+            }
             if (cause instanceof CannotGetJdbcConnectionException || cause instanceof CannotCreateTransactionException) {
                 return NOT_SENT;
             }

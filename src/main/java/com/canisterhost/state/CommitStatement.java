@@ -43,7 +43,7 @@ final class CommitStatement {
                        module_hash = COALESCE(?, module_hash), profile = COALESCE(?, profile),
                        instructions_total = instructions_total + ?, updated_at = now(),
                        last_call_version = state_version + ?::integer, last_call_kind = ?, last_call_method = ?
-                 WHERE id = ? AND state_version = ?
+                 WHERE id = ? AND state_version = ? AND (?::bigint < 0 OR owner_epoch = ?::bigint)
                 RETURNING id, state_version)""";
 
     private static final String[] PAGE_TYPES = {"smallint", "integer", "bytea"};
@@ -53,12 +53,16 @@ final class CommitStatement {
     private final List<Object> params = new ArrayList<>();
     private final Shape shape;
 
-    /** @param steps how far the version moves: 1, or one per execution when several commit as one (fused calls) */
-    CommitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps) {
+    /**
+     * @param steps how far the version moves: 1, or one per execution when several commit as one (fused calls)
+     * @param epoch the owner epoch the commit is fenced on too, or {@link CanisterOwnership#UNFENCED}
+     */
+    CommitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record, int steps,
+            long epoch) {
         add(steps, change.heapPages(), change.stablePages(), change.certifiedData(), change.globalTimer(),
                 record.timeNanos(), change.cycles() == null ? null : new BigDecimal(change.cycles()),
                 change.moduleHash(), change.profile(), record.instructions(), steps,
-                record.kind(), record.method(), canisterId, expectedVersion);
+                record.kind(), record.method(), canisterId, expectedVersion, epoch, epoch);
         List<Object[]> written = new ArrayList<>();
         List<Object[]> zeroed = new ArrayList<>();
         pages(StateStore.HEAP, change.dirtyPages(), written, zeroed);

@@ -30,13 +30,16 @@ final class CommitWriter {
     private final Mailbox mailbox;
     private final CallCompletion callCompletion;
     private final DistributionSummary batchSizes;
+    private final CanisterOwnership ownership;
     /** Commit statement texts by shape, built once each (at most 216). */
     private final Map<CommitStatement.Shape, String> commitSql = new ConcurrentHashMap<>();
     /** Batch commit statement texts by shape (at most 16). */
     private final Map<BatchCommitStatement.Shape, String> batchSql = new ConcurrentHashMap<>();
 
     CommitWriter(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
-            Mailbox mailbox, CallCompletion callCompletion, DistributionSummary batchSizes) {
+            Mailbox mailbox, CallCompletion callCompletion, DistributionSummary batchSizes,
+            CanisterOwnership ownership) {
+        this.ownership = ownership;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.logs = logs;
@@ -190,7 +193,8 @@ final class CommitWriter {
     /** The fenced version bump with the call's outcome and the changed pages and globals, as one statement. */
     private long commitStatement(String canisterId, long expectedVersion, StateChange change, CallRecord record,
             int steps) {
-        CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record, steps);
+        CommitStatement statement = new CommitStatement(canisterId, expectedVersion, change, record, steps,
+                ownership.fence(canisterId));
         String sql = commitSql.computeIfAbsent(statement.shape(), CommitStatement::sql);
         Long version = jdbcTemplate.query(connection -> {
             PreparedStatement prepared = connection.prepareStatement(sql);
@@ -275,7 +279,8 @@ final class CommitWriter {
 
     private Set<String> writeStatement(List<GroupCommit.Pending> batch) {
         BatchCommitStatement statement = new BatchCommitStatement(logs.maxEntries());
-        batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record, p.steps));
+        batch.forEach(p -> statement.add(p.canisterId, p.expectedVersion, p.change, p.record, p.steps,
+                ownership.fence(p.canisterId)));
         String sql = batchSql.computeIfAbsent(statement.shape(), BatchCommitStatement::sql);
         return jdbcTemplate.query(connection -> {
             PreparedStatement prepared = connection.prepareStatement(sql);

@@ -40,7 +40,7 @@ public class StateStore {
 
     StateStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, LogStore logs, TransactionTemplate transactions,
             StateProperties properties, MeterRegistry meters, ModuleChanges moduleChanges,
-            CallCompletion callCompletion) {
+            CallCompletion callCompletion, CanisterOwnership ownership) {
         this.moduleChanges = moduleChanges;
         this.callCompletion = callCompletion;
         this.jdbc = jdbc;
@@ -48,7 +48,7 @@ public class StateStore {
         this.writer = new CommitWriter(jdbc, jdbcTemplate, logs, transactions, mailbox, callCompletion,
                 DistributionSummary.builder("canister.commit.batch.size")
                         .description("Update commits written to PostgreSQL together (group commit)")
-                        .register(meters));
+                        .register(meters), ownership);
         this.groupCommit = properties.commitLanes() > 0
                 ? new GroupCommit(properties.commitLanes(), properties.maxCommitBatch(), writer::write)
                 : null;

@@ -353,13 +353,59 @@ class StateStoreTest extends EndToEndTest {
 
     /** A state store whose connections can lose an answer (see {@link LosingDataSource}). */
     private StateStore storeOver(LosingDataSource losing) {
+        return storeOver(losing, CanisterOwnership.SOLE);
+    }
+
+    private StateStore storeOver(javax.sql.DataSource losing, CanisterOwnership ownership) {
         JdbcClient client = JdbcClient.create(losing);
         return new StateStore(client, new org.springframework.jdbc.core.JdbcTemplate(losing), new LogStore(client,
                 1_000), new org.springframework.transaction.support.TransactionTemplate(
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(losing)),
                 new StateProperties(1, 32), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
                 new ModuleChanges(), (callId, reply, kind, message, instructions, version) ->
-                        completedCalls.add(callId));
+                        completedCalls.add(callId), ownership);
+    }
+
+    /** A node of several whose lease of every canister has {@code epoch}. */
+    private StateStore storeFencedOn(long epoch) {
+        return storeOver(dataSource, new CanisterOwnership() {
+            @Override
+            public boolean local(String canisterId) {
+                return true;
+            }
+
+            @Override
+            public long fence(String canisterId) {
+                return epoch;
+            }
+        });
+    }
+
+    /**
+     * A node whose lease another node took over (the canister's owner epoch moved past its own) commits nothing,
+     * alone or in a batch, and its commit is certainly not applied.
+     */
+    @Test
+    void aCommitFencedOnAnOldOwnerEpochWritesNothing() {
+        String a = installedCounter();
+        String b = installedCounter();
+        jdbc.sql("UPDATE canisters SET owner_epoch = 4 WHERE id IN (?, ?)").params(a, b).update();
+        long va = version(a);
+        long vb = version(b);
+
+        assertThatThrownBy(() -> storeFencedOn(3).commit(a, va, change(Map.of(860, page(1)), Map.of(), Map.of()),
+                record("stale-owner", List.of()))).isInstanceOf(StateVersionConflictException.class);
+        var stale = pending(a, va, change(Map.of(861, page(1)), Map.of(), Map.of()), record("stale", List.of()));
+        var other = pending(b, vb, change(Map.of(861, page(2)), Map.of(), Map.of()), record("stale", List.of()));
+        storeFencedOn(3).write(List.of(stale, other));
+        assertThat(stale.failure()).isInstanceOf(StateVersionConflictException.class);
+        assertThat(other.failure()).isInstanceOf(StateVersionConflictException.class);
+        assertThat(version(a)).isEqualTo(va);
+        assertThat(pages(a, 0)).doesNotContain(860, 861);
+
+        assertThat(storeFencedOn(4).commit(a, va, change(Map.of(862, page(1)), Map.of(), Map.of()),
+                record("owner", List.of()))).as("the holder of epoch 4").isEqualTo(va + 1);
+        assertThat(pages(a, 0)).contains(862);
     }
 
     /** The tracked calls the stores of {@link #storeOver} completed (the calls table is the call package's). */

@@ -73,6 +73,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: a graceful shutdown (running executions finish and commit), waited for. */
+    public void stop() throws InterruptedException {
+        child.destroy();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+    }
+
     /** SIGKILL: no shutdown hooks, no graceful shutdown, no chance to flush anything. */
     public void kill() throws InterruptedException {
         long pid = child.pid();

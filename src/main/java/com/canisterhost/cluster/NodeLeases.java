@@ -1,0 +1,144 @@
+package com.canisterhost.cluster;
+
+import com.canisterhost.execution.CanisterActivity;
+import com.canisterhost.state.CanisterOwnership;
+import com.canisterhost.state.LeaseTable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leases this node holds: taken on a canister's first use here, renewed all at once by the heartbeat, given up
+ * when the node stops. A lease counts as held only until its local expiry, the time the last renewal was sent plus
+ * the lease duration, less a margin; the database's own expiry is later, so no other node takes it before this one
+ * stops using it. A node that took a lease over bumped the canister's owner epoch, so a holder that missed that
+ * (it was paused past its lease) cannot commit any more: every commit is fenced on the epoch.
+ */
+final class NodeLeases implements CanisterOwnership, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeLeases.class);
+
+    private record Lease(long epoch, long validUntilNanos) {}
+
+    private final LeaseTable table;
+    private final String node;
+    private final String url;
+    private final Duration duration;
+    private final long marginNanos;
+    private final Consumer<String> lost;
+    private final CanisterActivity activity;
+    private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heart;
+
+    /** @param lost called with each canister whose lease this node lost (its state in memory is stale now) */
+    NodeLeases(LeaseTable table, String node, String url, Duration duration, Duration heartbeat,
+            Consumer<String> lost, CanisterActivity activity) {
+        this.activity = activity;
+        this.table = table;
+        this.node = node;
+        this.url = url;
+        this.duration = duration;
+        this.marginNanos = Math.max(heartbeat.toNanos(), duration.toNanos() / 5);
+        this.lost = lost;
+        table.beat(node, url, duration); // registered before the first request comes
+        this.heart = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "canister-node-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heart.scheduleWithFixedDelay(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    String node() {
+        return node;
+    }
+
+    @Override
+    public boolean local(String canisterId) {
+        Lease lease = held.get(canisterId);
+        if (lease != null && System.nanoTime() < lease.validUntilNanos) {
+            return true;
+        }
+        long sent = System.nanoTime();
+        Optional<LeaseTable.Taken> taken = table.take(canisterId, node, duration);
+        if (taken.isEmpty()) {
+            if (held.remove(canisterId) != null) {
+                lost.accept(canisterId);
+            }
+            // another node holds it, or there is no such canister: this node answers for that (404,
+            // DESTINATION_INVALID)
+            return table.holder(canisterId).isEmpty();
+        }
+        Lease previous = held.put(canisterId, new Lease(taken.get().epoch(), validUntil(sent)));
+        if (previous == null || previous.epoch != taken.get().epoch()) {
+            // what this node kept in memory may predate another holder's commits and status changes
+            lost.accept(canisterId);
+            activity.status(canisterId, switch (taken.get().status()) {
+                case "stopping" -> CanisterActivity.STOPPING;
+                case "stopped" -> CanisterActivity.STOPPED;
+                default -> CanisterActivity.RUNNING;
+            });
+        }
+        return true;
+    }
+
+    @Override
+    public long fence(String canisterId) {
+        Lease lease = held.get(canisterId);
+        if (lease == null) {
+            throw new NotOwnerException(canisterId);
+        }
+        return lease.epoch; // expired locally but not taken over yet: still safe, the epoch tells
+    }
+
+    /** Where the canister's requests go: its holder, if another live node holds it. */
+    Optional<LeaseTable.Holder> holderElsewhere(String canisterId) {
+        return table.holder(canisterId).filter(holder -> !holder.nodeId().equals(node));
+    }
+
+    private long validUntil(long sentNanos) {
+        return sentNanos + duration.toNanos() - marginNanos;
+    }
+
+    private void beat() {
+        long sent = System.nanoTime();
+        try {
+            Map<String, Long> renewed = table.beat(node, url, duration);
+            for (Map.Entry<String, Lease> lease : held.entrySet()) {
+                Long epoch = renewed.get(lease.getKey());
+                if (epoch == null || epoch != lease.getValue().epoch) {
+                    if (held.remove(lease.getKey(), lease.getValue())) {
+                        lost.accept(lease.getKey());
+                    }
+                } else {
+                    held.replace(lease.getKey(), lease.getValue(), new Lease(epoch, validUntil(sent)));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed: {}", e.toString()); // the leases lapse locally; the next beat tries again
+        }
+    }
+
+    /** Leases held now. */
+    int count() {
+        return held.size();
+    }
+
+    @Override
+    public void close() {
+        heart.shutdownNow();
+        try {
+            table.leave(node);
+        } catch (RuntimeException e) {
+            log.warn("Could not give up this node's leases; they expire in {}: {}", duration, e.toString());
+        }
+        held.clear();
+    }
+}

@@ -1,0 +1,144 @@
+package com.canisterhost.cluster;
+
+import com.canisterhost.state.LeaseTable;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Any node accepts any request: one for a canister ({@code /v1/canisters/{id}} and below) whose lease another live
+ * node holds goes to that node, forwarded (the default) or, if the client asks with {@code Canister-Route:
+ * redirect}, answered with 307 and the holder's address. A canister nobody holds (or whose holder's lease expired)
+ * is taken here. Every answer for a canister names the node that served it ({@code X-Canister-Node}). A forwarded
+ * request is never forwarded again: if its target lost the lease on the way, the client gets 503 and retries.
+ */
+final class OwnerRouting extends OncePerRequestFilter {
+
+    static final String SERVED_BY = "X-Canister-Node";
+    static final String FORWARDED_BY = "X-Canister-Forwarded-By";
+    static final String ROUTE = "Canister-Route";
+    private static final String PREFIX = "/v1/canisters/";
+    /** Headers of a hop, not of the request (and those java.net.http sets itself). */
+    private static final Set<String> HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection", "http2-settings");
+
+    private final NodeLeases leases;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    OwnerRouting(NodeLeases leases, Duration timeout) {
+        this.leases = leases;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /** The canister a path is about, or null. */
+    static String canisterOf(String path) {
+        if (!path.startsWith(PREFIX) || path.length() == PREFIX.length()) {
+            return null;
+        }
+        int end = path.indexOf('/', PREFIX.length());
+        return path.substring(PREFIX.length(), end < 0 ? path.length() : end);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String canister = canisterOf(request.getRequestURI());
+        if (canister == null || leases.local(canister)) {
+            if (canister != null) {
+                response.setHeader(SERVED_BY, leases.node());
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<LeaseTable.Holder> holder = leases.holderElsewhere(canister);
+        if (holder.isEmpty()) { // no such canister (answered 404 here), or its lease lapsed just now
+            chain.doFilter(request, response);
+            return;
+        }
+        String target = holder.get().url() + request.getRequestURI()
+                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        if (request.getHeader(FORWARDED_BY) != null) {
+            refuse(response, "canister " + canister + " moved to node " + holder.get().nodeId()
+                    + " while the request was forwarded; retry it");
+        } else if ("redirect".equalsIgnoreCase(request.getHeader(ROUTE))) {
+            response.setStatus(307);
+            response.setHeader("Location", target);
+            response.setHeader(SERVED_BY, holder.get().nodeId());
+        } else {
+            forward(request, response, URI.create(target), holder.get());
+        }
+    }
+
+    private void forward(HttpServletRequest request, HttpServletResponse response, URI target,
+            LeaseTable.Holder holder) throws IOException {
+        byte[] body = request.getInputStream().readAllBytes();
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder(target).timeout(timeout)
+                .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header(FORWARDED_BY, leases.node());
+        for (String name : Collections.list(request.getHeaderNames())) {
+            if (!HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.equalsIgnoreCase(FORWARDED_BY)) {
+                for (String value : Collections.list(request.getHeaders(name))) {
+                    forwarded.header(name, value);
+                }
+            }
+        }
+        HttpResponse<byte[]> answer;
+        try {
+            answer = client.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.http.HttpTimeoutException e) {
+            response.setStatus(504);
+            write(response, "gateway-timeout", "Node did not answer in time", "node " + holder.nodeId()
+                    + ", which holds the canister, did not answer within " + timeout.toSeconds() + " s; the call may "
+                    + "or may not have been applied");
+            return;
+        } catch (IOException e) {
+            refuse(response, "node " + holder.nodeId() + ", which holds the canister, could not be reached; its "
+                    + "lease passes to another node once it expires: retry");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        response.setStatus(answer.statusCode());
+        answer.headers().map().forEach((name, values) -> {
+            if (!HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
+        response.setContentLength(answer.body().length);
+        response.getOutputStream().write(answer.body());
+    }
+
+    private static void refuse(HttpServletResponse response, String detail) throws IOException {
+        response.setStatus(503);
+        response.setHeader("Retry-After", "1");
+        write(response, "canister-moving", "Canister moving between nodes", detail);
+    }
+
+    private static void write(HttpServletResponse response, String kind, String title, String detail)
+            throws IOException {
+        response.setContentType("application/problem+json");
+        byte[] body = ("{\"type\":\"urn:canister-host:problem:" + kind + "\",\"title\":\"" + title + "\",\"status\":"
+                + response.getStatus() + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
