@@ -33,8 +33,8 @@ class ArchitectureTest {
 
     /** What each package may use besides itself (the root package, the application, may use anything). */
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-            Map.entry("api", Set.of("call", "canister", "execution", "module", "state", "identity", "candid",
-                    "principal", "database", "config")),
+            Map.entry("api", Set.of("call", "canister", "cluster", "execution", "module", "state", "identity",
+                    "candid", "principal", "database", "config")),
             Map.entry("call", Set.of("canister", "execution", "state", "identity", "principal", "database")),
             Map.entry("canister", Set.of("execution", "module", "state", "identity", "candid", "principal",
                     "database")),

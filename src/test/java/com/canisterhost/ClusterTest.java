@@ -5,6 +5,7 @@ import static com.canisterhost.support.CanisterFixtures.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canisterhost.support.Http;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.canisterhost.support.ServiceProcess;
 import com.canisterhost.support.TestDatabase;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class ClusterTest {
         try (ServiceProcess one = node("one"); ServiceProcess two = node("two")) {
             Http a = one.start();
             Http b = two.start();
-            String first = counter(a); // installed through one: one holds it
+            String first = counter(a); // placed on the node with the fewest leases (both none: "one")
             assertThat(inc(a, first, "one")).isEqualTo(1);
             assertThat(inc(b, first, "one")).as("through two, forwarded to one").isEqualTo(2);
             Http.Response redirected = b.send("POST", "/v1/canisters/" + first + "/update/inc",
@@ -74,32 +75,38 @@ class ClusterTest {
             assertThat(redirected.status()).as("%s", redirected).isEqualTo(307);
             assertThat(redirected.headers().firstValue("Location")).hasValue(a.base() + "/v1/canisters/" + first
                     + "/update/inc");
-            String second = counter(b);
-            assertThat(inc(a, second, "two")).isEqualTo(1);
-            assertThat(epoch(first)).isEqualTo(1);
-            assertThat(epoch(second)).isEqualTo(1);
+            String second = counter(a); // one holds a lease now, two none
+            assertThat(inc(a, second, "two")).as("new canisters spread over the nodes").isEqualTo(1);
+            assertThat(epoch(first)).as("placed at 1, taken at first use").isEqualTo(2);
+            assertThat(epoch(second)).isEqualTo(2);
+            JsonNode nodes = b.get("/v1/nodes").json();
+            assertThat(nodes.get("clustered").asBoolean()).isTrue();
+            assertThat(nodes.get("nodes").toString()).contains("\"id\":\"one\"", "\"id\":\"two\"")
+                    .doesNotContain("\"alive\":false");
+            assertThat(nodes.get("nodes").findValuesAsText("leases")).containsExactly("1", "1");
 
             one.stop(); // gives its leases up: two takes its canisters over at once
             assertThat(inc(b, first, "two")).as("counted on from where one left it").isEqualTo(3);
-            assertThat(epoch(first)).as("taken over").isEqualTo(2);
+            assertThat(epoch(first)).as("taken over").isEqualTo(3);
             two.stop();
 
             Http again = one.start(); // one node alone serves every canister
             assertThat(inc(again, first, "one")).isEqualTo(4);
             assertThat(inc(again, second, "one")).isEqualTo(2);
-            assertThat(epoch(first)).isEqualTo(3);
-            assertThat(epoch(second)).isEqualTo(2);
+            assertThat(epoch(first)).isEqualTo(4);
+            assertThat(epoch(second)).isEqualTo(3);
 
             Http b2 = two.start();
-            String third = counter(again);
-            assertThat(inc(b2, third, "one")).isEqualTo(1);
+            String third = counter(again); // one holds two leases, two none: placed on two, installed through one
+            assertThat(inc(b2, third, "two")).isEqualTo(1);
             one.kill(); // its leases stay until they expire
             long killed = System.nanoTime();
             long count = 0;
             int refused = 0;
             while (count == 0) {
-                Http.Response inc = b2.update(third, "inc", new byte[0]);
+                Http.Response inc = b2.update(first, "inc", new byte[0]);
                 if (inc.status() == 200) {
+                    assertThat(inc.headers().firstValue("X-Canister-Node")).hasValue("two");
                     count = u64(inc.body());
                 } else {
                     assertThat(inc.status()).as("%s", inc).isEqualTo(503); // one unreachable: retry
@@ -110,9 +117,9 @@ class ClusterTest {
             }
             System.out.printf("cluster: the SIGKILLed node's canister answered again after %d ms (%d refusals)%n",
                     (System.nanoTime() - killed) / 1_000_000, refused);
-            assertThat(count).as("the update before the kill counted once").isEqualTo(2);
-            assertThat(inc(b2, first, "two")).isEqualTo(5);
-            assertThat(epoch(third)).isEqualTo(2);
+            assertThat(count).as("every update before the kill counted once").isEqualTo(5);
+            assertThat(inc(b2, second, "two")).isEqualTo(3);
+            assertThat(epoch(first)).isEqualTo(5);
         }
     }
 }

@@ -58,12 +58,16 @@ public class CanisterManagement {
     /** How long a stop waits for the calls in flight (the IC gives up after 5 minutes too). */
     private final Duration stopTimeout;
     private final EnvironmentVariables environment;
+    /** With several nodes: a new canister's lease goes to the least loaded one. */
+    private final com.canisterhost.state.CanisterOwnership ownership;
 
     CanisterManagement(CanisterRepository canisters, CanisterRows rows, ModuleService modules, Executor executor,
             SnapshotStore snapshots, @Value("${canister.state.max-snapshots:10}") int maxSnapshots,
             @Value("${canister.initial-cycles:3000000000000}") java.math.BigInteger initialCycles,
             CanisterActivity activity, LogStore logs, TransactionTemplate transactions, StateStore stateStore,
-            @Value("${canister.stop-timeout:5m}") Duration stopTimeout, EnvironmentVariables environment) {
+            @Value("${canister.stop-timeout:5m}") Duration stopTimeout, EnvironmentVariables environment,
+            com.canisterhost.state.CanisterOwnership ownership) {
+        this.ownership = ownership;
         this.stopTimeout = stopTimeout;
         this.environment = environment;
         this.stateStore = stateStore;
@@ -93,6 +97,7 @@ public class CanisterManagement {
     public CanisterStatus create(byte[] caller) {
         String id = CanisterId.fromIndex(canisters.nextIndex()).toText();
         rows.insert(id, List.of(new CanisterId(caller).toText()), initialCycles, clock.instant());
+        ownership.place(id);
         return status(find(id));
     }
 

@@ -20,6 +20,6 @@ public record ClusterProperties(
         @DefaultValue("false") boolean enabled,
         String nodeId,
         String url,
-        @DefaultValue("5s") Duration leaseDuration,
+        @DefaultValue("3s") Duration leaseDuration,
         @DefaultValue("1s") Duration heartbeat,
         @DefaultValue("60s") Duration forwardTimeout) {}

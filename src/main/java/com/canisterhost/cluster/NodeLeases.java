@@ -90,6 +90,11 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
     }
 
     @Override
+    public void place(String canisterId) {
+        table.place(canisterId, duration, duration);
+    }
+
+    @Override
     public long fence(String canisterId) {
         Lease lease = held.get(canisterId);
         if (lease == null) {

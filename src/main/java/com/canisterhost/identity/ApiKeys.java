@@ -132,6 +132,17 @@ public class ApiKeys {
         }
     }
 
+    /** {@code what} is for the admin; in development mode for anyone. */
+    public void requireAdmin(Caller caller, String what) {
+        if (!security.secured() || caller.admin()) {
+            return;
+        }
+        if (caller.anonymous()) {
+            throw new AuthenticationRequiredException(what + " needs the admin key");
+        }
+        throw new AccessDeniedException("only the admin may read " + what);
+    }
+
     /** Managing keys is for the admin; in development mode for anyone. */
     public void requireKeyManager(Caller caller) {
         if (!security.secured() || caller.admin()) {

@@ -29,6 +29,12 @@ public interface CanisterOwnership {
     boolean local(String canisterId);
 
     /**
+     * Places a canister just created (joining its transaction): with several nodes, its lease goes to the live
+     * node that holds the fewest, which takes it on first use.
+     */
+    default void place(String canisterId) {}
+
+    /**
      * The epoch a commit of the canister is fenced on ({@link #UNFENCED} for none).
      *
      * @throws NotOwnerException if this node does not hold the canister's lease

@@ -57,6 +57,24 @@ public class LeaseTable {
     }
 
     /**
+     * Gives a new canister's lease to the live node (one that beat within {@code alive}) holding the fewest,
+     * at epoch 1 (its holder bumps it when it takes the lease on first use); returns that node.
+     */
+    public Optional<String> place(String canisterId, Duration duration, Duration alive) {
+        return jdbc.sql("""
+                        INSERT INTO canister_leases (canister_id, node_id, epoch, expires_at)
+                        SELECT ?, n.id, 1, now() + ? * interval '1 millisecond' FROM nodes n
+                         WHERE n.heartbeat_at >= now() - ? * interval '1 millisecond'
+                         ORDER BY (SELECT count(*) FROM canister_leases l
+                                    WHERE l.node_id = n.id AND l.expires_at >= now()), n.id
+                         LIMIT 1
+                        ON CONFLICT (canister_id) DO NOTHING
+                        RETURNING node_id""")
+                .params(canisterId, duration.toMillis(), alive.toMillis())
+                .query(String.class).optional();
+    }
+
+    /**
      * Registers {@code node} (or beats) and renews every lease it holds, in one statement; returns the leases it
      * still holds, with their epochs (a lease another node took meanwhile is not among them).
      */
