@@ -75,7 +75,7 @@ final class OwnerRouting extends OncePerRequestFilter {
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         if (request.getHeader(FORWARDED_BY) != null) {
             refuse(response, "canister " + canister + " moved to node " + holder.get().nodeId()
-                    + " while the request was forwarded; retry it");
+                    + " while the request was forwarded; nothing was applied: retry it");
         } else if ("redirect".equalsIgnoreCase(request.getHeader(ROUTE))) {
             response.setStatus(307);
             response.setHeader("Location", target);
@@ -102,6 +102,10 @@ final class OwnerRouting extends OncePerRequestFilter {
         HttpResponse<byte[]> answer;
         try {
             answer = client.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.http.HttpConnectTimeoutException | java.net.ConnectException e) {
+            refuse(response, "node " + holder.nodeId() + ", which holds the canister, could not be reached, so "
+                    + "nothing was applied; its lease passes to another node once it expires: retry");
+            return;
         } catch (java.net.http.HttpTimeoutException e) {
             response.setStatus(504);
             write(response, "gateway-timeout", "Node did not answer in time", "node " + holder.nodeId()
@@ -109,8 +113,9 @@ final class OwnerRouting extends OncePerRequestFilter {
                     + "or may not have been applied");
             return;
         } catch (IOException e) {
-            refuse(response, "node " + holder.nodeId() + ", which holds the canister, could not be reached; its "
-                    + "lease passes to another node once it expires: retry");
+            response.setStatus(502);
+            write(response, "bad-gateway", "Node failed while it answered", "the connection to node "
+                    + holder.nodeId() + ", which holds the canister, broke: the call may or may not have been applied");
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -44,7 +44,7 @@ public interface CanisterOwnership {
     /** A commit of a canister whose lease this node does not hold: nothing was written. */
     final class NotOwnerException extends RuntimeException {
         public NotOwnerException(String canisterId) {
-            super("this node does not hold the lease of canister " + canisterId + "; the call was not applied");
+            super("this node does not hold the lease of canister " + canisterId + "; nothing was applied: retry");
         }
     }
 }

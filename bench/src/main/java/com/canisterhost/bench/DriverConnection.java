@@ -21,8 +21,11 @@ import java.util.Locale;
  */
 final class DriverConnection implements Closeable {
 
-    /** What the driver needs of a response: status, the {@code X-Instructions} header (or -1) and the body. */
-    record Response(int status, long instructions, byte[] body) {}
+    /**
+     * What the driver needs of a response: status, the {@code X-Instructions} header (or -1), the body, and the
+     * node that served it ({@code X-Canister-Node}, with several nodes; else null).
+     */
+    record Response(int status, long instructions, byte[] body, String node) {}
 
     /** The connection could not be opened: the request was not sent at all. */
     static final class NotSent extends IOException {
@@ -108,6 +111,7 @@ final class DriverConnection implements Closeable {
         int status = Integer.parseInt(statusLine.substring(9, 12));
         long length = -1;
         long instructions = -1;
+        String node = null;
         boolean chunked = false;
         boolean closes = false;
         for (String header = line(); !header.isEmpty(); header = line()) {
@@ -119,6 +123,7 @@ final class DriverConnection implements Closeable {
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
                 case "x-instructions" -> instructions = Long.parseLong(value);
+                case "x-canister-node" -> node = value;
                 default -> { }
             }
         }
@@ -140,7 +145,7 @@ final class DriverConnection implements Closeable {
         if (closes) {
             close();
         }
-        return new Response(status, instructions, body);
+        return new Response(status, instructions, body, node);
     }
 
     /** A header line without its CRLF; null at the end of the stream. */

@@ -173,7 +173,7 @@ public final class FaultBenchmark {
         connection.close();
     }
 
-    private static Call classify(long started, DriverConnection.Response reply) {
+    static Call classify(long started, DriverConnection.Response reply) {
         long ended = System.nanoTime();
         if (reply.status() == 200) {
             return new Call(started, ended, 200, "200", Outcome.ACKNOWLEDGED, counter(reply.body()));
@@ -184,12 +184,12 @@ public final class FaultBenchmark {
         // said not applied: refused before anything was sent to PostgreSQL, or fenced out
         boolean notApplied = !body.contains("may or may not") && (body.contains("nothing was applied")
                 || type.equals("service-unavailable") || type.equals("call-not-applied")
-                || type.equals("state-conflict"));
+                || type.equals("state-conflict") || type.equals("canister-moving"));
         return new Call(started, ended, reply.status(), kind, notApplied ? Outcome.NOT_APPLIED : Outcome.UNKNOWN, -1);
     }
 
     /** Calls that started in [from, to): how they were answered and how fast. */
-    private static String window(String name, List<List<Call>> calls, long from, long to) {
+    static String window(String name, List<List<Call>> calls, long from, long to) {
         Map<String, Integer> kinds = new TreeMap<>();
         List<Long> times = new ArrayList<>();
         for (List<Call> client : calls) {
@@ -244,7 +244,7 @@ public final class FaultBenchmark {
      * Checks each client's calls against its counter: between two acknowledgements the counter grows by one plus the
      * calls applied in between, which may only be calls with an unknown outcome; after the last, the final value.
      */
-    private static String verify(List<List<Call>> calls, long[] finals) {
+    static String verify(List<List<Call>> calls, long[] finals) {
         Tally tally = new Tally();
         for (int i = 0; i < calls.size(); i++) {
             long previous = 0;
@@ -300,7 +300,7 @@ public final class FaultBenchmark {
         }
     }
 
-    private static long counter(byte[] reply) {
+    static long counter(byte[] reply) {
         return ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
