@@ -27,6 +27,9 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
 
     private record Lease(long epoch, long validUntilNanos) {}
 
+    /** Another node's lease as last read: trusted for a heartbeat's time, so forwarding costs no query per call. */
+    private record Elsewhere(LeaseTable.Holder holder, long untilNanos) {}
+
     private final LeaseTable table;
     private final String node;
     private final String url;
@@ -35,6 +38,8 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
     private final Consumer<String> lost;
     private final CanisterActivity activity;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private final Map<String, Elsewhere> elsewhere = new ConcurrentHashMap<>();
+    private final long elsewhereNanos;
     private final ScheduledExecutorService heart;
 
     /** @param lost called with each canister whose lease this node lost (its state in memory is stale now) */
@@ -46,6 +51,7 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         this.url = url;
         this.duration = duration;
         this.marginNanos = Math.max(heartbeat.toNanos(), duration.toNanos() / 5);
+        this.elsewhereNanos = heartbeat.toNanos();
         this.lost = lost;
         table.beat(node, url, duration); // registered before the first request comes
         this.heart = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -63,8 +69,13 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
     @Override
     public boolean local(String canisterId) {
         Lease lease = held.get(canisterId);
-        if (lease != null && System.nanoTime() < lease.validUntilNanos) {
+        long now = System.nanoTime();
+        if (lease != null && now < lease.validUntilNanos) {
             return true;
+        }
+        Elsewhere other = elsewhere.get(canisterId);
+        if (other != null && now < other.untilNanos) {
+            return false;
         }
         long sent = System.nanoTime();
         Optional<LeaseTable.Taken> taken = table.take(canisterId, node, duration);
@@ -74,8 +85,11 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
             }
             // another node holds it, or there is no such canister: this node answers for that (404,
             // DESTINATION_INVALID)
-            return table.holder(canisterId).isEmpty();
+            Optional<LeaseTable.Holder> holder = table.holder(canisterId).filter(h -> !h.nodeId().equals(node));
+            holder.ifPresent(h -> elsewhere.put(canisterId, new Elsewhere(h, System.nanoTime() + elsewhereNanos)));
+            return holder.isEmpty();
         }
+        elsewhere.remove(canisterId);
         Lease previous = held.put(canisterId, new Lease(taken.get().epoch(), validUntil(sent)));
         if (previous == null || previous.epoch != taken.get().epoch()) {
             // what this node kept in memory may predate another holder's commits and status changes
@@ -103,9 +117,21 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         return lease.epoch; // expired locally but not taken over yet: still safe, the epoch tells
     }
 
-    /** Where the canister's requests go: its holder, if another live node holds it. */
+    /** Where the canister's requests go: its holder, if another live node holds it (as read at most a beat ago). */
     Optional<LeaseTable.Holder> holderElsewhere(String canisterId) {
-        return table.holder(canisterId).filter(holder -> !holder.nodeId().equals(node));
+        Elsewhere other = elsewhere.get(canisterId);
+        if (other != null && System.nanoTime() < other.untilNanos) {
+            return Optional.of(other.holder);
+        }
+        Optional<LeaseTable.Holder> holder = table.holder(canisterId).filter(h -> !h.nodeId().equals(node));
+        holder.ifPresentOrElse(h -> elsewhere.put(canisterId, new Elsewhere(h, System.nanoTime() + elsewhereNanos)),
+                () -> elsewhere.remove(canisterId));
+        return holder;
+    }
+
+    /** The holder named for the canister could not be reached: ask PostgreSQL again next time. */
+    void unreachable(String canisterId) {
+        elsewhere.remove(canisterId);
     }
 
     private long validUntil(long sentNanos) {
