@@ -84,6 +84,13 @@ class ClusterTest {
             assertThat(nodes.get("nodes").toString()).contains("\"id\":\"one\"", "\"id\":\"two\"")
                     .doesNotContain("\"alive\":false");
             assertThat(nodes.get("nodes").findValuesAsText("leases")).containsExactly("1", "1");
+            Http.Response moved = b.send("POST", "/v1/canisters/" + second + "/move", "application/json",
+                    "{\"node\":\"one\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+            assertThat(inc(b, second, "one")).as("moved to one, where it goes on counting").isEqualTo(2);
+            assertThat(b.send("POST", "/v1/canisters/" + second + "/move", "application/json",
+                    "{\"node\":\"nowhere\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status())
+                    .as("not a live node").isEqualTo(409);
 
             one.stop(); // gives its leases up: two takes its canisters over at once
             assertThat(inc(b, first, "two")).as("counted on from where one left it").isEqualTo(3);
@@ -92,9 +99,9 @@ class ClusterTest {
 
             Http again = one.start(); // one node alone serves every canister
             assertThat(inc(again, first, "one")).isEqualTo(4);
-            assertThat(inc(again, second, "one")).isEqualTo(2);
+            assertThat(inc(again, second, "one")).isEqualTo(3);
             assertThat(epoch(first)).isEqualTo(4);
-            assertThat(epoch(second)).isEqualTo(3);
+            assertThat(epoch(second)).as("placed, taken, moved, taken at the restart").isEqualTo(4);
 
             Http b2 = two.start();
             String third = counter(again); // one holds two leases, two none: placed on two, installed through one
@@ -118,7 +125,7 @@ class ClusterTest {
             System.out.printf("cluster: the SIGKILLed node's canister answered again after %d ms (%d refusals)%n",
                     (System.nanoTime() - killed) / 1_000_000, refused);
             assertThat(count).as("every update before the kill counted once").isEqualTo(5);
-            assertThat(inc(b2, second, "two")).isEqualTo(3);
+            assertThat(inc(b2, second, "two")).isEqualTo(4);
             assertThat(epoch(first)).isEqualTo(5);
         }
     }

@@ -116,6 +116,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         String bearer = "Bearer " + key.json().get("key").asText();
         check("GET", "/v1/keys", null, NO_BODY, 200);
         check("GET", "/v1/nodes", null, NO_BODY, 200);
+        check("POST", base + "/move", "application/json", "{\"node\":\"elsewhere\"}", 409);
         check("PUT", base + "/controllers", "application/json",
                 "{\"controllers\":[\"2vxsx-fae\",\"" + keyPrincipal + "\"]}", 200);
         check("PUT", base + "/controllers", "application/json", "{\"controllers\":[\"not-a-principal\"]}", 400);
@@ -139,7 +140,7 @@ class OpenApiConformanceTest extends EndToEndTest {
         check("DELETE", base, null, NO_BODY, 204);
 
         assertThat(failures).as("responses that do not match openapi.yaml").isEmpty();
-        assertThat(checked).isEqualTo(71);
+        assertThat(checked).isEqualTo(72);
     }
 
     private Response check(String method, String pathAndQuery, String contentType, String body, int expected,

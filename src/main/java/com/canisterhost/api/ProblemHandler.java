@@ -220,6 +220,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 + "have been applied"), HttpHeaders.RETRY_AFTER, "1");
     }
 
+    @ExceptionHandler(com.canisterhost.cluster.CanisterMoves.MoveRefusedException.class)
+    ResponseEntity<Object> moveRefused(com.canisterhost.cluster.CanisterMoves.MoveRefusedException e) {
+        return Problems.respond(Problems.problem(HttpStatus.CONFLICT, "move-refused", "Canister not moved",
+                e.getMessage()));
+    }
+
     @ExceptionHandler(com.canisterhost.state.CanisterOwnership.NotOwnerException.class)
     ResponseEntity<Object> notOwner(com.canisterhost.state.CanisterOwnership.NotOwnerException e) {
         return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "canister-moving",

@@ -27,7 +27,8 @@ class ClusterConfiguration {
      */
     @Bean
     CanisterOwnership canisterOwnership(ClusterProperties properties, LeaseTable table,
-            ObjectProvider<Executor> executor, CanisterActivity activity, @Value("${server.port:8080}") int port) {
+            ObjectProvider<Executor> executor, CanisterActivity activity,
+            io.micrometer.core.instrument.MeterRegistry meters, @Value("${server.port:8080}") int port) {
         if (!properties.enabled()) {
             return CanisterOwnership.SOLE;
         }
@@ -35,7 +36,7 @@ class ClusterConfiguration {
                 : "node-" + UUID.randomUUID().toString().substring(0, 8);
         String url = properties.url() != null ? properties.url() : "http://127.0.0.1:" + port;
         return new NodeLeases(table, node, url, properties.leaseDuration(), properties.heartbeat(),
-                canister -> executor.getObject().evict(canister), activity);
+                canister -> executor.getObject().evict(canister), activity, meters);
     }
 
     @Bean

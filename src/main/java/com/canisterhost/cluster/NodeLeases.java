@@ -44,8 +44,10 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
 
     /** @param lost called with each canister whose lease this node lost (its state in memory is stale now) */
     NodeLeases(LeaseTable table, String node, String url, Duration duration, Duration heartbeat,
-            Consumer<String> lost, CanisterActivity activity) {
+            Consumer<String> lost, CanisterActivity activity, io.micrometer.core.instrument.MeterRegistry meters) {
         this.activity = activity;
+        io.micrometer.core.instrument.Gauge.builder("canister.node.leases", held, Map::size)
+                .description("Canister leases this node holds (the canisters it executes)").register(meters);
         this.table = table;
         this.node = node;
         this.url = url;
@@ -127,6 +129,22 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         holder.ifPresentOrElse(h -> elsewhere.put(canisterId, new Elsewhere(h, System.nanoTime() + elsewhereNanos)),
                 () -> elsewhere.remove(canisterId));
         return holder;
+    }
+
+    /**
+     * Hands a canister this node holds to node {@code to}: from now on its requests go there. Call it on the
+     * canister's lane, so that no execution of it is under way. Returns whether it did.
+     */
+    boolean hand(String canisterId, String to) {
+        if (to.equals(node)) {
+            return local(canisterId);
+        }
+        if (!local(canisterId) || !table.hand(canisterId, node, to, duration, duration)) {
+            return false;
+        }
+        held.remove(canisterId);
+        lost.accept(canisterId);
+        return true;
     }
 
     /** The holder named for the canister could not be reached: ask PostgreSQL again next time. */

@@ -93,6 +93,21 @@ public class LeaseTable {
         return held;
     }
 
+    /**
+     * Hands the canister's lease from {@code from} to {@code to}, a live node (one that beat within {@code alive}),
+     * which takes it on first use; returns whether it did (false: {@code from} does not hold it, or {@code to} is
+     * not a live node).
+     */
+    public boolean hand(String canisterId, String from, String to, Duration duration, Duration alive) {
+        return jdbc.sql("""
+                        UPDATE canister_leases SET node_id = ?, expires_at = now() + ? * interval '1 millisecond'
+                         WHERE canister_id = ? AND node_id = ?
+                           AND EXISTS (SELECT 1 FROM nodes n
+                                        WHERE n.id = ? AND n.heartbeat_at >= now() - ? * interval '1 millisecond')""")
+                .params(to, duration.toMillis(), canisterId, from, to, alive.toMillis())
+                .update() == 1;
+    }
+
     /** Gives up every lease of {@code node} and its registration (a graceful stop): others take over at once. */
     public void leave(String node) {
         jdbc.sql("""
