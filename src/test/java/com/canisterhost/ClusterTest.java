@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
  */
 class ClusterTest {
 
+    /** A small pool each: the suite's cached contexts already hold many of the test database's connections. */
     private static final String[] CLUSTER = {"--canister.cluster.enabled=true", "--canister.cluster.lease-duration=2s",
-        "--canister.cluster.heartbeat=500ms"};
+        "--canister.cluster.heartbeat=500ms", "--spring.datasource.hikari.maximum-pool-size=4"};
 
     private final TestDatabase.Database database = TestDatabase.create();
 

@@ -26,16 +26,10 @@ class FusedCallTest extends EndToEndTest {
 
     @BeforeEach
     void canisters() {
-        caller = installed("caller");
-        callee = installed("callee");
+        caller = installed("calls", "caller");
+        callee = installed("calls", "callee");
     }
 
-    private String installed(String name) {
-        String id = http.createCanister();
-        Response installed = http.install(id, wasm("calls", name), "");
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
-        return id;
-    }
 
     private long version(String id) {
         return http.get("/v1/canisters/" + id).json().get("stateVersion").asLong();

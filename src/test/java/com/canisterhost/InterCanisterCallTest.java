@@ -27,16 +27,10 @@ class InterCanisterCallTest extends EndToEndTest {
 
     @BeforeEach
     void canisters() {
-        caller = installed("caller");
-        callee = installed("callee");
+        caller = installed("calls", "caller");
+        callee = installed("calls", "callee");
     }
 
-    private String installed(String name) {
-        String id = http.createCanister();
-        Response installed = http.install(id, wasm("calls", name), "");
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
-        return id;
-    }
 
 
     private byte[] state() {

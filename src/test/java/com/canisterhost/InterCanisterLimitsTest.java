@@ -26,12 +26,6 @@ class InterCanisterLimitsTest extends EndToEndTest {
     @Autowired
     StateStore store;
 
-    private String installed(String name) {
-        String id = http.createCanister();
-        Response installed = http.install(id, wasm("calls", name), "");
-        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
-        return id;
-    }
 
     private com.fasterxml.jackson.databind.JsonNode calls(String id) {
         return http.get("/v1/canisters/" + id).json().get("calls");
@@ -39,8 +33,8 @@ class InterCanisterLimitsTest extends EndToEndTest {
 
     @Test
     void outstandingCallsAreBoundedShownInTheStatusAndAwaitedByAStop() {
-        String caller = installed("caller");
-        String callee = installed("callee");
+        String caller = installed("calls", "caller");
+        String callee = installed("calls", "callee");
 
         Response two = http.update(caller, "two", callTarget(callee, "inc"));
         assertThat(two.status()).as("the second call_perform answered 2: %s", two).isEqualTo(422);

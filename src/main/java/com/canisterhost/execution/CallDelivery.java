@@ -69,6 +69,31 @@ final class CallDelivery implements AutoCloseable {
         return waiting.computeIfAbsent(context, c -> new CompletableFuture<>());
     }
 
+    /**
+     * An ingress call's outcome once the execution that ran {@code message} committed as {@code version}: now if it
+     * answered, else when a later callback answers its call context ({@code outbox}, null if it made no call). On
+     * the canister's lane, before any callback of it can run.
+     */
+    CompletableFuture<CallOutcome> outcome(Message message, Mailbox.Outbox outbox, long version) {
+        boolean answered = message.response != Message.Response.NONE;
+        CompletableFuture<CallOutcome> later = null;
+        if (outbox != null) {
+            Long context = outbox.written() != null ? outbox.written().context() : null;
+            if (!answered && context != null) {
+                later = awaitContext(context);
+            }
+            sent(outbox.written(), null, message.instructions, version);
+        }
+        if (!answered) {
+            return later != null ? later : CompletableFuture.failedFuture(
+                    new IllegalStateException("the call's context could not be found after its commit"));
+        }
+        return CompletableFuture.completedFuture(message.response == Message.Response.REPLIED
+                ? new CallOutcome.Replied(message.reply, message.instructions, version)
+                : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage, message.instructions,
+                        version));
+    }
+
     /** After a commit (or a mailbox write of its own): delivers what it sent and answers a waiting ingress call. */
     void sent(Mailbox.Written written, Long context, long instructions, long stateVersion) {
         if (written == null) { // the commit's outcome was resolved after a lost connection: let the sweep deliver

@@ -116,7 +116,6 @@ final class CallFusion {
             }
             // a callback that calls on (the next await) opens the ingress call's context with those calls, as an
             // ingress execution that made calls does: they go out as messages with the commit
-            boolean answered = callback.response != Message.Response.NONE;
             Mailbox.Outbox outbox = calls ? new Mailbox.Outbox(null, null, Mailbox.Origin.ingress(null), null,
                     MessageOutcomes.answer(callback), callback.performed) : null;
             List<ExecutionSteps.Part> parts = new ArrayList<>();
@@ -127,22 +126,7 @@ final class CallFusion {
             }
             long committed = steps.commitTogether(parts)[0];
             fused.increment();
-            CompletableFuture<CallOutcome> later = null;
-            if (outbox != null) {
-                Long context = outbox.written() != null ? outbox.written().context() : null;
-                if (!answered && context != null) {
-                    later = delivery.awaitContext(context); // before any callback can run: this is its lane
-                }
-                delivery.sent(outbox.written(), null, callback.instructions, committed);
-            }
-            if (!answered) {
-                return new Outcome(later != null ? later : CompletableFuture.failedFuture(
-                        new IllegalStateException("the call's context could not be found after its commit")));
-            }
-            return new Outcome(CompletableFuture.completedFuture(callback.response == Message.Response.REPLIED
-                    ? new CallOutcome.Replied(callback.reply, callback.instructions, committed)
-                    : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, callback.rejectMessage,
-                            callback.instructions, committed)));
+            return new Outcome(delivery.outcome(callback, outbox, committed));
         } finally {
             workers.releaseLane(target);
         }

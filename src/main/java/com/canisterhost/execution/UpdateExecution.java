@@ -88,23 +88,7 @@ final class UpdateExecution {
         CallRecord record = new CallRecord("update", method, caller, replied ? message.reply : null,
                 replied || !answered ? null : RejectKind.CANISTER_REJECT.rejectCode(), message.rejectMessage,
                 message.instructions, time, message.prints, answered ? callId : null, outbox);
-        long newVersion = steps.commit(canister, execution, record);
-        CompletableFuture<CallOutcome> later = null;
-        if (outbox != null) {
-            Long context = outbox.written() != null ? outbox.written().context() : null;
-            if (!answered && context != null) {
-                later = delivery.awaitContext(context); // before any callback can run: this is its lane
-            }
-            delivery.sent(outbox.written(), null, message.instructions, newVersion);
-        }
-        if (!answered) {
-            return later != null ? later : CompletableFuture.<CallOutcome>failedFuture(
-                    new IllegalStateException("the call's context could not be found after its commit"));
-        }
-        return CompletableFuture.<CallOutcome>completedFuture(replied
-                ? new CallOutcome.Replied(message.reply, message.instructions, newVersion)
-                : new CallOutcome.Rejected(RejectKind.CANISTER_REJECT, message.rejectMessage,
-                        message.instructions, newVersion));
+        return delivery.outcome(message, outbox, steps.commit(canister, execution, record));
     }
 
     /** Runs {@code canister_inspect_message}, if exported: null if the call is accepted, else the refusal. */

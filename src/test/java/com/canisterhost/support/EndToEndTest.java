@@ -36,6 +36,14 @@ public abstract class EndToEndTest {
         return port;
     }
 
+    /** A new canister with {@code src/test/resources/<directory>/<name>.wasm} installed (no arguments). */
+    protected String installed(String directory, String name) {
+        String id = http.createCanister();
+        Http.Response installed = http.install(id, CanisterFixtures.wasm(directory, name), "");
+        org.assertj.core.api.Assertions.assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return id;
+    }
+
     /**
      * A new canister with a Motoko test canister installed: {@code src/test/resources/<directory>/<name>.wasm}, no
      * init arguments, under the canonical-nan profile (Motoko's runtime has floats).

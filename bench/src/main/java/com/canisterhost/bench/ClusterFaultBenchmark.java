@@ -3,7 +3,6 @@ package com.canisterhost.bench;
 import static com.canisterhost.bench.ServiceSetUp.env;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A node's death under load, run by {@code bench/cluster-faults.sh}: three service nodes on one database
+ * A node's death under load, run by {@code bench/cluster.sh faults}: three service nodes on one database
  * ({@code canister.cluster.enabled}), 16 clients making durable updates ({@code update/inc}, each on a counter
  * canister of its own) through all three (client i starts on node i mod 3, and moves to the next node when its
  * node refuses connections, as a load balancer would), then a SIGKILL of the third node. Every call is made once and
@@ -53,7 +52,7 @@ public final class ClusterFaultBenchmark {
 
     private void run() throws Exception {
         for (int n = 0; n < nodes; n++) {
-            ports[n] = freePort();
+            ports[n] = ServiceSetUp.freePort();
             dead[n] = new AtomicBoolean();
         }
         for (int n = 0; n < nodes; n++) {
@@ -194,34 +193,8 @@ public final class ClusterFaultBenchmark {
 
     /** Starts node {@code node} and waits until it answers. */
     private Process start(int node, String suffix) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        if (!javaOpts.isBlank()) {
-            command.addAll(List.of(javaOpts.trim().split("\\s+")));
-        }
-        command.addAll(List.of("-jar", jar, "--server.port=" + ports[node], "--logging.level.root=WARN",
-                "--spring.datasource.url=" + datasourceUrl, "--spring.datasource.username=" + pgUser,
-                "--spring.datasource.password=", "--canister.cluster.enabled=true",
-                "--canister.cluster.node-id=" + nodeId(node)));
-        Path log = workdir.resolve(nodeId(node) + suffix + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Files.writeString(workdir.resolve(nodeId(node) + ".pid"), process.pid() + "\n"); // for the script's cleanup
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        DriverConnection probe = new DriverConnection(URI.create(base(node)), 2_000);
-        while (true) {
-            try {
-                if (probe.exchangeOnce("GET", "/actuator/health", false).status() == 200) {
-                    probe.close();
-                    return process;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("node " + nodeId(node) + " did not start; see " + log);
-            }
-            Thread.sleep(50);
-        }
+        return ServiceSetUp.startClusterNode(jar, javaOpts, ports[node], datasourceUrl, pgUser, nodeId(node), workdir,
+                suffix);
     }
 
     private static void pause() {
@@ -229,14 +202,6 @@ public final class ClusterFaultBenchmark {
             Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,7 +4,6 @@ import static com.canisterhost.bench.ServiceSetUp.env;
 import static com.canisterhost.bench.ServiceSetUp.rank;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Two nodes against one on the same machine and database, run by {@code bench/cluster-load.sh}: 64 counter
+ * Two nodes against one on the same machine and database, run by {@code bench/cluster.sh load}: 64 counter
  * canisters (placed over two nodes by lease count), 16 closed-loop clients of {@code update/inc}, each on 4 of them
  * in turn. Phases, after a warm-up: every update sent to the node holding its canister ("right node"), then to the
  * other one, which forwards it ("wrong node"), twice in turn; then the second node stops (its canisters pass to the
@@ -36,7 +35,7 @@ public final class ClusterLoadBenchmark {
     private final int phaseSecs = Integer.parseInt(env("CLUSTER_PHASE_SECS", "10"));
     private final Path counterWasm = Path.of(env("CLUSTER_COUNTER_WASM",
             "src/test/resources/canisters/counter.wasm"));
-    private final int[] ports = {freePort(), freePort()};
+    private final int[] ports = {ServiceSetUp.freePort(), ServiceSetUp.freePort()};
     private final Process[] nodes = new Process[2];
 
     /** One phase's figures. */
@@ -179,39 +178,7 @@ public final class ClusterLoadBenchmark {
     }
 
     private Process start(int node) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(List.of(javaOpts.trim().split("\\s+")));
-        command.addAll(List.of("-jar", jar, "--server.port=" + ports[node], "--logging.level.root=WARN",
-                "--spring.datasource.url=" + datasourceUrl, "--spring.datasource.username=" + pgUser,
-                "--spring.datasource.password=", "--canister.cluster.enabled=true",
-                "--canister.cluster.node-id=node-" + (node + 1)));
-        Path log = workdir.resolve("node-" + (node + 1) + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Files.writeString(workdir.resolve("node-" + (node + 1) + ".pid"), process.pid() + "\n");
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        DriverConnection probe = new DriverConnection(URI.create(base(node)), 2_000);
-        while (true) {
-            try {
-                if (probe.exchangeOnce("GET", "/actuator/health", false).status() == 200) {
-                    probe.close();
-                    return process;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("node-" + (node + 1) + " did not start; see " + log);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ServiceSetUp.startClusterNode(jar, javaOpts, ports[node], datasourceUrl, pgUser, "node-" + (node + 1),
+                workdir, "");
     }
 }

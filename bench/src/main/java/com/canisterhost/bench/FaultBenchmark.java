@@ -4,7 +4,6 @@ import static com.canisterhost.bench.ServiceSetUp.env;
 import static com.canisterhost.bench.ServiceSetUp.rank;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,7 +51,7 @@ public final class FaultBenchmark {
     private final int outageSecs = Integer.parseInt(env("FAULT_OUTAGE_SECS", "10"));
     private final int timeoutMillis = Integer.parseInt(env("FAULT_TIMEOUT_MS", "5000"));
     private final Path counterWasm = Path.of(env("FAULT_COUNTER_WASM", "src/test/resources/canisters/counter.wasm"));
-    private final int port = freePort();
+    private final int port = ServiceSetUp.freePort();
     private final String base = "http://127.0.0.1:" + port;
     private int starts;
 
@@ -313,26 +312,8 @@ public final class FaultBenchmark {
         command.addAll(List.of("-jar", jar, "--server.port=" + port, "--logging.level.root=WARN",
                 "--spring.datasource.url=" + datasourceUrl, "--spring.datasource.username=" + pgUser,
                 "--spring.datasource.password="));
-        Path log = workdir.resolve("service-" + (++starts) + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Files.writeString(workdir.resolve("service.pid"), process.pid() + "\n"); // for faults.sh to clean up
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        DriverConnection probe = new DriverConnection(URI.create(base), 2_000);
-        while (true) {
-            try {
-                if (probe.exchangeOnce("GET", "/actuator/health", false).status() == 200) {
-                    probe.close();
-                    return process;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the service did not start; see " + log);
-            }
-            Thread.sleep(50);
-        }
+        return ServiceSetUp.startService(command, workdir.resolve("service-" + (++starts) + ".log"),
+                workdir.resolve("service.pid"), URI.create(base)); // the pid for faults.sh to clean up
     }
 
     private static void shell(String command) throws Exception {
@@ -350,11 +331,4 @@ public final class FaultBenchmark {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
