@@ -44,6 +44,13 @@ class ClusterTest {
         return id;
     }
 
+    private static String installedThrough(Http http, String name) {
+        String id = http.createCanister();
+        Http.Response installed = http.install(id, wasm("calls", name), "");
+        assertThat(installed.status()).as("%s", installed).isEqualTo(200);
+        return id;
+    }
+
     /** An update of the counter: its new count, and which node served it. */
     private static long inc(Http http, String id, String servedBy) {
         Http.Response inc = http.update(id, "inc", new byte[0]);
@@ -92,6 +99,19 @@ class ClusterTest {
             assertThat(b.send("POST", "/v1/canisters/" + second + "/move", "application/json",
                     "{\"node\":\"nowhere\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status())
                     .as("not a live node").isEqualTo(409);
+
+            // a call between canisters held by different nodes goes as a message, delivered by the callee's node
+            String caller = installedThrough(a, "caller"); // placed on two (one holds two leases now)
+            String callee = installedThrough(a, "callee");
+            assertThat(a.send("POST", "/v1/canisters/" + callee + "/move", "application/json",
+                    "{\"node\":\"one\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status()).isEqualTo(200);
+            Http.Response call = b.update(caller, "call", com.canisterhost.support.CanisterFixtures.callTarget(callee,
+                    "inc"));
+            assertThat(call.status()).as("%s", call).isEqualTo(200);
+            assertThat(java.util.Arrays.copyOf(call.body(), 2)).as("the reply callback ran on the caller's node")
+                    .isEqualTo(new byte[] {'Y', 7});
+            assertThat(call.headers().firstValue("X-Canister-Node")).hasValue("two");
+            assertThat(b.query(callee, "get", new byte[0]).headers().firstValue("X-Canister-Node")).hasValue("one");
 
             one.stop(); // gives its leases up: two takes its canisters over at once
             assertThat(inc(b, first, "two")).as("counted on from where one left it").isEqualTo(3);

@@ -111,6 +111,8 @@ public class CanisterManagement {
         return transactions.execute(tx -> {
             String id = CanisterId.fromIndex(canisters.nextIndex()).toText();
             rows.insert(id, controllers, cycles, clock.instant());
+            // with several nodes its lease is this node's: the management canister installs and calls it here
+            ownership.local(id);
             return alongside.apply(id);
         });
     }

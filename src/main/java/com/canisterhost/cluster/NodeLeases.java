@@ -147,7 +147,10 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         return true;
     }
 
-    /** The holder named for the canister could not be reached: ask PostgreSQL again next time. */
+    /**
+     * Forgets which node was last read to hold the canister (it could not be reached, answered 503, or forwarded the
+     * canister's request here): PostgreSQL is asked again next time.
+     */
     void unreachable(String canisterId) {
         elsewhere.remove(canisterId);
     }

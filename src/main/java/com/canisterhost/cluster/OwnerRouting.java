@@ -80,6 +80,9 @@ final class OwnerRouting extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String canister = canisterOf(request.getRequestURI());
+        if (canister != null && request.getHeader(FORWARDED_BY) != null) {
+            leases.unreachable(canister); // the forwarder read this node as the holder: not what was read here
+        }
         if (canister == null || leases.local(canister)) {
             if (canister != null) {
                 response.setHeader(SERVED_BY, leases.node());
