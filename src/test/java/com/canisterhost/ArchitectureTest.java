@@ -38,7 +38,7 @@ class ArchitectureTest {
             Map.entry("call", Set.of("canister", "execution", "state", "identity", "principal", "database")),
             Map.entry("canister", Set.of("execution", "module", "state", "identity", "candid", "principal",
                     "database")),
-            Map.entry("cluster", Set.of("execution", "state", "principal", "database")),
+            Map.entry("cluster", Set.of("call", "execution", "state", "principal", "database")),
             Map.entry("execution", Set.of("module", "state", "principal", "database")),
             Map.entry("module", Set.of("candid", "principal")),
             Map.entry("state", Set.of("principal", "database")),

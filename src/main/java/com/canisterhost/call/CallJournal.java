@@ -108,7 +108,9 @@ class CallJournal implements CallCompletion {
 
     /**
      * After a restart nothing is running: a pending call never committed (its commit would have completed it),
-     * unless it awaits calls it made. It is marked not applied, which its key may then run again.
+     * unless it awaits calls it made. It is marked not applied, which its key may then run again. With several
+     * nodes, only the calls of canisters no live node holds: the others are their holders' (and are settled
+     * like this when another node takes a canister over, {@link #abandonPending(String)}).
      */
     @Transactional
     public int abandonPending() {
@@ -116,7 +118,27 @@ class CallJournal implements CallCompletion {
                         UPDATE calls SET status = 'rejected', reject_kind = 'NOT_APPLIED',
                                reject_message = 'the service stopped before the call ran; it was not applied',
                                instructions = 0, completed_at = now()
-                         WHERE status = 'pending'\s""" + "AND " + NOT_AWAITING_CALLS)
+                         WHERE status = 'pending'
+                           AND NOT EXISTS (SELECT 1 FROM canister_leases l
+                                            WHERE l.canister_id = calls.canister_id AND l.expires_at >= now())
+                           AND\s""" + NOT_AWAITING_CALLS)
+                .update();
+    }
+
+    /**
+     * A canister this node has just taken over from a node that stopped or died: its pending calls that await no
+     * call of theirs never committed there, and are marked not applied.
+     */
+    @Transactional
+    public int abandonPending(String canisterId) {
+        return jdbc.sql("""
+                        UPDATE calls SET status = 'rejected', reject_kind = 'NOT_APPLIED',
+                               reject_message = 'the node executing the canister stopped before the call ran; it was '
+                                   || 'not applied',
+                               instructions = 0, completed_at = now()
+                         WHERE canister_id = ? AND status = 'pending'
+                           AND\s""" + NOT_AWAITING_CALLS)
+                .param(canisterId)
                 .update();
     }
 

@@ -66,6 +66,14 @@ public class Calls {
         }
     }
 
+    /**
+     * With several nodes: this node took the canister over from one that stopped or died; the tracked calls it left
+     * pending that await no call of theirs are marked not applied.
+     */
+    public int abandonPending(String canisterId) {
+        return journal.abandonPending(canisterId);
+    }
+
     /** An update call, at most once per {@code caller} and {@code key} (null: an ordinary call). */
     public CallOutcome update(String id, String method, byte[] arg, byte[] caller, String key) {
         if (key == null) {

@@ -1,5 +1,6 @@
 package com.canisterhost.cluster;
 
+import com.canisterhost.call.Calls;
 import com.canisterhost.execution.CanisterActivity;
 import com.canisterhost.execution.Executor;
 import com.canisterhost.state.CanisterOwnership;
@@ -27,7 +28,7 @@ class ClusterConfiguration {
      */
     @Bean
     CanisterOwnership canisterOwnership(ClusterProperties properties, LeaseTable table,
-            ObjectProvider<Executor> executor, CanisterActivity activity,
+            ObjectProvider<Executor> executor, ObjectProvider<Calls> calls, CanisterActivity activity,
             io.micrometer.core.instrument.MeterRegistry meters, @Value("${server.port:8080}") int port) {
         if (!properties.enabled()) {
             return CanisterOwnership.SOLE;
@@ -36,7 +37,8 @@ class ClusterConfiguration {
                 : "node-" + UUID.randomUUID().toString().substring(0, 8);
         String url = properties.url() != null ? properties.url() : "http://127.0.0.1:" + port;
         return new NodeLeases(table, node, url, properties.leaseDuration(), properties.heartbeat(),
-                canister -> executor.getObject().evict(canister), activity, meters);
+                canister -> executor.getObject().evict(canister),
+                canister -> calls.getObject().abandonPending(canister), activity, meters);
     }
 
     @Bean

@@ -36,15 +36,22 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
     private final Duration duration;
     private final long marginNanos;
     private final Consumer<String> lost;
+    private final Consumer<String> tookOver;
     private final CanisterActivity activity;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private final Map<String, Elsewhere> elsewhere = new ConcurrentHashMap<>();
     private final long elsewhereNanos;
     private final ScheduledExecutorService heart;
 
-    /** @param lost called with each canister whose lease this node lost (its state in memory is stale now) */
+    /**
+     * @param lost called with each canister whose lease this node lost (its state in memory is stale now)
+     * @param tookOver called with each canister this node took while it held no lease of it: nothing of it runs
+     *     here, and whatever its previous holder left pending will not run there
+     */
     NodeLeases(LeaseTable table, String node, String url, Duration duration, Duration heartbeat,
-            Consumer<String> lost, CanisterActivity activity, io.micrometer.core.instrument.MeterRegistry meters) {
+            Consumer<String> lost, Consumer<String> tookOver, CanisterActivity activity,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.tookOver = tookOver;
         this.activity = activity;
         io.micrometer.core.instrument.Gauge.builder("canister.node.leases", held, Map::size)
                 .description("Canister leases this node holds (the canisters it executes)").register(meters);
@@ -93,6 +100,9 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         }
         elsewhere.remove(canisterId);
         Lease previous = held.put(canisterId, new Lease(taken.get().epoch(), validUntil(sent)));
+        if (previous == null) {
+            tookOver.accept(canisterId); // nothing of it ran here: what was pending ran nowhere
+        }
         if (previous == null || previous.epoch != taken.get().epoch()) {
             // what this node kept in memory may predate another holder's commits and status changes
             lost.accept(canisterId);
