@@ -40,7 +40,7 @@ class NodeController {
 
     @GetMapping("/v1/nodes")
     NodeList nodes(Caller caller) {
-        keys.requireAdmin(caller, "the node list");
+        keys.requireAdmin(caller, "the node list needs the admin key", "only the admin may read the node list");
         // alive: beat within a lease's time, so a node counted alive may still hold leases
         return new NodeList(cluster.enabled(), cluster.enabled() ? leases.nodes(cluster.leaseDuration()) : List.of());
     }
@@ -53,7 +53,7 @@ class NodeController {
     /** Moves a canister to a named node; this node holds it (the request was routed here). */
     @PostMapping("/v1/canisters/{id}/move")
     Moved move(@PathVariable String id, @RequestBody(required = false) MoveRequest body, Caller caller) {
-        keys.requireAdmin(caller, "moving a canister");
+        keys.requireAdmin(caller, "moving a canister needs the admin key", "only the admin may move a canister");
         if (body == null || body.node() == null || body.node().isBlank()) {
             throw new InvalidRequestException("the body names the node to move the canister to: {\"node\": \"…\"}");
         }

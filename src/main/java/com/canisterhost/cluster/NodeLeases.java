@@ -86,7 +86,6 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         if (other != null && now < other.untilNanos) {
             return false;
         }
-        long sent = System.nanoTime();
         Optional<LeaseTable.Taken> taken = table.take(canisterId, node, duration);
         if (taken.isEmpty()) {
             if (held.remove(canisterId) != null) {
@@ -94,12 +93,10 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
             }
             // another node holds it, or there is no such canister: this node answers for that (404,
             // DESTINATION_INVALID)
-            Optional<LeaseTable.Holder> holder = table.holder(canisterId).filter(h -> !h.nodeId().equals(node));
-            holder.ifPresent(h -> elsewhere.put(canisterId, new Elsewhere(h, System.nanoTime() + elsewhereNanos)));
-            return holder.isEmpty();
+            return holderElsewhere(canisterId).isEmpty();
         }
         elsewhere.remove(canisterId);
-        Lease previous = held.put(canisterId, new Lease(taken.get().epoch(), validUntil(sent)));
+        Lease previous = held.put(canisterId, new Lease(taken.get().epoch(), validUntil(now)));
         if (previous == null) {
             tookOver.accept(canisterId); // nothing of it ran here: what was pending ran nowhere
         }
@@ -161,7 +158,7 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
      * Forgets which node was last read to hold the canister (it could not be reached, answered 503, or forwarded the
      * canister's request here): PostgreSQL is asked again next time.
      */
-    void unreachable(String canisterId) {
+    void forgetHolder(String canisterId) {
         elsewhere.remove(canisterId);
     }
 
@@ -186,11 +183,6 @@ final class NodeLeases implements CanisterOwnership, AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed: {}", e.toString()); // the leases lapse locally; the next beat tries again
         }
-    }
-
-    /** Leases held now. */
-    int count() {
-        return held.size();
     }
 
     @Override

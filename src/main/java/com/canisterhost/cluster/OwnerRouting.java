@@ -81,7 +81,7 @@ final class OwnerRouting extends OncePerRequestFilter {
             throws ServletException, IOException {
         String canister = canisterOf(request.getRequestURI());
         if (canister != null && request.getHeader(FORWARDED_BY) != null) {
-            leases.unreachable(canister); // the forwarder read this node as the holder: not what was read here
+            leases.forgetHolder(canister); // the forwarder read this node as the holder: not what was read here
         }
         if (canister == null || leases.local(canister)) {
             if (canister != null) {
@@ -105,11 +105,11 @@ final class OwnerRouting extends OncePerRequestFilter {
             response.setHeader("Location", target);
             response.setHeader(SERVED_BY, holder.get().nodeId());
         } else {
-            forward(request, response, URI.create(target), holder.get());
+            forward(request, response, canister, URI.create(target), holder.get());
         }
     }
 
-    private void forward(HttpServletRequest request, HttpServletResponse response, URI target,
+    private void forward(HttpServletRequest request, HttpServletResponse response, String canister, URI target,
             LeaseTable.Holder holder) throws IOException {
         byte[] body = request.getInputStream().readAllBytes();
         BasicClassicHttpRequest forwarded = new BasicClassicHttpRequest(request.getMethod(), target);
@@ -127,7 +127,7 @@ final class OwnerRouting extends OncePerRequestFilter {
         try {
             client.execute(forwarded, answer -> {
                 if (answer.getCode() == 503) {
-                    leases.unreachable(canisterOf(request.getRequestURI())); // it may have moved: read it again
+                    leases.forgetHolder(canister); // it may have moved: read it again
                 }
                 response.setStatus(answer.getCode());
                 for (Header header : answer.getHeaders()) {
@@ -141,7 +141,7 @@ final class OwnerRouting extends OncePerRequestFilter {
                 return null;
             });
         } catch (java.net.ConnectException | ConnectTimeoutException e) {
-            leases.unreachable(canisterOf(request.getRequestURI()));
+            leases.forgetHolder(canister);
             refuse(response, "node " + holder.nodeId() + ", which holds the canister, could not be reached, so "
                     + "nothing was applied; its lease passes to another node once it expires: retry");
         } catch (java.net.SocketTimeoutException e) {

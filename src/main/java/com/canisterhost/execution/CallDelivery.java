@@ -101,7 +101,7 @@ final class CallDelivery implements AutoCloseable {
             sweeper.execute(this::sweep);
             return;
         }
-        inboxes.sent(written, target -> target.equals(ManagementCanister.ID) || ownership.local(target));
+        inboxes.sent(written, this::delivers);
         written.targets().forEach(this::schedule);
         if (written.ingressAnswer() != null && context != null) {
             CompletableFuture<CallOutcome> waiter = waiting.remove(context);
@@ -123,6 +123,11 @@ final class CallDelivery implements AutoCloseable {
         return !scheduled.contains(target) && inboxes.empty(target, mailbox::hasMessages);
     }
 
+    /** Whether this node delivers {@code target}'s messages: the management canister's, and its own canisters'. */
+    private boolean delivers(String target) {
+        return target.equals(ManagementCanister.ID) || ownership.local(target);
+    }
+
     /** Forgets what this node knows of the canister's messages (it moved here, or was deleted). */
     void forget(String canisterId) {
         inboxes.forget(canisterId);
@@ -130,7 +135,7 @@ final class CallDelivery implements AutoCloseable {
 
     /** Queues a delivery on the canister's lane unless one is queued; a full queue leaves it to the sweep. */
     void schedule(String target) {
-        if (!target.equals(ManagementCanister.ID) && !ownership.local(target)) {
+        if (!delivers(target)) {
             return;
         }
         if (!scheduled.add(target)) {

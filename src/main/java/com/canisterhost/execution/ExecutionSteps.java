@@ -151,19 +151,31 @@ final class ExecutionSteps {
         try {
             newVersion = stateStore.commit(canister.id, canister.version(), change, record);
         } catch (RuntimeException e) {
-            if (!DatabaseFailures.notApplied(e)) {
-                live.remove(canister.id); // e.g. another node committed first: reload on next use
-            }
-            // else nothing reached PostgreSQL: the committed state in memory is still the canister's, and queries
-            // go on being served from it while PostgreSQL is unreachable
-            throw e;
+            throw failed(e, List.of(canister));
         }
+        publish(canister, execution, change, newVersion);
+        return newVersion;
+    }
+
+    /**
+     * A commit that failed: unless nothing reached PostgreSQL, its canisters are read again on next use (another
+     * node may have committed first). If nothing reached it, the committed state in memory is still each
+     * canister's, and queries go on being served from it while PostgreSQL is unreachable.
+     */
+    private RuntimeException failed(RuntimeException e, List<LiveCanister> canisters) {
+        if (!DatabaseFailures.notApplied(e)) {
+            canisters.forEach(canister -> live.remove(canister.id));
+        }
+        return e;
+    }
+
+    /** Makes a committed execution's state its canister's, and keeps its instance for the next update. */
+    private void publish(LiveCanister canister, Execution execution, StateChange change, long version) {
         metrics.persisted(change);
-        LiveCanister.Committed published = execution.result(change, newVersion);
+        LiveCanister.Committed published = execution.result(change, version);
         canister.publish(published);
         canister.keep(execution, published);
         live.put(canister);
-        return newVersion;
     }
 
     /** One canister's part of {@link #commitTogether}: its execution, and how many executions it stands for. */
@@ -186,18 +198,10 @@ final class ExecutionSteps {
         try {
             versions = stateStore.commitTogether(written);
         } catch (RuntimeException e) {
-            if (!DatabaseFailures.notApplied(e)) {
-                parts.forEach(p -> live.remove(p.canister().id));
-            }
-            throw e;
+            throw failed(e, parts.stream().map(Part::canister).toList());
         }
         for (int i = 0; i < parts.size(); i++) {
-            Part part = parts.get(i);
-            metrics.persisted(changes.get(i));
-            LiveCanister.Committed published = part.execution().result(changes.get(i), versions[i]);
-            part.canister().publish(published);
-            part.canister().keep(part.execution(), published);
-            live.put(part.canister());
+            publish(parts.get(i).canister(), parts.get(i).execution(), changes.get(i), versions[i]);
         }
         return versions;
     }

@@ -36,14 +36,10 @@ final class Inboxes {
         return inboxes.computeIfAbsent(target, t -> new Inbox());
     }
 
-    /** After a commit: what it sent to {@code target}s, requests with their contents, other messages counted. */
-    void sent(Mailbox.Written written) {
-        sent(written, target -> true);
-    }
-
     /**
-     * {@link #sent}, keeping only what goes to canisters this node executes ({@code local}): another node's
-     * canister is read from PostgreSQL should this node take it over.
+     * After a commit: what it sent to {@code target}s, requests with their contents, other messages counted; only
+     * for canisters this node executes ({@code local}): another node's canister is read from PostgreSQL should this
+     * node take it over.
      */
     void sent(Mailbox.Written written, java.util.function.Predicate<String> local) {
         Map<String, Integer> handed = new java.util.HashMap<>();

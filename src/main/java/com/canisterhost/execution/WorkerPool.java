@@ -133,8 +133,7 @@ final class WorkerPool {
                 throw new ExecutorOverloadedException("the execution queue is full (" + queueCapacity
                         + " waiting); retry later");
             }
-            Lane lane = lanes.computeIfAbsent(canisterId, id -> new Lane[] {new Lane(id, 1),
-                new Lane(id, queriesPerCanister)})[exclusive ? 0 : 1];
+            Lane lane = lanesOf(canisterId)[exclusive ? 0 : 1];
             if (lane.jobs.size() >= canisterQueueCapacity) {
                 throw new ExecutorOverloadedException("canister " + canisterId + " has " + canisterQueueCapacity
                         + " " + (exclusive ? "updates" : "queries") + " waiting; retry later");
@@ -157,8 +156,7 @@ final class WorkerPool {
     boolean tryTakeLane(String canisterId) {
         lock.lock();
         try {
-            Lane lane = lanes.computeIfAbsent(canisterId, id -> new Lane[] {new Lane(id, 1),
-                new Lane(id, queriesPerCanister)})[0];
+            Lane lane = lanesOf(canisterId)[0];
             if (lane.running > 0 || !lane.jobs.isEmpty()) {
                 return false;
             }
@@ -344,6 +342,11 @@ final class WorkerPool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The canister's update lane and query lane, made on first use; with the lock held. */
+    private Lane[] lanesOf(String canisterId) {
+        return lanes.computeIfAbsent(canisterId, id -> new Lane[] {new Lane(id, 1), new Lane(id, queriesPerCanister)});
     }
 
     private void enterLine(Lane lane) {

@@ -132,26 +132,23 @@ public class ApiKeys {
         }
     }
 
-    /** {@code what} is for the admin; in development mode for anyone. */
-    public void requireAdmin(Caller caller, String what) {
+    /**
+     * Work for the admin alone (in development mode for anyone): an anonymous caller is told {@code needsKey}
+     * (401), another key's {@code onlyAdmin} (403).
+     */
+    public void requireAdmin(Caller caller, String needsKey, String onlyAdmin) {
         if (!security.secured() || caller.admin()) {
             return;
         }
         if (caller.anonymous()) {
-            throw new AuthenticationRequiredException(what + " needs the admin key");
+            throw new AuthenticationRequiredException(needsKey);
         }
-        throw new AccessDeniedException("only the admin may read " + what);
+        throw new AccessDeniedException(onlyAdmin);
     }
 
     /** Managing keys is for the admin; in development mode for anyone. */
     public void requireKeyManager(Caller caller) {
-        if (!security.secured() || caller.admin()) {
-            return;
-        }
-        if (caller.anonymous()) {
-            throw new AuthenticationRequiredException("managing API keys needs the admin key");
-        }
-        throw new AccessDeniedException("only the admin may manage API keys");
+        requireAdmin(caller, "managing API keys needs the admin key", "only the admin may manage API keys");
     }
 
     private static String canonical(String principal) {

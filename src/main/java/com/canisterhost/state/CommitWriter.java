@@ -128,18 +128,9 @@ final class CommitWriter {
             writeAlone(p.canisterId, p.expectedVersion, p.change, p.record, p.steps);
             return;
         }
-        transactions.executeWithoutResult(status -> { // fused executions: no tracked call, no new module
-            for (GroupCommit.Pending p : unit) {
-                long committed = commitStatement(p.canisterId, p.expectedVersion, p.change, p.record, p.steps);
-                if (!p.record.logs().isEmpty()) {
-                    logs.append(p.canisterId, p.record.logs());
-                }
-                if (p.record.outbox() != null) {
-                    p.record.outbox().written = mailbox.write(p.canisterId, p.record.outbox(), committed,
-                            p.record.instructions());
-                }
-            }
-        });
+        // each commit as it is written alone, all of them in one transaction, which theirs join
+        transactions.executeWithoutResult(status -> unit.forEach(p -> writeAlone(p.canisterId, p.expectedVersion,
+                p.change, p.record, p.steps)));
     }
 
     /**
@@ -261,7 +252,7 @@ final class CommitWriter {
         }
         return transactions.execute(status -> {
             Set<String> bumped = writeStatement(batch);
-            for (GroupCommit.Pending p : linked ? batch : List.<GroupCommit.Pending>of()) {
+            for (GroupCommit.Pending p : batch) {
                 if (p.linked() && p.unit().stream().anyMatch(m -> bumped.contains(m.canisterId) != bumped.contains(
                         p.canisterId))) { // part of a unit moved on meanwhile: none of it may land
                     throw new StateVersionConflictException(p.canisterId, p.expectedVersion);

@@ -110,9 +110,7 @@ public class StateStore {
         // an update's commit goes with other canisters' commits that are ready at the same time, unless it replaces
         // state, completes a tracked call, writes many pages, or must join the caller's transaction; one that sent
         // or consumed inter-canister messages goes too, its outbox written in the batch's transaction
-        boolean groupable = !change.replacesState() && !change.replacesStable() && record.callId() == null
-                && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES;
-        if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (groupable(change) && record.callId() == null) {
             return groupCommit.commit(new GroupCommit.Pending(canisterId, expectedVersion, change, record));
         }
         return writer.commitAlone(canisterId, expectedVersion, change, record, false);
@@ -140,9 +138,7 @@ public class StateStore {
             }
             return new GroupCommit.Pending(p.canisterId(), p.expectedVersion(), p.change(), p.record(), p.steps());
         }).toList();
-        boolean groupable = unit.stream().allMatch(p -> !p.change.replacesState() && !p.change.replacesStable()
-                && p.change.dirtyPages().size() + p.change.stableDirty().size() <= MAX_GROUPED_PAGES);
-        if (groupCommit != null && groupable && !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (unit.stream().allMatch(p -> groupable(p.change))) {
             groupCommit.commitUnit(unit);
         } else {
             writer.commitAlone(unit, false);
@@ -155,6 +151,16 @@ public class StateStore {
             versions[i] = unit.get(i).version();
         }
         return versions;
+    }
+
+    /**
+     * Whether a commit may go with other canisters' (a tracked call's may not either): group commit is on, it
+     * replaces no state, writes few pages, and need not join the caller's transaction.
+     */
+    private boolean groupable(StateChange change) {
+        return groupCommit != null && !change.replacesState() && !change.replacesStable()
+                && change.dirtyPages().size() + change.stableDirty().size() <= MAX_GROUPED_PAGES
+                && !TransactionSynchronizationManager.isActualTransactionActive();
     }
 
     /** Writes a batch of group commit (see {@link CommitWriter#write}). */

@@ -49,7 +49,7 @@ class InboxesTest {
                 requests.add(m);
             }
         }
-        inboxes.sent(new Mailbox.Written(targets, null, null, requests));
+        inboxes.sent(new Mailbox.Written(targets, null, null, requests), target -> true);
     }
 
     /** Delivers the next message for {@code target} as its lane would: consumed in the "commit". */
